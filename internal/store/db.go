@@ -1,0 +1,316 @@
+// Package store is the only package with SQL. It keeps casedesk's data in
+// embedded SQLite (the default) or PostgreSQL, with the same hand-written
+// queries on both; the few dialect differences live in dialect.go and in the
+// per-engine migrations.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
+	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
+)
+
+// Engine names a database engine.
+type Engine string
+
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Config says where the data lives.
+type Config struct {
+	// URL selects PostgreSQL when it starts with postgres:// or postgresql://.
+	URL string
+	// Dir holds the SQLite file when URL is empty.
+	Dir string
+	// MaxBatch bounds how many writes one SQLite transaction commits together.
+	MaxBatch int
+}
+
+// DB is an open database. Reads go to a pool; writes go through Write, which
+// on SQLite funnels every transaction through one connection and commits
+// concurrent writes together (group commit: one fsync for many writes).
+type DB struct {
+	Queries // reads outside a transaction
+
+	engine Engine
+	rdb    *sql.DB
+	wdb    *sql.DB
+	writes chan *writeOp
+	done   chan struct{}
+	closed chan struct{}
+	batch  int
+}
+
+// Engine reports which engine is in use.
+func (db *DB) Engine() Engine { return db.engine }
+
+// SQL returns the read pool, for metrics and health checks.
+func (db *DB) SQL() *sql.DB { return db.rdb }
+
+// Open connects to the database described by cfg. It does not migrate.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	if cfg.MaxBatch <= 0 {
+		cfg.MaxBatch = 256
+	}
+	if strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://") {
+		return openPostgres(ctx, cfg)
+	}
+	if cfg.URL != "" {
+		return nil, fmt.Errorf("store: unsupported database URL scheme in %q (want postgres://)", redact(cfg.URL))
+	}
+	return openSQLite(ctx, cfg)
+}
+
+func redact(u string) string {
+	p, err := url.Parse(u)
+	if err != nil {
+		return "(unparseable)"
+	}
+	return p.Redacted()
+}
+
+func openPostgres(ctx context.Context, cfg Config) (*DB, error) {
+	pool, err := sql.Open("pgx", cfg.URL)
+	if err != nil {
+		return nil, fmt.Errorf("store: open postgres: %w", err)
+	}
+	pool.SetMaxOpenConns(4 * runtime.GOMAXPROCS(0))
+	pool.SetMaxIdleConns(4 * runtime.GOMAXPROCS(0))
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	if err := pool.PingContext(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("store: connect to postgres %s: %w", redact(cfg.URL), err)
+	}
+	db := &DB{engine: Postgres, rdb: pool, wdb: pool}
+	db.Queries = Queries{q: pool, engine: Postgres}
+	return db, nil
+}
+
+func openSQLite(ctx context.Context, cfg Config) (*DB, error) {
+	if cfg.Dir == "" {
+		cfg.Dir = "."
+	}
+	if err := os.MkdirAll(cfg.Dir, 0o750); err != nil {
+		return nil, fmt.Errorf("store: create data dir: %w", err)
+	}
+	path := filepath.Join(cfg.Dir, "casedesk.db")
+	// synchronous=FULL: a COMMIT returns only after the WAL is on disk, so an
+	// acknowledged write survives a crash or power loss.
+	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)" +
+		"&_pragma=busy_timeout(10000)&_txlock=immediate"
+	wdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open sqlite: %w", err)
+	}
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	if err := wdb.PingContext(ctx); err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
+	}
+	rdb, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=query_only(1)")
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("store: open sqlite readers: %w", err)
+	}
+	n := 2 * runtime.GOMAXPROCS(0)
+	rdb.SetMaxOpenConns(n)
+	rdb.SetMaxIdleConns(n)
+	rdb.SetConnMaxLifetime(0)
+	db := &DB{
+		engine: SQLite, rdb: rdb, wdb: wdb, batch: cfg.MaxBatch,
+		writes: make(chan *writeOp, cfg.MaxBatch),
+		done:   make(chan struct{}), closed: make(chan struct{}),
+	}
+	db.Queries = Queries{q: rdb, engine: SQLite}
+	go db.writer()
+	return db, nil
+}
+
+// Close stops the writer and closes the pools. Writes in flight finish first.
+func (db *DB) Close() error {
+	if db.writes != nil {
+		close(db.done)
+		<-db.closed
+	}
+	err := db.rdb.Close()
+	if db.wdb != db.rdb {
+		err = errors.Join(err, db.wdb.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.rdb.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Tx is a write transaction. Its Queries see the transaction's own writes.
+type Tx struct {
+	Queries
+	after []func()
+}
+
+// AfterCommit registers f to run once the transaction is durable: the place
+// to publish events that others must only see for committed data.
+func (tx *Tx) AfterCommit(f func()) { tx.after = append(tx.after, f) }
+
+// Write runs fn in a transaction and commits it. If fn returns an error,
+// nothing fn wrote is kept. fn must only touch the database: on SQLite it runs
+// on the single writer with other callers' writes, so it must be quick and
+// must not wait for anything else.
+func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
+	if db.engine == Postgres {
+		return db.writePostgres(ctx, fn)
+	}
+	op := &writeOp{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case db.writes <- op:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-db.done:
+		return errors.New("store: closed")
+	}
+	// Once queued, wait for the outcome even if ctx ends: the writer decides,
+	// and a caller must not report failure for a write that then commits.
+	err := <-op.done
+	if err == nil {
+		for _, f := range op.tx.after {
+			f()
+		}
+	}
+	return err
+}
+
+func (db *DB) writePostgres(ctx context.Context, fn func(*Tx) error) error {
+	for attempt := 0; ; attempt++ {
+		sqltx, err := db.wdb.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("store: begin: %w", err)
+		}
+		tx := &Tx{Queries: Queries{q: sqltx, engine: Postgres}}
+		err = fn(tx)
+		if err == nil {
+			err = sqltx.Commit()
+		} else {
+			sqltx.Rollback()
+		}
+		if err != nil && isSerializationFailure(err) && attempt < 5 {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		for _, f := range tx.after {
+			f()
+		}
+		return nil
+	}
+}
+
+type writeOp struct {
+	ctx  context.Context
+	fn   func(*Tx) error
+	tx   *Tx
+	done chan error
+}
+
+// writer owns the SQLite write connection. It takes whatever writes are
+// queued, runs each inside a savepoint of one transaction (a failing write
+// rolls back to its savepoint and leaves the others alone), and commits once.
+func (db *DB) writer() {
+	defer close(db.closed)
+	ops := make([]*writeOp, 0, db.batch)
+	for {
+		ops = ops[:0]
+		select {
+		case op := <-db.writes:
+			ops = append(ops, op)
+		case <-db.done:
+			// Drain what was queued before Close.
+			for {
+				select {
+				case op := <-db.writes:
+					db.commitBatch([]*writeOp{op})
+				default:
+					return
+				}
+			}
+		}
+	fill:
+		for len(ops) < db.batch {
+			select {
+			case op := <-db.writes:
+				ops = append(ops, op)
+			default:
+				break fill
+			}
+		}
+		db.commitBatch(ops)
+	}
+}
+
+func (db *DB) commitBatch(ops []*writeOp) {
+	ctx := context.Background()
+	sqltx, err := db.wdb.BeginTx(ctx, nil)
+	if err != nil {
+		for _, op := range ops {
+			op.done <- fmt.Errorf("store: begin: %w", err)
+		}
+		return
+	}
+	errs := make([]error, len(ops))
+	for i, op := range ops {
+		op.tx = &Tx{Queries: Queries{q: sqltx, engine: SQLite}}
+		if err := op.ctx.Err(); err != nil {
+			errs[i] = err
+			continue
+		}
+		if _, err := sqltx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+			errs[i] = fmt.Errorf("store: savepoint: %w", err)
+			continue
+		}
+		errs[i] = runProtected(op.fn, op.tx)
+		if errs[i] != nil {
+			if _, err := sqltx.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
+				errs[i] = errors.Join(errs[i], err)
+			}
+		}
+		if _, err := sqltx.ExecContext(ctx, "RELEASE w"); err != nil && errs[i] == nil {
+			errs[i] = fmt.Errorf("store: release: %w", err)
+		}
+	}
+	if err := sqltx.Commit(); err != nil {
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = fmt.Errorf("store: commit: %w", err)
+			}
+		}
+	}
+	for i, op := range ops {
+		op.done <- errs[i]
+	}
+}
+
+func runProtected(fn func(*Tx) error, tx *Tx) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("store: write panicked: %v", r)
+		}
+	}()
+	return fn(tx)
+}

@@ -1,0 +1,150 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// The queries in this package are written once for both engines: $N
+// placeholders (SQLite accepts them as positional parameters), RETURNING,
+// partial indexes and ON CONFLICT are common ground. Times are stored as
+// BIGINT microseconds since the Unix epoch on both, which sorts, indexes and
+// compares the same everywhere. What differs is below.
+
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Queries holds the queries; DB runs them on the read pool, Tx inside a transaction.
+type Queries struct {
+	q      querier
+	engine Engine
+}
+
+func isUniqueViolation(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505"
+	}
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+func isSerializationFailure(err error) bool {
+	var pg *pgconn.PgError
+	return errors.As(err, &pg) && (pg.Code == "40001" || pg.Code == "40P01")
+}
+
+// ts converts a time to the stored form.
+func ts(t time.Time) int64 { return t.UnixMicro() }
+
+// tsp converts an optional time; nil stays NULL.
+func tsp(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UnixMicro()
+}
+
+// fromTS converts a stored time back, in UTC.
+func fromTS(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+func fromNullTS(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromTS(v.Int64)
+	return &t
+}
+
+func nullID(v sql.NullInt64) *int64 {
+	if !v.Valid {
+		return nil
+	}
+	id := v.Int64
+	return &id
+}
+
+func idArg(p *int64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
+}
+
+// joinList and splitList keep short string lists (agent languages, skills)
+// in one text column, which both engines handle alike.
+func joinList(l []string) string { return strings.Join(l, ",") }
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// args collects positional arguments for a query built from optional
+// filters, numbering placeholders as it goes.
+type args []any
+
+func (a *args) add(v any) string {
+	*a = append(*a, v)
+	return "$" + itoa(len(*a))
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
+}
+
+// list adds each id as an argument and returns "$i, $j, …".
+func (a *args) list(ids []int64) string {
+	var b strings.Builder
+	for i, id := range ids {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(a.add(id))
+	}
+	return b.String()
+}
+
+// likePrefix turns s into a LIKE pattern matching strings that start with it.
+func likePrefix(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return strings.ToLower(r.Replace(s)) + "%"
+}
+
+// limit clamps a page size.
+func limit(n int) int {
+	if n <= 0 || n > 200 {
+		return 50
+	}
+	return n
+}
+
+// scope returns the tenant condition " AND col = $n" for org, or nothing for
+// AllOrgs.
+func (a *args) scope(col string, org int64) string {
+	if org == AllOrgs {
+		return ""
+	}
+	return " AND " + col + " = " + a.add(org)
+}
+
+// prefixed qualifies each column of a comma-separated list with p.
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = p + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,188 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/casedesk/casedesk"
+)
+
+// CreateMessage inserts m on its request and sets its ID. The request's
+// scope was checked when it was loaded in the same transaction.
+func (q *Queries) CreateMessage(ctx context.Context, m *casedesk.Message) error {
+	err := q.q.QueryRowContext(ctx, `INSERT INTO messages (request_id, author_id, on_behalf_of_org_id, body, internal, kind, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		m.RequestID, optID(m.AuthorID), idArg(m.OnBehalfOf), m.Body, m.Internal, m.Kind, ts(m.CreatedAt)).Scan(&m.ID)
+	if err != nil {
+		return fmt.Errorf("store: create message: %w", err)
+	}
+	return nil
+}
+
+// Messages lists a request's conversation, oldest first, with attachments.
+// With internal false, internal notes and their attachments are left out.
+func (q *Queries) Messages(ctx context.Context, requestID int64, internal bool) ([]*casedesk.Message, error) {
+	cond := ""
+	if !internal {
+		cond = " AND NOT m.internal"
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT m.id, m.request_id, m.author_id, COALESCE(u.name, ''), m.on_behalf_of_org_id,
+		m.body, m.internal, m.kind, m.created_at FROM messages m LEFT JOIN users u ON u.id = m.author_id
+		WHERE m.request_id = $1`+cond+` ORDER BY m.id`, requestID)
+	if err != nil {
+		return nil, fmt.Errorf("store: messages: %w", err)
+	}
+	defer rows.Close()
+	out := []*casedesk.Message{}
+	byID := map[int64]*casedesk.Message{}
+	for rows.Next() {
+		var m casedesk.Message
+		var author, onBehalf sql.NullInt64
+		var created int64
+		if err := rows.Scan(&m.ID, &m.RequestID, &author, &m.AuthorName, &onBehalf, &m.Body, &m.Internal, &m.Kind, &created); err != nil {
+			return nil, fmt.Errorf("store: messages: %w", err)
+		}
+		m.AuthorID, m.OnBehalfOf, m.CreatedAt = author.Int64, nullID(onBehalf), fromTS(created)
+		m.Attachments = []casedesk.Attachment{}
+		out = append(out, &m)
+		byID[m.ID] = &m
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	atts, err := q.Attachments(ctx, requestID, internal)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range atts {
+		if a.MessageID != nil && byID[*a.MessageID] != nil {
+			m := byID[*a.MessageID]
+			m.Attachments = append(m.Attachments, *a)
+		}
+	}
+	return out, nil
+}
+
+// CreateAttachment records an attachment whose content is already stored.
+func (q *Queries) CreateAttachment(ctx context.Context, a *casedesk.Attachment) error {
+	err := q.q.QueryRowContext(ctx, `INSERT INTO attachments (request_id, message_id, uploader_id, name, content_type, size, sha256, internal, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		a.RequestID, idArg(a.MessageID), a.UploaderID, a.Name, a.ContentType, a.Size, a.SHA256, a.Internal, ts(a.CreatedAt)).Scan(&a.ID)
+	if err != nil {
+		return fmt.Errorf("store: create attachment: %w", err)
+	}
+	return nil
+}
+
+// SetAttachmentMessage ties unattached uploads of a request to a message.
+func (q *Queries) SetAttachmentMessage(ctx context.Context, requestID, attachmentID, messageID int64) error {
+	res, err := q.q.ExecContext(ctx, "UPDATE attachments SET message_id = $3 WHERE request_id = $1 AND id = $2 AND message_id IS NULL",
+		requestID, attachmentID, messageID)
+	return affectOne(res, err, "attachment", attachmentID)
+}
+
+const attColumns = "id, request_id, message_id, uploader_id, name, content_type, size, sha256, internal, created_at"
+
+func scanAttachment(row interface{ Scan(...any) error }) (*casedesk.Attachment, error) {
+	var a casedesk.Attachment
+	var msg, uploader sql.NullInt64
+	var created int64
+	if err := row.Scan(&a.ID, &a.RequestID, &msg, &uploader, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.Internal, &created); err != nil {
+		return nil, err
+	}
+	a.MessageID, a.UploaderID, a.CreatedAt = nullID(msg), uploader.Int64, fromTS(created)
+	return &a, nil
+}
+
+// Attachments lists a request's attachments; internal ones only when asked.
+func (q *Queries) Attachments(ctx context.Context, requestID int64, internal bool) ([]*casedesk.Attachment, error) {
+	cond := ""
+	if !internal {
+		cond = " AND NOT internal"
+	}
+	rows, err := q.q.QueryContext(ctx, "SELECT "+attColumns+" FROM attachments WHERE request_id = $1"+cond+" ORDER BY id", requestID)
+	if err != nil {
+		return nil, fmt.Errorf("store: attachments: %w", err)
+	}
+	defer rows.Close()
+	out := []*casedesk.Attachment{}
+	for rows.Next() {
+		a, err := scanAttachment(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: attachments: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Attachment returns one attachment of a request.
+func (q *Queries) Attachment(ctx context.Context, requestID, id int64) (*casedesk.Attachment, error) {
+	a, err := scanAttachment(q.q.QueryRowContext(ctx, "SELECT "+attColumns+" FROM attachments WHERE request_id = $1 AND id = $2", requestID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "attachment %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: attachment %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// CreateEvent appends to a request's history.
+func (q *Queries) CreateEvent(ctx context.Context, e *casedesk.Event) error {
+	var actor any
+	if e.ActorID != nil && *e.ActorID != 0 {
+		actor = *e.ActorID
+	}
+	err := q.q.QueryRowContext(ctx, `INSERT INTO events (request_id, org_id, actor_id, on_behalf_of_org_id, kind, field, old_value, new_value, internal, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		e.RequestID, e.OrgID, actor, idArg(e.OnBehalfOf), e.Kind, e.Field, e.Old, e.New, e.Internal, ts(e.At)).Scan(&e.ID)
+	if err != nil {
+		return fmt.Errorf("store: create event: %w", err)
+	}
+	return nil
+}
+
+// EventFilter selects history lines.
+type EventFilter struct {
+	RequestID int64
+	Internal  bool // include staff-only lines
+	Before    int64
+	Limit     int
+}
+
+// Events lists the history of the requests in scope, newest first.
+func (q *Queries) Events(ctx context.Context, scope Scope, f EventFilter) ([]*casedesk.Event, error) {
+	var a args
+	where := scope.cond(&a, "org_id")
+	if f.RequestID != 0 {
+		where += " AND request_id = " + a.add(f.RequestID)
+	}
+	if !f.Internal {
+		where += " AND NOT internal"
+	}
+	if f.Before > 0 {
+		where += " AND id < " + a.add(f.Before)
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT id, request_id, org_id, actor_id, on_behalf_of_org_id, kind, field, old_value, new_value, internal, at
+		FROM events WHERE `+where+" ORDER BY id DESC LIMIT "+a.add(limit(f.Limit)), a...)
+	if err != nil {
+		return nil, fmt.Errorf("store: events: %w", err)
+	}
+	defer rows.Close()
+	out := []*casedesk.Event{}
+	for rows.Next() {
+		var e casedesk.Event
+		var actor, onBehalf sql.NullInt64
+		var at int64
+		if err := rows.Scan(&e.ID, &e.RequestID, &e.OrgID, &actor, &onBehalf, &e.Kind, &e.Field, &e.Old, &e.New, &e.Internal, &at); err != nil {
+			return nil, fmt.Errorf("store: events: %w", err)
+		}
+		e.ActorID, e.OnBehalfOf, e.At = nullID(actor), nullID(onBehalf), fromTS(at)
+		e.Number = casedesk.RequestNumber(e.RequestID)
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,157 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/casedesk/casedesk"
+)
+
+// CreatePlan inserts a catalog plan. A code in use answers ECONFLICT.
+func (q *Queries) CreatePlan(ctx context.Context, p *casedesk.Plan) error {
+	err := q.q.QueryRowContext(ctx, `INSERT INTO plans (code, name, family, standalone, add_on, active)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, p.Code, p.Name, p.Family, p.Standalone, p.AddOn, p.Active).Scan(&p.ID)
+	if isUniqueViolation(err) {
+		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "code", Message: "a plan with this code already exists"}
+	}
+	if err != nil {
+		return fmt.Errorf("store: create plan: %w", err)
+	}
+	return nil
+}
+
+// Plans lists the plan catalog.
+func (q *Queries) Plans(ctx context.Context) ([]*casedesk.Plan, error) {
+	rows, err := q.q.QueryContext(ctx, "SELECT id, code, name, family, standalone, add_on, active FROM plans ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("store: plans: %w", err)
+	}
+	defer rows.Close()
+	var out []*casedesk.Plan
+	for rows.Next() {
+		var p casedesk.Plan
+		if err := rows.Scan(&p.ID, &p.Code, &p.Name, &p.Family, &p.Standalone, &p.AddOn, &p.Active); err != nil {
+			return nil, fmt.Errorf("store: plans: %w", err)
+		}
+		out = append(out, &p)
+	}
+	return out, rows.Err()
+}
+
+// PlanByCode returns the plan with the code.
+func (q *Queries) PlanByCode(ctx context.Context, code string) (*casedesk.Plan, error) {
+	var p casedesk.Plan
+	err := q.q.QueryRowContext(ctx, "SELECT id, code, name, family, standalone, add_on, active FROM plans WHERE code = $1", code).
+		Scan(&p.ID, &p.Code, &p.Name, &p.Family, &p.Standalone, &p.AddOn, &p.Active)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, &casedesk.Error{Code: casedesk.EINVALID, Field: "plan_code", Message: fmt.Sprintf("no plan with code %q", code)}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: plan %s: %w", code, err)
+	}
+	return &p, nil
+}
+
+// CreateProduct inserts a catalog product.
+func (q *Queries) CreateProduct(ctx context.Context, p *casedesk.Product) error {
+	err := q.q.QueryRowContext(ctx, "INSERT INTO products (code, name, active) VALUES ($1, $2, $3) RETURNING id",
+		p.Code, p.Name, p.Active).Scan(&p.ID)
+	if isUniqueViolation(err) {
+		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "code", Message: "a product with this code already exists"}
+	}
+	if err != nil {
+		return fmt.Errorf("store: create product: %w", err)
+	}
+	return nil
+}
+
+// Products lists the product catalog.
+func (q *Queries) Products(ctx context.Context) ([]*casedesk.Product, error) {
+	rows, err := q.q.QueryContext(ctx, "SELECT id, code, name, active FROM products ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("store: products: %w", err)
+	}
+	defer rows.Close()
+	var out []*casedesk.Product
+	for rows.Next() {
+		var p casedesk.Product
+		if err := rows.Scan(&p.ID, &p.Code, &p.Name, &p.Active); err != nil {
+			return nil, fmt.Errorf("store: products: %w", err)
+		}
+		out = append(out, &p)
+	}
+	return out, rows.Err()
+}
+
+// ProductExists reports whether an active product has the code.
+func (q *Queries) ProductExists(ctx context.Context, code string) (bool, error) {
+	var n int
+	err := q.q.QueryRowContext(ctx, "SELECT COUNT(*) FROM products WHERE code = $1 AND active", code).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: product %s: %w", code, err)
+	}
+	return n > 0, nil
+}
+
+const subColumns = `s.id, s.org_id, s.plan_id, p.code, p.family, s.trial, s.seats, s.starts_at, s.renews_at, s.status, s.created_at`
+
+func scanSub(row interface{ Scan(...any) error }) (*casedesk.Subscription, error) {
+	var s casedesk.Subscription
+	var starts, created int64
+	var renews sql.NullInt64
+	if err := row.Scan(&s.ID, &s.OrgID, &s.PlanID, &s.PlanCode, &s.Family, &s.Trial, &s.Seats, &starts, &renews, &s.Status, &created); err != nil {
+		return nil, err
+	}
+	s.StartsAt, s.RenewsAt, s.CreatedAt = fromTS(starts), fromNullTS(renews), fromTS(created)
+	return &s, nil
+}
+
+// CreateSubscription inserts s for its organization.
+func (q *Queries) CreateSubscription(ctx context.Context, s *casedesk.Subscription) error {
+	err := q.q.QueryRowContext(ctx, `INSERT INTO subscriptions (org_id, plan_id, trial, seats, starts_at, renews_at, status, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		s.OrgID, s.PlanID, s.Trial, s.Seats, ts(s.StartsAt), tsp(s.RenewsAt), s.Status, ts(s.CreatedAt)).Scan(&s.ID)
+	if err != nil {
+		return fmt.Errorf("store: create subscription: %w", err)
+	}
+	return nil
+}
+
+// Subscriptions lists an organization's subscriptions.
+func (q *Queries) Subscriptions(ctx context.Context, org int64) ([]casedesk.Subscription, error) {
+	rows, err := q.q.QueryContext(ctx, "SELECT "+subColumns+" FROM subscriptions s JOIN plans p ON p.id = s.plan_id WHERE s.org_id = $1 ORDER BY s.id", org)
+	if err != nil {
+		return nil, fmt.Errorf("store: subscriptions: %w", err)
+	}
+	defer rows.Close()
+	var out []casedesk.Subscription
+	for rows.Next() {
+		s, err := scanSub(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: subscriptions: %w", err)
+		}
+		out = append(out, *s)
+	}
+	return out, rows.Err()
+}
+
+// Subscription returns one of org's subscriptions.
+func (q *Queries) Subscription(ctx context.Context, org, id int64) (*casedesk.Subscription, error) {
+	s, err := scanSub(q.q.QueryRowContext(ctx, "SELECT "+subColumns+" FROM subscriptions s JOIN plans p ON p.id = s.plan_id WHERE s.org_id = $1 AND s.id = $2", org, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "subscription %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: subscription %d: %w", id, err)
+	}
+	return s, nil
+}
+
+// UpdateSubscription saves seats, renewal, status and trial of one of org's subscriptions.
+func (q *Queries) UpdateSubscription(ctx context.Context, org int64, s *casedesk.Subscription) error {
+	res, err := q.q.ExecContext(ctx, "UPDATE subscriptions SET seats = $3, renews_at = $4, status = $5, trial = $6 WHERE org_id = $1 AND id = $2",
+		org, s.ID, s.Seats, tsp(s.RenewsAt), s.Status, s.Trial)
+	return affectOne(res, err, "subscription", s.ID)
+}
