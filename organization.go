@@ -38,7 +38,7 @@ func (o *Organization) Validate() error {
 	if err := checkText("name", o.Name, 1, 200); err != nil {
 		return err
 	}
-	if o.Country != "" && !isCountry(o.Country) {
+	if o.Country != "" && !IsCountry(o.Country) {
 		return Invalid("country", "country must be a two-letter ISO 3166-1 code such as DE")
 	}
 	if o.TimeZone == "" {
@@ -56,7 +56,8 @@ func (o *Organization) Validate() error {
 	return nil
 }
 
-func isCountry(s string) bool {
+// IsCountry reports whether s is two upper-case letters, the shape of an ISO 3166-1 code.
+func IsCountry(s string) bool {
 	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
 }
 

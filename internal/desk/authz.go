@@ -1,0 +1,130 @@
+package desk
+
+import (
+	"slices"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/store"
+)
+
+// This file is the one place that decides who may see and change what. Every
+// desk verb asks one of these before it touches tenant data, and passes the
+// resulting store.Scope to every tenant-owned query, so an object outside the
+// scope is simply not found.
+
+var errAskAdmin = casedesk.Errorf(casedesk.EFORBIDDEN,
+	"Only your organization's administrators can open and view service requests. Ask one of your admins (global, billing or service support admin) to open it for you, or try self-service help.")
+
+func errUnauthenticated() error {
+	return casedesk.Errorf(casedesk.EUNAUTHORIZED, "sign in first: send Authorization: Bearer <token>")
+}
+
+// requestScope returns the organizations whose service requests a may open,
+// list, read and reply to.
+func requestScope(a *casedesk.Actor) (store.Scope, error) {
+	switch {
+	case a.Anonymous():
+		return store.Scope{}, errUnauthenticated()
+	case a.OrgKind == casedesk.OrgProvider:
+		if a.User.Role == casedesk.RoleAgent || a.User.Role == casedesk.RoleSupervisor {
+			return store.Scope{All: true}, nil
+		}
+		return store.Scope{}, casedesk.Errorf(casedesk.EFORBIDDEN, "operators administer the system and do not work service requests; sign in as an agent or supervisor")
+	case a.OrgKind == casedesk.OrgCustomer:
+		if a.User.Role.IsCustomerAdmin() {
+			return store.OrgScope(a.User.OrgID), nil
+		}
+		return store.Scope{}, errAskAdmin
+	case a.OrgKind == casedesk.OrgPartner:
+		if a.User.Role == casedesk.RolePartnerAdmin {
+			return store.Scope{Orgs: a.Delegated}, nil
+		}
+		return store.Scope{}, casedesk.Errorf(casedesk.EFORBIDDEN, "only your partner organization's admins work customers' requests; ask one of them")
+	}
+	return store.Scope{}, casedesk.Errorf(casedesk.EFORBIDDEN, "not allowed")
+}
+
+// inScope reports whether org lies in s.
+func inScope(s store.Scope, org int64) bool { return s.All || slices.Contains(s.Orgs, org) }
+
+// orgView is what a may do with an organization's own records (profile,
+// users, subscriptions, partner grants).
+type orgView int
+
+const (
+	orgNone   orgView = iota // not visible: answer not found
+	orgRead                  // may read
+	orgManage                // may change users, partners
+)
+
+// orgAccess tells how far a may see and manage organization org.
+func orgAccess(a *casedesk.Actor, org int64) orgView {
+	if a.Anonymous() {
+		return orgNone
+	}
+	if a.IsStaff() {
+		if a.IsOperator() {
+			return orgManage
+		}
+		return orgRead
+	}
+	if a.User.OrgID == org {
+		switch {
+		case a.User.Role == casedesk.RoleGlobalAdmin || a.User.Role == casedesk.RolePartnerAdmin:
+			return orgManage
+		case a.User.Role.IsCustomerAdmin():
+			return orgRead
+		default:
+			return orgRead // a plain user sees their own organization's profile and admins
+		}
+	}
+	if a.OrgKind == casedesk.OrgPartner && a.User.Role == casedesk.RolePartnerAdmin && slices.Contains(a.Delegated, org) {
+		return orgRead
+	}
+	return orgNone
+}
+
+func needOrg(a *casedesk.Actor, org int64, want orgView) error {
+	if a.Anonymous() {
+		return errUnauthenticated()
+	}
+	got := orgAccess(a, org)
+	if got == orgNone {
+		return casedesk.Errorf(casedesk.ENOTFOUND, "organization %d not found", org)
+	}
+	if got < want {
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "you may view this organization but not change it; ask its global admin")
+	}
+	return nil
+}
+
+func needStaff(a *casedesk.Actor) error {
+	if a.Anonymous() {
+		return errUnauthenticated()
+	}
+	if !a.IsStaff() {
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "only the provider's staff may do this")
+	}
+	return nil
+}
+
+func needOperator(a *casedesk.Actor) error {
+	if err := needStaff(a); err != nil {
+		return err
+	}
+	if !a.IsOperator() {
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "only operators may do this")
+	}
+	return nil
+}
+
+// onBehalfOf returns the organization a acts for another with when touching
+// a request of org: the partner's or provider's own organization, or nil
+// when a customer admin acts for their own.
+func onBehalfOf(a *casedesk.Actor, org int64) *int64 {
+	if a.Anonymous() || a.User.OrgID == org {
+		return nil
+	}
+	id := a.User.OrgID
+	return &id
+}

@@ -1,0 +1,79 @@
+// Package desk holds casedesk's verbs: open a request, reply, reopen, grant a
+// partner… Each takes the acting party, decides in authz.go whether it may,
+// and runs its writes in one transaction. Both transports call desk; nothing
+// else touches the store for them.
+package desk
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/auth"
+	"github.com/casedesk/casedesk/internal/blob"
+	"github.com/casedesk/casedesk/internal/store"
+)
+
+// Policy holds the policy values desk enforces.
+type Policy struct {
+	ReopenDays       int           // a closed request may be reopened within this many days (SPEC: 14)
+	AttachmentLimit  int64         // bytes (default 25 MiB)
+	SessionTTL       time.Duration // sign-in tokens
+	LoginWindow      time.Duration // failed sign-ins counted over this window
+	LoginPerAccount  int           // failures per account in the window before refusing
+	LoginPerAddress  int           // failures per client address in the window
+	PresalesPerHour  int           // anonymous pre-sales submissions per address per hour
+	PasswordParams   auth.Params
+}
+
+// DefaultPolicy is SPEC's default.
+func DefaultPolicy() Policy {
+	return Policy{
+		ReopenDays: 14, AttachmentLimit: 25 << 20, SessionTTL: 7 * 24 * time.Hour,
+		LoginWindow: 15 * time.Minute, LoginPerAccount: 5, LoginPerAddress: 30, PresalesPerHour: 10,
+		PasswordParams: auth.Default,
+	}
+}
+
+// Desk is the application core. It is safe for concurrent use.
+type Desk struct {
+	db     *store.DB
+	blobs  *blob.Store
+	clock  casedesk.Clock
+	policy Policy
+	log    *slog.Logger
+	tokens *tokenCache
+	limits *limiter
+}
+
+// Options configure New.
+type Options struct {
+	Clock  casedesk.Clock
+	Policy *Policy
+	Logger *slog.Logger
+}
+
+// New returns a Desk on db, with attachments in blobs.
+func New(db *store.DB, blobs *blob.Store, o Options) *Desk {
+	d := &Desk{db: db, blobs: blobs, clock: o.Clock, log: o.Logger, tokens: newTokenCache(), limits: newLimiter()}
+	if d.clock == nil {
+		d.clock = casedesk.SystemClock{}
+	}
+	if o.Policy != nil {
+		d.policy = *o.Policy
+	} else {
+		d.policy = DefaultPolicy()
+	}
+	if d.log == nil {
+		d.log = slog.Default()
+	}
+	return d
+}
+
+// Policy returns the policy in force.
+func (d *Desk) Policy() Policy { return d.policy }
+
+// DB returns the store, for the health check and metrics.
+func (d *Desk) DB() *store.DB { return d.db }
+
+func (d *Desk) now() time.Time { return d.clock.Now().UTC().Truncate(time.Microsecond) }

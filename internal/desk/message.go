@@ -1,0 +1,192 @@
+package desk
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/blob"
+	"github.com/casedesk/casedesk/internal/store"
+)
+
+// NewMessage is a reply, an internal note or a logged phone call.
+type NewMessage struct {
+	Body          string  `json:"body"`
+	Internal      bool    `json:"internal"`
+	Kind          string  `json:"kind,omitempty"` // "message" (default) or "phone"
+	AttachmentIDs []int64 `json:"attachment_ids,omitempty"`
+}
+
+// AddMessage adds to a request's conversation. Internal notes and phone logs
+// are for the provider's staff. A customer's reply to a request waiting on
+// them sets it back to open; a staff reply to a new one opens it. Uploaded
+// attachments named in AttachmentIDs are tied to the message.
+func (d *Desk) AddMessage(ctx context.Context, a *casedesk.Actor, number string, in NewMessage) (*casedesk.Message, error) {
+	scope, err := requestScope(a)
+	if err != nil {
+		return nil, err
+	}
+	id, ok := casedesk.ParseRequestNumber(number)
+	if !ok {
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	}
+	m := &casedesk.Message{AuthorID: a.User.ID, AuthorName: a.User.Name, Body: in.Body, Internal: in.Internal, Kind: in.Kind}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	if (m.Internal || m.Kind == "phone") && !a.IsStaff() {
+		return nil, &casedesk.Error{Code: casedesk.EFORBIDDEN, Field: "internal", Message: "internal notes and phone logs are for the provider's staff"}
+	}
+	if len(in.AttachmentIDs) > 20 {
+		return nil, casedesk.Invalid("attachment_ids", "at most 20 attachments per message")
+	}
+	err = d.db.Write(ctx, func(tx *store.Tx) error {
+		r, err := tx.Request(ctx, scope, id)
+		if err != nil {
+			return err
+		}
+		if r.Status == casedesk.StatusClosed {
+			return casedesk.Errorf(casedesk.ECONFLICT, "request %s is closed; reopen it to continue the conversation", r.Number)
+		}
+		now := d.now()
+		m.RequestID, m.CreatedAt, m.OnBehalfOf = r.ID, now, onBehalfOf(a, r.OrgID)
+		if err := tx.CreateMessage(ctx, m); err != nil {
+			return err
+		}
+		m.Attachments = []casedesk.Attachment{}
+		for i, aid := range in.AttachmentIDs {
+			att, err := tx.Attachment(ctx, r.ID, aid)
+			if err != nil || att.MessageID != nil || att.Internal != m.Internal || att.UploaderID != a.User.ID {
+				return casedesk.Invalid("attachment_ids", "attachment_ids[%d]: no unsent upload %d of yours on this request", i, aid)
+			}
+			if err := tx.SetAttachmentMessage(ctx, r.ID, aid, m.ID); err != nil {
+				return err
+			}
+			att.MessageID = &m.ID
+			m.Attachments = append(m.Attachments, *att)
+		}
+		kind := "message"
+		if m.Internal {
+			kind = "note"
+		} else if m.Kind == "phone" {
+			kind = "phone"
+		}
+		ch := changes{d: d, a: a, r: r, now: now}
+		ch.note(kind, "", "", strconv.FormatInt(m.ID, 10))
+		ch.events[0].Internal = m.Internal
+		switch {
+		case !a.IsStaff() && (r.Status == casedesk.StatusWaiting || r.Status == casedesk.StatusResolved):
+			ch.note("status", "status", string(r.Status), string(casedesk.StatusOpen))
+			r.Status, r.ResolvedAt = casedesk.StatusOpen, nil
+		case a.IsStaff() && !m.Internal && r.Status == casedesk.StatusNew:
+			ch.note("status", "status", string(r.Status), string(casedesk.StatusOpen))
+			r.Status = casedesk.StatusOpen
+		}
+		r.UpdatedAt = now
+		if err := tx.UpdateRequest(ctx, scope, r); err != nil {
+			return err
+		}
+		return ch.record(ctx, tx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Messages returns a request's conversation; internal notes only for staff.
+func (d *Desk) Messages(ctx context.Context, a *casedesk.Actor, number string) ([]*casedesk.Message, error) {
+	r, err := d.Request(ctx, a, number)
+	if err != nil {
+		return nil, err
+	}
+	return d.db.Messages(ctx, r.ID, a.IsStaff())
+}
+
+// AddAttachment stores an upload on a request, at most the policy's limit,
+// with its type sniffed from the content. It is sent with the next message
+// that names it; internal uploads are for staff notes only.
+func (d *Desk) AddAttachment(ctx context.Context, a *casedesk.Actor, number, name string, internal bool, content io.Reader) (*casedesk.Attachment, error) {
+	r, err := d.Request(ctx, a, number)
+	if err != nil {
+		return nil, err
+	}
+	if internal && !a.IsStaff() {
+		return nil, &casedesk.Error{Code: casedesk.EFORBIDDEN, Field: "internal", Message: "internal attachments are for the provider's staff"}
+	}
+	name = cleanName(name)
+	if err := casedesk.CheckText("name", name, 1, 200); err != nil {
+		return nil, err
+	}
+	info, err := d.blobs.Put(content, d.policy.AttachmentLimit)
+	if errors.Is(err, blob.ErrTooLarge) {
+		return nil, casedesk.Errorf(casedesk.ETOOLARGE, "the file is larger than the limit of %d MiB", d.policy.AttachmentLimit>>20)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if info.Size == 0 {
+		return nil, casedesk.Invalid("file", "the file is empty")
+	}
+	scope, _ := requestScope(a)
+	att := &casedesk.Attachment{RequestID: r.ID, UploaderID: a.User.ID, Name: name, ContentType: info.ContentType,
+		Size: info.Size, SHA256: info.SHA256, Internal: internal, CreatedAt: d.now()}
+	err = d.db.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Request(ctx, scope, r.ID); err != nil {
+			return err
+		}
+		if err := tx.CreateAttachment(ctx, att); err != nil {
+			return err
+		}
+		return tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
+			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: "attachment", New: name, Internal: internal, At: att.CreatedAt})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return att, nil
+}
+
+// cleanName keeps the last element of a client-supplied file name.
+func cleanName(name string) string {
+	name = strings.ReplaceAll(name, `\`, "/")
+	name = path.Base(name)
+	if name == "." || name == "/" || name == ".." {
+		return ""
+	}
+	return name
+}
+
+// Attachments lists a request's attachments the actor may see.
+func (d *Desk) Attachments(ctx context.Context, a *casedesk.Actor, number string) ([]*casedesk.Attachment, error) {
+	r, err := d.Request(ctx, a, number)
+	if err != nil {
+		return nil, err
+	}
+	return d.db.Attachments(ctx, r.ID, a.IsStaff())
+}
+
+// OpenAttachment returns an attachment and its content, if the actor may see it.
+func (d *Desk) OpenAttachment(ctx context.Context, a *casedesk.Actor, number string, id int64) (*casedesk.Attachment, *os.File, error) {
+	r, err := d.Request(ctx, a, number)
+	if err != nil {
+		return nil, nil, err
+	}
+	att, err := d.db.Attachment(ctx, r.ID, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if att.Internal && !a.IsStaff() {
+		return nil, nil, casedesk.Errorf(casedesk.ENOTFOUND, "attachment %d not found", id)
+	}
+	f, err := d.blobs.Open(att.SHA256)
+	if err != nil {
+		return nil, nil, err
+	}
+	return att, f, nil
+}

@@ -1,0 +1,132 @@
+package desk
+
+import (
+	"context"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/auth"
+	"github.com/casedesk/casedesk/internal/store"
+)
+
+// Prospect is an anonymous visitor's pre-sales question.
+type Prospect struct {
+	Name         string `json:"name"`
+	Company      string `json:"company"`
+	Email        string `json:"email"`
+	Country      string `json:"country"`
+	Question     string `json:"question"`
+	PlanInterest string `json:"plan_interest,omitempty"`
+	Language     string `json:"preferred_language,omitempty"`
+	// Website is a honeypot: people never see the field, bots fill it in.
+	Website string `json:"website,omitempty"`
+}
+
+// SubmitPresales files a pre-sales request for an anonymous prospect. It is
+// rate limited per client address; the request is held by the provider's
+// organization, where only staff see it.
+func (d *Desk) SubmitPresales(ctx context.Context, a *casedesk.Actor, p Prospect) (*casedesk.Request, error) {
+	now := d.now()
+	if !d.limits.allow("presales:"+a.ClientIP, d.policy.PresalesPerHour, time.Hour, now) {
+		return nil, casedesk.Errorf(casedesk.ERATELIMIT, "too many pre-sales requests from your address; try again later or call us")
+	}
+	if p.Website != "" {
+		return nil, casedesk.Invalid("website", "leave this field empty")
+	}
+	if err := casedesk.CheckText("name", p.Name, 1, 200); err != nil {
+		return nil, err
+	}
+	if err := casedesk.CheckText("company", p.Company, 0, 200); err != nil {
+		return nil, err
+	}
+	p.Email = casedesk.NormalizeEmail(p.Email)
+	if err := casedesk.ValidateEmail("email", p.Email); err != nil {
+		return nil, err
+	}
+	if p.Country != "" && !casedesk.IsCountry(p.Country) {
+		return nil, casedesk.Invalid("country", "country must be a two-letter ISO 3166-1 code such as DE")
+	}
+	if err := casedesk.CheckText("plan_interest", p.PlanInterest, 0, 100); err != nil {
+		return nil, err
+	}
+	r := &casedesk.Request{Category: casedesk.CategoryPresales, Title: firstLine(p.Question), Description: p.Question,
+		Status: casedesk.StatusNew, Language: p.Language, ContactMethod: "email", Channel: casedesk.ChannelWeb,
+		ProspectName: p.Name, ProspectEmail: p.Email, ProspectCompany: p.Company, CreatedAt: now, UpdatedAt: now}
+	if p.PlanInterest != "" {
+		r.Product = ""
+		r.Description += "\n\nPlan of interest: " + p.PlanInterest
+	}
+	if p.Country != "" {
+		r.Description += "\nCountry: " + p.Country
+	}
+	if err := casedesk.CheckText("question", p.Question, 1, 5000); err != nil {
+		return nil, err
+	}
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	err := d.db.Write(ctx, func(tx *store.Tx) error {
+		prov, err := tx.ProviderOrganization(ctx)
+		if err != nil {
+			return err
+		}
+		r.OrgID = prov.ID
+		if err := tx.CreateRequest(ctx, r); err != nil {
+			return err
+		}
+		return tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, Kind: "created", New: string(r.Status), At: now})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func firstLine(s string) string {
+	for i, c := range s {
+		if c == '\n' {
+			s = s[:i]
+			break
+		}
+	}
+	r := []rune(s)
+	if len(r) > 120 {
+		return string(r[:117]) + "..."
+	}
+	if len(r) == 0 {
+		return "Pre-sales question"
+	}
+	return s
+}
+
+// Bootstrap creates the provider organization, if there is none, and an
+// operator account in it: the first step of a new deployment.
+func (d *Desk) Bootstrap(ctx context.Context, providerName, email, name, password string) (*casedesk.User, error) {
+	if err := casedesk.ValidatePassword("password", password); err != nil {
+		return nil, err
+	}
+	hash, err := auth.HashPassword(password, d.policy.PasswordParams)
+	if err != nil {
+		return nil, err
+	}
+	u := &casedesk.User{Email: email, Name: name, Role: casedesk.RoleOperator, Active: true, CreatedAt: d.now()}
+	if err := u.Validate(casedesk.OrgProvider); err != nil {
+		return nil, err
+	}
+	err = d.db.Write(ctx, func(tx *store.Tx) error {
+		prov, err := tx.ProviderOrganization(ctx)
+		if casedesk.ErrorCode(err) == casedesk.ENOTFOUND {
+			prov = &casedesk.Organization{Kind: casedesk.OrgProvider, Name: providerName, TimeZone: "UTC", Language: "en", CreatedAt: d.now()}
+			if err := prov.Validate(); err != nil {
+				return err
+			}
+			err = tx.CreateOrganization(ctx, prov)
+		}
+		if err != nil {
+			return err
+		}
+		u.OrgID = prov.ID
+		return tx.CreateUser(ctx, u, hash)
+	})
+	return u, err
+}

@@ -1,0 +1,536 @@
+package desk
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/store"
+)
+
+// NewRequest is what a caller supplies to open a service request.
+type NewRequest struct {
+	OrganizationID int64             `json:"organization_id,omitempty"`
+	RequesterID    int64             `json:"requester_id,omitempty"` // an agent or partner opening for a named admin
+	Category       casedesk.Category `json:"category"`
+	Product        string            `json:"product,omitempty"`
+	Title          string            `json:"title"`
+	Description    string            `json:"description"`
+	Impact         casedesk.Impact   `json:"impact"`
+	Severity       casedesk.Severity `json:"severity,omitempty"`
+	Language       string            `json:"preferred_language,omitempty"`
+	ContactMethod  string            `json:"contact_method,omitempty"`
+	Phone          string            `json:"phone,omitempty"`
+	Channel        casedesk.Channel  `json:"channel,omitempty"`
+	LinkedNumber   string            `json:"linked_number,omitempty"`
+}
+
+// OpenRequest opens a service request for the actor. Customer admins open
+// for their own organization; partners and agents name the organization and
+// are recorded as acting on its behalf. Severity is set by the provider at
+// triage, except for organizations with elevated support, whose admins may
+// set it themselves. With a non-empty idempotency key, a retry of the same
+// create returns the request the first call made (created false) instead of
+// a second one; the same key with a different body is ECONFLICT.
+func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest, idemKey string) (*casedesk.Request, bool, error) {
+	scope, err := requestScope(a)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(idemKey) > 200 {
+		return nil, false, casedesk.Invalid("Idempotency-Key", "the Idempotency-Key header must be at most 200 characters")
+	}
+	org := in.OrganizationID
+	if org == 0 {
+		if a.OrgKind != casedesk.OrgCustomer {
+			return nil, false, casedesk.Invalid("organization_id", "organization_id is required: name the customer organization the request is for")
+		}
+		org = a.User.OrgID
+	}
+	if !inScope(scope, org) {
+		return nil, false, casedesk.Errorf(casedesk.ENOTFOUND, "organization %d not found", org)
+	}
+	now := d.now()
+	r := &casedesk.Request{
+		OrgID: org, RequesterID: a.User.ID, OpenedByID: a.User.ID, OnBehalfOfOrgID: onBehalfOf(a, org),
+		Category: in.Category, Product: in.Product, Title: in.Title, Description: in.Description, Impact: in.Impact,
+		Severity: in.Severity, Status: casedesk.StatusNew, Language: in.Language, ContactMethod: in.ContactMethod,
+		Phone: in.Phone, Channel: in.Channel, CreatedAt: now, UpdatedAt: now,
+	}
+	if r.Channel == "" {
+		r.Channel = casedesk.ChannelAPI
+	}
+	if err := r.Validate(); err != nil {
+		return nil, false, err
+	}
+	if r.Channel == casedesk.ChannelPhone && !a.IsStaff() {
+		return nil, false, casedesk.Invalid("channel", "only the provider's agents log phone requests; request a callback instead")
+	}
+	fingerprint := ""
+	if idemKey != "" {
+		b, _ := json.Marshal(in)
+		sum := sha256.Sum256(append(b, strconv.FormatInt(org, 10)...))
+		fingerprint = hex.EncodeToString(sum[:])
+	}
+	var created bool
+	err = d.db.Write(ctx, func(tx *store.Tx) error {
+		created = false
+		if idemKey != "" {
+			id, fp, err := tx.IdempotentRequest(ctx, a.User.ID, idemKey)
+			if err != nil {
+				return err
+			}
+			if id != 0 {
+				return d.replay(ctx, tx.Queries, scope, id, fp, fingerprint, r)
+			}
+		}
+		if err := d.prepareNew(ctx, tx, a, r, in); err != nil {
+			return err
+		}
+		if err := tx.CreateRequest(ctx, r); err != nil {
+			return err
+		}
+		if idemKey != "" {
+			if err := tx.SaveIdempotencyKey(ctx, a.User.ID, idemKey, fingerprint, r.ID, now); err != nil {
+				return err
+			}
+		}
+		created = true
+		return tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
+			OnBehalfOf: r.OnBehalfOfOrgID, Kind: "created", New: string(r.Status), At: now})
+	})
+	if errors.Is(err, store.ErrKeyTaken) {
+		// Another instance committed the same key first (PostgreSQL): answer
+		// with what it created.
+		id, fp, err := d.db.IdempotentRequest(ctx, a.User.ID, idemKey)
+		if err != nil {
+			return nil, false, err
+		}
+		if err := d.replay(ctx, d.db.Queries, scope, id, fp, fingerprint, r); err != nil {
+			return nil, false, err
+		}
+		return r, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return r, created, nil
+}
+
+// replay loads the request an idempotency key made into r.
+func (d *Desk) replay(ctx context.Context, q store.Queries, scope store.Scope, id int64, fp, want string, r *casedesk.Request) error {
+	if fp != want {
+		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "Idempotency-Key",
+			Message: "this Idempotency-Key was already used with a different request body; use a new key for a new request"}
+	}
+	got, err := q.Request(ctx, scope, id)
+	if err != nil {
+		return err
+	}
+	*r = *got
+	return nil
+}
+
+// prepareNew checks the references of a new request inside the transaction
+// that creates it.
+func (d *Desk) prepareNew(ctx context.Context, tx *store.Tx, a *casedesk.Actor, r *casedesk.Request, in NewRequest) error {
+	org, err := tx.Organization(ctx, r.OrgID)
+	if err != nil {
+		return err
+	}
+	if org.Kind != casedesk.OrgCustomer {
+		return casedesk.Invalid("organization_id", "requests are opened for customer organizations")
+	}
+	if r.Product != "" {
+		ok, err := tx.ProductExists(ctx, r.Product)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return casedesk.Invalid("product", "no product or service with code %q", r.Product)
+		}
+	}
+	if r.Severity != "" && !a.IsStaff() {
+		subs, err := tx.Subscriptions(ctx, r.OrgID)
+		if err != nil {
+			return err
+		}
+		if f, _ := casedesk.SupportFamily(subs); f != casedesk.FamilyElevated {
+			return casedesk.Invalid("severity", "support sets the severity when it triages your request; only organizations with elevated support choose it themselves")
+		}
+	}
+	if in.RequesterID != 0 && in.RequesterID != a.User.ID {
+		u, err := tx.User(ctx, r.OrgID, in.RequesterID)
+		if err != nil || !u.Role.IsCustomerAdmin() || !u.Active {
+			return casedesk.Invalid("requester_id", "requester_id must be an active admin of the organization")
+		}
+		r.RequesterID = u.ID
+	}
+	if in.LinkedNumber != "" {
+		id, ok := casedesk.ParseRequestNumber(in.LinkedNumber)
+		if !ok {
+			return casedesk.Invalid("linked_number", "linked_number %q is not a request number", in.LinkedNumber)
+		}
+		if _, err := tx.Request(ctx, store.OrgScope(r.OrgID), id); err != nil {
+			return casedesk.Invalid("linked_number", "request %s not found in this organization", in.LinkedNumber)
+		}
+	}
+	return nil
+}
+
+// Request returns the request with the number, if the actor may see it.
+func (d *Desk) Request(ctx context.Context, a *casedesk.Actor, number string) (*casedesk.Request, error) {
+	scope, err := requestScope(a)
+	if err != nil {
+		return nil, err
+	}
+	id, ok := casedesk.ParseRequestNumber(number)
+	if !ok {
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	}
+	return d.db.Request(ctx, scope, id)
+}
+
+// ListFilter selects requests for ListRequests.
+type ListFilter struct {
+	Status     string // a status, "active" (new, open, waiting) or "" for all
+	Severity   casedesk.Severity
+	Category   casedesk.Category
+	OrgID      int64
+	AssigneeID int64
+	Unassigned bool
+	Cursor     string
+	Limit      int
+}
+
+// ListRequests lists the requests the actor may see, newest first, a page at
+// a time; the returned cursor fetches the next page ("" at the end).
+func (d *Desk) ListRequests(ctx context.Context, a *casedesk.Actor, f ListFilter) ([]*casedesk.Request, string, error) {
+	scope, err := requestScope(a)
+	if err != nil {
+		return nil, "", err
+	}
+	sf := store.RequestFilter{Severity: f.Severity, Category: f.Category, OrgID: f.OrgID, AssigneeID: f.AssigneeID, Unassigned: f.Unassigned}
+	switch {
+	case f.Status == "active":
+		sf.Active = true
+	case f.Status == "" || casedesk.Status(f.Status).Valid():
+		sf.Status = casedesk.Status(f.Status)
+	default:
+		return nil, "", casedesk.Invalid("status", "status must be one of new, open, waiting, resolved, closed or active")
+	}
+	if !f.Severity.Valid() {
+		return nil, "", casedesk.Invalid("severity", "severity must be A, B or C")
+	}
+	if f.Category != "" && !f.Category.Valid() {
+		return nil, "", casedesk.Invalid("category", "category must be one of presales, billing or technical")
+	}
+	if f.Limit == 0 {
+		f.Limit = 50
+	}
+	if f.Limit < 1 || f.Limit > 200 {
+		return nil, "", casedesk.Invalid("limit", "limit must be between 1 and 200")
+	}
+	if f.Cursor != "" {
+		id, ok := casedesk.ParseRequestNumber(f.Cursor)
+		if !ok {
+			return nil, "", casedesk.Invalid("cursor", "cursor is not one this API returned")
+		}
+		sf.Before = id
+	}
+	if f.OrgID != 0 && !inScope(scope, f.OrgID) {
+		return []*casedesk.Request{}, "", nil
+	}
+	sf.Limit = f.Limit + 1
+	rs, err := d.db.Requests(ctx, scope, sf)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(rs) > f.Limit {
+		rs = rs[:f.Limit]
+		next = rs[len(rs)-1].Number
+	}
+	return rs, next, nil
+}
+
+// RequestPatch is a change to a request; nil fields stay as they are.
+type RequestPatch struct {
+	Status        *casedesk.Status   `json:"status,omitempty"`
+	Severity      *casedesk.Severity `json:"severity,omitempty"`
+	AssigneeID    *int64             `json:"assignee_id,omitempty"`
+	Title         *string            `json:"title,omitempty"`
+	Product       *string            `json:"product,omitempty"`
+	Category      *casedesk.Category `json:"category,omitempty"`
+	Language      *string            `json:"preferred_language,omitempty"`
+	ContactMethod *string            `json:"contact_method,omitempty"`
+	Phone         *string            `json:"phone,omitempty"`
+}
+
+// UpdateRequest applies patch. Staff may change everything; the customer's
+// side may change contact details and close the request, and set the
+// severity only with elevated support. Every change is written to the
+// history with its old and new value.
+func (d *Desk) UpdateRequest(ctx context.Context, a *casedesk.Actor, number string, p RequestPatch) (*casedesk.Request, error) {
+	scope, err := requestScope(a)
+	if err != nil {
+		return nil, err
+	}
+	id, ok := casedesk.ParseRequestNumber(number)
+	if !ok {
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	}
+	var r *casedesk.Request
+	err = d.db.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		r, err = tx.Request(ctx, scope, id)
+		if err != nil {
+			return err
+		}
+		ch := changes{d: d, a: a, r: r, now: d.now()}
+		if err := ch.apply(ctx, tx, p); err != nil {
+			return err
+		}
+		if len(ch.events) == 0 {
+			return nil
+		}
+		r.UpdatedAt = ch.now
+		if err := tx.UpdateRequest(ctx, scope, r); err != nil {
+			return err
+		}
+		return ch.record(ctx, tx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// changes collects the events of one update.
+type changes struct {
+	d      *Desk
+	a      *casedesk.Actor
+	r      *casedesk.Request
+	now    time.Time
+	events []*casedesk.Event
+}
+
+func (c *changes) note(kind, field, old, new string) {
+	if old == new {
+		return
+	}
+	c.events = append(c.events, &casedesk.Event{RequestID: c.r.ID, OrgID: c.r.OrgID, ActorID: &c.a.User.ID,
+		OnBehalfOf: onBehalfOf(c.a, c.r.OrgID), Kind: kind, Field: field, Old: old, New: new, At: c.now})
+}
+
+func (c *changes) record(ctx context.Context, tx *store.Tx) error {
+	for _, e := range c.events {
+		if err := tx.CreateEvent(ctx, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func staffOnly(a *casedesk.Actor, field string) error {
+	if a.IsStaff() {
+		return nil
+	}
+	return &casedesk.Error{Code: casedesk.EFORBIDDEN, Field: field, Message: field + " is set by the provider's support staff"}
+}
+
+func (c *changes) apply(ctx context.Context, tx *store.Tx, p RequestPatch) error {
+	r, a := c.r, c.a
+	if p.Title != nil {
+		if err := staffOnly(a, "title"); err != nil {
+			return err
+		}
+		if err := casedesk.CheckText("title", *p.Title, 1, 200); err != nil {
+			return err
+		}
+		c.note("update", "title", r.Title, *p.Title)
+		r.Title = *p.Title
+	}
+	if p.Category != nil {
+		if err := staffOnly(a, "category"); err != nil {
+			return err
+		}
+		if !p.Category.Valid() {
+			return casedesk.Invalid("category", "category must be one of presales, billing or technical")
+		}
+		c.note("update", "category", string(r.Category), string(*p.Category))
+		r.Category = *p.Category
+	}
+	if p.Product != nil {
+		if err := staffOnly(a, "product"); err != nil {
+			return err
+		}
+		if *p.Product != "" {
+			ok, err := tx.ProductExists(ctx, *p.Product)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return casedesk.Invalid("product", "no product or service with code %q", *p.Product)
+			}
+		}
+		c.note("update", "product", r.Product, *p.Product)
+		r.Product = *p.Product
+	}
+	if p.Language != nil {
+		if !casedesk.IsLanguage(*p.Language) {
+			return casedesk.Invalid("preferred_language", "preferred_language must be a BCP 47 tag such as en or zh-CN")
+		}
+		c.note("update", "preferred_language", r.Language, *p.Language)
+		r.Language = *p.Language
+	}
+	if p.Phone != nil {
+		if err := casedesk.CheckText("phone", *p.Phone, 0, 40); err != nil {
+			return err
+		}
+		c.note("update", "phone", r.Phone, *p.Phone)
+		r.Phone = *p.Phone
+	}
+	if p.ContactMethod != nil {
+		if *p.ContactMethod != "email" && *p.ContactMethod != "phone" {
+			return casedesk.Invalid("contact_method", "contact_method must be email or phone")
+		}
+		if *p.ContactMethod == "phone" && r.Phone == "" {
+			return casedesk.Invalid("phone", "phone is required when the contact method is phone")
+		}
+		c.note("update", "contact_method", r.ContactMethod, *p.ContactMethod)
+		r.ContactMethod = *p.ContactMethod
+	}
+	if p.Severity != nil {
+		if !p.Severity.Valid() || *p.Severity == "" {
+			return casedesk.Invalid("severity", "severity must be A, B or C")
+		}
+		if !a.IsStaff() {
+			subs, err := tx.Subscriptions(ctx, r.OrgID)
+			if err != nil {
+				return err
+			}
+			if f, _ := casedesk.SupportFamily(subs); f != casedesk.FamilyElevated {
+				return &casedesk.Error{Code: casedesk.EFORBIDDEN, Field: "severity", Message: "support sets the severity; only organizations with elevated support choose it themselves"}
+			}
+		}
+		c.note("severity", "severity", string(r.Severity), string(*p.Severity))
+		r.Severity = *p.Severity
+	}
+	if p.AssigneeID != nil {
+		if err := staffOnly(a, "assignee_id"); err != nil {
+			return err
+		}
+		old := idString(r.AssigneeID)
+		if *p.AssigneeID == 0 {
+			r.AssigneeID = nil
+		} else {
+			u, err := tx.User(ctx, store.AllOrgs, *p.AssigneeID)
+			if err != nil || !u.Role.IsStaff() || u.Role == casedesk.RoleOperator || !u.Active {
+				return casedesk.Invalid("assignee_id", "assignee_id must be an active agent or supervisor")
+			}
+			r.AssigneeID = &u.ID
+		}
+		c.note("assignee", "assignee_id", old, idString(r.AssigneeID))
+	}
+	if p.Status != nil {
+		if err := c.setStatus(*p.Status); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func idString(p *int64) string {
+	if p == nil {
+		return ""
+	}
+	return strconv.FormatInt(*p, 10)
+}
+
+// setStatus moves the request to s if the state machine and the actor allow it.
+func (c *changes) setStatus(s casedesk.Status) error {
+	r := c.r
+	if !s.Valid() {
+		return casedesk.Invalid("status", "status must be one of new, open, waiting, resolved or closed")
+	}
+	if s == r.Status {
+		return nil
+	}
+	if !c.a.IsStaff() && s != casedesk.StatusClosed {
+		return &casedesk.Error{Code: casedesk.EFORBIDDEN, Field: "status", Message: "you can close your request; other status changes are made by support (use reopen to reopen)"}
+	}
+	if r.Status == casedesk.StatusClosed {
+		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "status", Message: fmt.Sprintf("request %s is closed; reopen it first", r.Number)}
+	}
+	if !casedesk.CanTransition(r.Status, s) {
+		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "status", Message: fmt.Sprintf("a request cannot go from %s to %s", r.Status, s)}
+	}
+	c.note("status", "status", string(r.Status), string(s))
+	r.Status = s
+	switch s {
+	case casedesk.StatusResolved:
+		r.ResolvedAt = &c.now
+	case casedesk.StatusClosed:
+		r.ClosedAt = &c.now
+		if r.ResolvedAt == nil {
+			r.ResolvedAt = &c.now
+		}
+	default:
+		r.ResolvedAt = nil
+	}
+	return nil
+}
+
+// Reopen reopens a resolved request, or a closed one within the policy's
+// window (SPEC: 14 days); afterwards the answer says to open a new request
+// linked to this one.
+func (d *Desk) Reopen(ctx context.Context, a *casedesk.Actor, number string) (*casedesk.Request, error) {
+	scope, err := requestScope(a)
+	if err != nil {
+		return nil, err
+	}
+	id, ok := casedesk.ParseRequestNumber(number)
+	if !ok {
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	}
+	var r *casedesk.Request
+	err = d.db.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		if r, err = tx.Request(ctx, scope, id); err != nil {
+			return err
+		}
+		now := d.now()
+		if err := casedesk.CanReopen(r, now, d.policy.ReopenDays); err != nil {
+			return err
+		}
+		old := r.Status
+		r.Status, r.ClosedAt, r.ResolvedAt, r.UpdatedAt = casedesk.StatusOpen, nil, nil, now
+		if err := tx.UpdateRequest(ctx, scope, r); err != nil {
+			return err
+		}
+		return tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
+			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: "reopened", Field: "status", Old: string(old), New: string(r.Status), At: now})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// History returns a request's history; customer-side actors do not see
+// staff-only lines.
+func (d *Desk) History(ctx context.Context, a *casedesk.Actor, number string) ([]*casedesk.Event, error) {
+	r, err := d.Request(ctx, a, number)
+	if err != nil {
+		return nil, err
+	}
+	scope, _ := requestScope(a)
+	return d.db.Events(ctx, scope, store.EventFilter{RequestID: r.ID, Internal: a.IsStaff(), Limit: 200})
+}

@@ -1,0 +1,296 @@
+package desk
+
+import (
+	"context"
+
+	"sync"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/auth"
+	"github.com/casedesk/casedesk/internal/store"
+)
+
+// TokenPrefix marks casedesk secrets so that leaked ones are easy to spot.
+const TokenPrefix = "cdk_"
+
+// Login checks email and password and returns a new sign-in token. Failed
+// attempts are counted per account and per client address in the database
+// (so every instance sees them); past the policy's limits Login refuses with
+// ERATELIMIT before looking at the password.
+func (d *Desk) Login(ctx context.Context, email, password, clientIP string) (string, *casedesk.User, error) {
+	email = casedesk.NormalizeEmail(email)
+	if email == "" {
+		return "", nil, casedesk.Invalid("email", "email is required")
+	}
+	if password == "" {
+		return "", nil, casedesk.Invalid("password", "password is required")
+	}
+	now := d.now()
+	since := now.Add(-d.policy.LoginWindow)
+	acctKey, ipKey := "acct:"+email, "ip:"+clientIP
+	if n, err := d.db.LoginFailures(ctx, acctKey, since); err != nil {
+		return "", nil, err
+	} else if n >= d.policy.LoginPerAccount {
+		return "", nil, casedesk.Errorf(casedesk.ERATELIMIT, "too many failed sign-ins for this account; try again in %d minutes or reset your password", int(d.policy.LoginWindow.Minutes()))
+	}
+	if n, err := d.db.LoginFailures(ctx, ipKey, since); err != nil {
+		return "", nil, err
+	} else if n >= d.policy.LoginPerAddress {
+		return "", nil, casedesk.Errorf(casedesk.ERATELIMIT, "too many failed sign-ins from your address; try again in %d minutes", int(d.policy.LoginWindow.Minutes()))
+	}
+	u, hash, err := d.db.UserByEmail(ctx, email)
+	if err != nil && casedesk.ErrorCode(err) != casedesk.ENOTFOUND {
+		return "", nil, err
+	}
+	ok := false
+	if u != nil && u.Active {
+		ok = auth.VerifyPassword(hash, password) == nil
+	} else {
+		// Spend the same time on unknown accounts, so timing does not tell
+		// which addresses have accounts.
+		auth.VerifyPassword(dummyHash(d.policy.PasswordParams), password)
+	}
+	if !ok {
+		if err := d.db.Write(ctx, func(tx *store.Tx) error { return tx.RecordLoginFailure(ctx, now, acctKey, ipKey) }); err != nil {
+			return "", nil, err
+		}
+		return "", nil, casedesk.Errorf(casedesk.EUNAUTHORIZED, "the email or password is wrong")
+	}
+	secret, tokHash := auth.NewToken(TokenPrefix)
+	exp := now.Add(d.policy.SessionTTL)
+	err = d.db.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.ClearLoginFailures(ctx, acctKey); err != nil {
+			return err
+		}
+		return tx.CreateToken(ctx, &store.Token{Hash: tokHash, UserID: u.ID, Kind: "session", Name: "sign-in",
+			CSRF: auth.RandomString(24), CreatedAt: now, ExpiresAt: &exp})
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return secret, u, nil
+}
+
+var dummy struct {
+	once sync.Once
+	hash string
+}
+
+func dummyHash(p auth.Params) string {
+	dummy.once.Do(func() { dummy.hash, _ = auth.HashPassword("not a password of anyone", p) })
+	return dummy.hash
+}
+
+// Authenticate returns the actor behind a token secret. Lookups are cached
+// for a few seconds so a busy API client costs one SHA-256 and a map read per
+// call; a revocation reaches other instances within that time.
+func (d *Desk) Authenticate(ctx context.Context, secret, clientIP string) (*casedesk.Actor, error) {
+	if secret == "" {
+		return &casedesk.Actor{ClientIP: clientIP}, nil
+	}
+	hash := auth.HashToken(secret)
+	now := d.now()
+	e, ok := d.tokens.get(hash, now)
+	if !ok {
+		tok, u, err := d.db.TokenUser(ctx, hash, now)
+		if err != nil {
+			return nil, err
+		}
+		org, err := d.db.Organization(ctx, u.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		e = &tokenEntry{user: u, kind: org.Kind, tokenID: tok.ID, csrf: tok.CSRF, expires: tok.ExpiresAt, cachedAt: now}
+		d.tokens.put(hash, e)
+	}
+	if e.expires != nil && !now.Before(*e.expires) {
+		d.tokens.drop(hash)
+		return nil, casedesk.Errorf(casedesk.EUNAUTHORIZED, "the token has expired; sign in again")
+	}
+	u := *e.user
+	a := &casedesk.Actor{User: &u, OrgKind: e.kind, ClientIP: clientIP}
+	if e.kind == casedesk.OrgPartner {
+		ids, err := d.db.DelegatedCustomers(ctx, u.OrgID, now)
+		if err != nil {
+			return nil, err
+		}
+		a.Delegated = ids
+	}
+	return a, nil
+}
+
+// Logout revokes the token with the secret.
+func (d *Desk) Logout(ctx context.Context, secret string) error {
+	hash := auth.HashToken(secret)
+	d.tokens.drop(hash)
+	return d.db.Write(ctx, func(tx *store.Tx) error { return tx.RevokeTokenByHash(ctx, hash, d.now()) })
+}
+
+// NewAPIToken creates a named API token for the actor and returns the secret,
+// shown this once.
+func (d *Desk) NewAPIToken(ctx context.Context, a *casedesk.Actor, name string, expires *time.Time) (string, *store.Token, error) {
+	if a.Anonymous() {
+		return "", nil, errUnauthenticated()
+	}
+	if err := casedesk.CheckText("name", name, 1, 100); err != nil {
+		return "", nil, err
+	}
+	now := d.now()
+	if expires != nil && !expires.After(now) {
+		return "", nil, casedesk.Invalid("expires_at", "expires_at must be in the future")
+	}
+	secret, hash := auth.NewToken(TokenPrefix)
+	t := &store.Token{Hash: hash, UserID: a.User.ID, Kind: "api", Name: name, CreatedAt: now, ExpiresAt: expires}
+	if err := d.db.Write(ctx, func(tx *store.Tx) error { return tx.CreateToken(ctx, t) }); err != nil {
+		return "", nil, err
+	}
+	return secret, t, nil
+}
+
+// APITokens lists the actor's API tokens (never their secrets).
+func (d *Desk) APITokens(ctx context.Context, a *casedesk.Actor) ([]*store.Token, error) {
+	if a.Anonymous() {
+		return nil, errUnauthenticated()
+	}
+	return d.db.Tokens(ctx, a.User.ID)
+}
+
+// RevokeAPIToken revokes one of the actor's tokens.
+func (d *Desk) RevokeAPIToken(ctx context.Context, a *casedesk.Actor, id int64) error {
+	if a.Anonymous() {
+		return errUnauthenticated()
+	}
+	d.tokens.clear() // the cache is keyed by hash, which we do not have here
+	return d.db.Write(ctx, func(tx *store.Tx) error { return tx.RevokeToken(ctx, a.User.ID, id, d.now()) })
+}
+
+// ChangePassword sets the actor's own password after checking the current one.
+func (d *Desk) ChangePassword(ctx context.Context, a *casedesk.Actor, current, next string) error {
+	if a.Anonymous() {
+		return errUnauthenticated()
+	}
+	_, hash, err := d.db.UserByEmail(ctx, a.User.Email)
+	if err != nil {
+		return err
+	}
+	if auth.VerifyPassword(hash, current) != nil {
+		return casedesk.Invalid("current_password", "the current password is wrong")
+	}
+	if err := casedesk.ValidatePassword("new_password", next); err != nil {
+		return err
+	}
+	newHash, err := auth.HashPassword(next, d.policy.PasswordParams)
+	if err != nil {
+		return err
+	}
+	d.tokens.clear()
+	return d.db.Write(ctx, func(tx *store.Tx) error {
+		return tx.SetPassword(ctx, a.User.OrgID, a.User.ID, newHash, false)
+	})
+}
+
+// ResetPassword sets a user's password by email, for the operator command
+// line; every token of the user is revoked. mustChange forces a change at the
+// next sign-in.
+func (d *Desk) ResetPassword(ctx context.Context, email, password string, mustChange bool) error {
+	if err := casedesk.ValidatePassword("password", password); err != nil {
+		return err
+	}
+	u, _, err := d.db.UserByEmail(ctx, casedesk.NormalizeEmail(email))
+	if err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(password, d.policy.PasswordParams)
+	if err != nil {
+		return err
+	}
+	d.tokens.clear()
+	return d.db.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.SetPassword(ctx, store.AllOrgs, u.ID, hash, mustChange); err != nil {
+			return err
+		}
+		return tx.RevokeUserTokens(ctx, u.ID, d.now())
+	})
+}
+
+type tokenEntry struct {
+	user     *casedesk.User
+	kind     casedesk.OrgKind
+	tokenID  int64
+	csrf     string
+	expires  *time.Time
+	cachedAt time.Time
+}
+
+// tokenCache remembers recent token lookups for tokenTTL.
+type tokenCache struct {
+	mu sync.Mutex
+	m  map[string]*tokenEntry
+}
+
+const tokenTTL = 10 * time.Second
+
+func newTokenCache() *tokenCache { return &tokenCache{m: map[string]*tokenEntry{}} }
+
+func (c *tokenCache) get(hash string, now time.Time) (*tokenEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.m[hash]
+	if !ok || now.Sub(e.cachedAt) > tokenTTL || now.Before(e.cachedAt) {
+		return nil, false
+	}
+	return e, true
+}
+
+func (c *tokenCache) put(hash string, e *tokenEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) > 100_000 {
+		clear(c.m)
+	}
+	c.m[hash] = e
+}
+
+func (c *tokenCache) drop(hash string) {
+	c.mu.Lock()
+	delete(c.m, hash)
+	c.mu.Unlock()
+}
+
+func (c *tokenCache) clear() {
+	c.mu.Lock()
+	clear(c.m)
+	c.mu.Unlock()
+}
+
+// limiter is a per-key fixed-window counter for anonymous endpoints, kept in
+// memory: it protects this instance from floods, and needs no write per hit.
+type limiter struct {
+	mu sync.Mutex
+	m  map[string]*window
+}
+
+type window struct {
+	start time.Time
+	n     int
+}
+
+func newLimiter() *limiter { return &limiter{m: map[string]*window{}} }
+
+// allow counts a hit on key and reports whether it is within n per period.
+func (l *limiter) allow(key string, n int, period time.Duration, now time.Time) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	w := l.m[key]
+	if w == nil || now.Sub(w.start) >= period || now.Before(w.start) {
+		if len(l.m) > 100_000 {
+			clear(l.m)
+		}
+		w = &window{start: now}
+		l.m[key] = w
+	}
+	w.n++
+	return w.n <= n
+}
+
