@@ -1,0 +1,325 @@
+// Package sla holds the service-level policy (which target applies to which
+// plan family and severity) and computes clocks (when counting starts, when a
+// target is due, how much of it has been used) on a calendar. It is pure: no
+// I/O except decoding the JSON it is handed.
+package sla
+
+import (
+	"fmt"
+	"math"
+	"slices"
+)
+
+// Severity is the severity of a service request.
+type Severity string
+
+// Severities.
+const (
+	SeverityA Severity = "A" // critical
+	SeverityB Severity = "B" // high
+	SeverityC Severity = "C" // non-critical
+)
+
+// Severities lists the severities in order.
+var Severities = []Severity{SeverityA, SeverityB, SeverityC}
+
+// Family is a plan family.
+type Family string
+
+// Families.
+const (
+	FamilyBusiness   Family = "business"
+	FamilyEnterprise Family = "enterprise" // also standalone plans
+	FamilyFrontline  Family = "frontline"
+	FamilyElevated   Family = "elevated" // elevated-support add-on
+)
+
+// Families lists the plan families in order.
+var Families = []Family{FamilyBusiness, FamilyEnterprise, FamilyFrontline, FamilyElevated}
+
+// Coverage says which calendar a target counts on.
+type Coverage string
+
+// Coverages.
+const (
+	// Coverage24x7 counts real elapsed time and ignores holidays.
+	Coverage24x7 Coverage = "24x7"
+	// CoverageBusinessHours counts on the customer's region calendar.
+	CoverageBusinessHours Coverage = "business_hours"
+)
+
+// TargetKind is the shape of a target.
+type TargetKind string
+
+// Target kinds.
+const (
+	// TargetMinutes: due at the end of the Minutes-th counting minute.
+	TargetMinutes TargetKind = "minutes"
+	// TargetNextBusinessDay: due at the end of the next business day (24 hours on 24x7).
+	TargetNextBusinessDay TargetKind = "next_business_day"
+	// TargetNone: "no commitment": tracked and reported, never due, never breached.
+	TargetNone TargetKind = "none"
+)
+
+// MaxTargetMinutes bounds a minutes target (one year of round-the-clock minutes).
+const MaxTargetMinutes = 525600
+
+// Target is what is promised. Minutes is set only for Kind == TargetMinutes.
+type Target struct {
+	Kind    TargetKind
+	Minutes int
+}
+
+// String renders the target, e.g. "60 minutes", "next business day", "no commitment".
+func (t Target) String() string {
+	switch t.Kind {
+	case TargetMinutes:
+		if t.Minutes == 1 {
+			return "1 minute"
+		}
+		return fmt.Sprintf("%d minutes", t.Minutes)
+	case TargetNextBusinessDay:
+		return "next business day"
+	case TargetNone:
+		return "no commitment"
+	}
+	return string(t.Kind)
+}
+
+// Entitlement is a target together with the calendar it counts on.
+type Entitlement struct {
+	Coverage Coverage
+	Target   Target
+}
+
+// Metric names a clock a policy can define.
+type Metric string
+
+// Metrics.
+const (
+	MetricInitialResponse Metric = "initial_response"
+	MetricNextReply       Metric = "next_reply"
+	MetricResolution      Metric = "resolution"
+)
+
+// Table maps family and severity to an entitlement.
+type Table map[Family]map[Severity]Entitlement
+
+// Policy is the service-level configuration. DefaultPolicy returns the
+// shipped default; every number is configuration.
+type Policy struct {
+	Version int
+	// Entries are the initial-response targets; every family and severity must be present.
+	Entries Table
+	// WarnShare is the share of a target's counting minutes after which the
+	// clock warns (0 < WarnShare < 1; default 0.75).
+	WarnShare float64
+	// PauseWhileWaiting: time while the request waits on the customer does not count.
+	PauseWhileWaiting bool
+	// ReopenDays: a closed request can be reopened within this many days (default 14).
+	ReopenDays int
+	// NextReplyEnabled turns on the next-reply clock with NextReply targets.
+	NextReplyEnabled bool
+	NextReply        Table
+	// ResolutionEnabled turns on the resolution clock with Resolution targets.
+	ResolutionEnabled bool
+	Resolution        Table
+}
+
+// DefaultWarnShare is the default Policy.WarnShare.
+const DefaultWarnShare = 0.75
+
+// DefaultReopenDays is the default Policy.ReopenDays.
+const DefaultReopenDays = 14
+
+func ent(c Coverage, k TargetKind, minutes int) Entitlement {
+	return Entitlement{Coverage: c, Target: Target{Kind: k, Minutes: minutes}}
+}
+
+// DefaultPolicy is the support model's default policy (SPEC.md, "Plan
+// families and initial-response targets"):
+//
+//	severity  business              enterprise/frontline   elevated
+//	A         24x7, 60 min          24x7, 60 min           24x7, 60 min
+//	B         business hours, none  24x7, next day         24x7, 120 min
+//	C         business hours, none  24x7, none             24x7, 240 min
+//
+// Waiting on the customer pauses the clock, a request can be reopened for 14
+// days, and next-reply and resolution clocks are off.
+func DefaultPolicy() Policy {
+	a := ent(Coverage24x7, TargetMinutes, 60)
+	nextDay := ent(Coverage24x7, TargetNextBusinessDay, 0)
+	return Policy{
+		Version: 1,
+		Entries: Table{
+			FamilyBusiness: {
+				SeverityA: a,
+				SeverityB: ent(CoverageBusinessHours, TargetNone, 0),
+				SeverityC: ent(CoverageBusinessHours, TargetNone, 0),
+			},
+			FamilyEnterprise: {
+				SeverityA: a,
+				SeverityB: nextDay,
+				SeverityC: ent(Coverage24x7, TargetNone, 0),
+			},
+			FamilyFrontline: {
+				SeverityA: a,
+				SeverityB: nextDay,
+				SeverityC: ent(Coverage24x7, TargetNone, 0),
+			},
+			FamilyElevated: {
+				SeverityA: a,
+				SeverityB: ent(Coverage24x7, TargetMinutes, 120),
+				SeverityC: ent(Coverage24x7, TargetMinutes, 240),
+			},
+		},
+		WarnShare:         DefaultWarnShare,
+		PauseWhileWaiting: true,
+		ReopenDays:        DefaultReopenDays,
+	}
+}
+
+// FieldError is a validation or decoding error that names the offending
+// field by its JSON path, e.g. "initial_response.enterprise.B.minutes".
+type FieldError struct {
+	Field string
+	Msg   string
+}
+
+func (e *FieldError) Error() string {
+	if e.Field == "" {
+		return e.Msg
+	}
+	return e.Field + ": " + e.Msg
+}
+
+func fieldErr(field, format string, args ...any) *FieldError {
+	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// ValidFamily reports whether f is a known family.
+func ValidFamily(f Family) bool { return slices.Contains(Families, f) }
+
+// ValidSeverity reports whether s is a known severity.
+func ValidSeverity(s Severity) bool { return slices.Contains(Severities, s) }
+
+// Validate checks the entitlement; path prefixes field names in errors.
+func (e Entitlement) validate(path string) error {
+	switch e.Coverage {
+	case Coverage24x7, CoverageBusinessHours:
+	default:
+		return fieldErr(path+".coverage", "unknown coverage %q (want %q or %q)", e.Coverage, Coverage24x7, CoverageBusinessHours)
+	}
+	switch e.Target.Kind {
+	case TargetMinutes:
+		if e.Target.Minutes < 1 || e.Target.Minutes > MaxTargetMinutes {
+			return fieldErr(path+".minutes", "must be between 1 and %d, got %d", MaxTargetMinutes, e.Target.Minutes)
+		}
+	case TargetNextBusinessDay, TargetNone:
+		if e.Target.Minutes != 0 {
+			return fieldErr(path+".minutes", "only allowed with target %q", TargetMinutes)
+		}
+	default:
+		return fieldErr(path+".target", "unknown target %q (want %q, %q or %q)", e.Target.Kind, TargetMinutes, TargetNextBusinessDay, TargetNone)
+	}
+	return nil
+}
+
+// Validate checks an entitlement.
+func (e Entitlement) Validate() error { return e.validate("entitlement") }
+
+func (t Table) validate(path string, complete bool) error {
+	for _, f := range sortedKeys(t) {
+		if !ValidFamily(f) {
+			return fieldErr(path+"."+string(f), "unknown family (want business, enterprise, frontline or elevated)")
+		}
+		for _, s := range sortedKeys(t[f]) {
+			if !ValidSeverity(s) {
+				return fieldErr(path+"."+string(f)+"."+string(s), "unknown severity (want A, B or C)")
+			}
+			if err := t[f][s].validate(path + "." + string(f) + "." + string(s)); err != nil {
+				return err
+			}
+		}
+	}
+	if complete {
+		for _, f := range Families {
+			if t[f] == nil {
+				return fieldErr(path+"."+string(f), "missing")
+			}
+			for _, s := range Severities {
+				if _, ok := t[f][s]; !ok {
+					return fieldErr(path+"."+string(f)+"."+string(s), "missing")
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func sortedKeys[K ~string, V any](m map[K]V) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Validate checks the policy. Errors are *FieldError naming the JSON path.
+func (p Policy) Validate() error {
+	if p.Version < 1 {
+		return fieldErr("version", "must be at least 1, got %d", p.Version)
+	}
+	if math.IsNaN(p.WarnShare) || p.WarnShare <= 0 || p.WarnShare >= 1 {
+		return fieldErr("warn_share", "must be greater than 0 and less than 1, got %v", p.WarnShare)
+	}
+	if p.ReopenDays < 0 || p.ReopenDays > 3650 {
+		return fieldErr("reopen_days", "must be between 0 and 3650, got %d", p.ReopenDays)
+	}
+	if err := p.Entries.validate("initial_response", true); err != nil {
+		return err
+	}
+	if err := p.NextReply.validate("next_reply.targets", p.NextReplyEnabled); err != nil {
+		return err
+	}
+	return p.Resolution.validate("resolution.targets", p.ResolutionEnabled)
+}
+
+// Lookup returns the initial-response entitlement for a family and severity.
+func (p Policy) Lookup(f Family, s Severity) (Entitlement, error) {
+	return p.LookupMetric(MetricInitialResponse, f, s)
+}
+
+// LookupMetric returns the entitlement of a metric for a family and
+// severity. A disabled metric is an error.
+func (p Policy) LookupMetric(m Metric, f Family, s Severity) (Entitlement, error) {
+	var t Table
+	switch m {
+	case MetricInitialResponse:
+		t = p.Entries
+	case MetricNextReply:
+		if !p.NextReplyEnabled {
+			return Entitlement{}, fmt.Errorf("sla: policy v%d: next-reply clock is disabled", p.Version)
+		}
+		t = p.NextReply
+	case MetricResolution:
+		if !p.ResolutionEnabled {
+			return Entitlement{}, fmt.Errorf("sla: policy v%d: resolution clock is disabled", p.Version)
+		}
+		t = p.Resolution
+	default:
+		return Entitlement{}, fmt.Errorf("sla: unknown metric %q", m)
+	}
+	if !ValidFamily(f) {
+		return Entitlement{}, fmt.Errorf("sla: unknown plan family %q", f)
+	}
+	if !ValidSeverity(s) {
+		return Entitlement{}, fmt.Errorf("sla: unknown severity %q", s)
+	}
+	e, ok := t[f][s]
+	if !ok {
+		return Entitlement{}, fmt.Errorf("sla: policy v%d has no %s target for %s/%s", p.Version, m, f, s)
+	}
+	return e, nil
+}

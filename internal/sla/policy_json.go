@@ -1,0 +1,233 @@
+package sla
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// JSON form of a Policy (see docs/sla.md):
+//
+//	{
+//	  "version": 1,
+//	  "warn_share": 0.75,
+//	  "pause_while_waiting": true,
+//	  "reopen_days": 14,
+//	  "initial_response": {
+//	    "business": {"A": {"coverage": "24x7", "target": "minutes", "minutes": 60}, ...},
+//	    ...
+//	  },
+//	  "next_reply": {"enabled": false, "targets": {}},
+//	  "resolution": {"enabled": false, "targets": {}}
+//	}
+//
+// Object keys are written in sorted order, so the encoding is stable.
+
+type entitlementJSON struct {
+	Coverage Coverage   `json:"coverage"`
+	Target   TargetKind `json:"target"`
+	Minutes  int        `json:"minutes,omitempty"`
+}
+
+type tableJSON map[Family]map[Severity]entitlementJSON
+
+type metricJSON struct {
+	Enabled bool      `json:"enabled"`
+	Targets tableJSON `json:"targets"`
+}
+
+type policyJSON struct {
+	Version           int        `json:"version"`
+	WarnShare         float64    `json:"warn_share"`
+	PauseWhileWaiting bool       `json:"pause_while_waiting"`
+	ReopenDays        int        `json:"reopen_days"`
+	InitialResponse   tableJSON  `json:"initial_response"`
+	NextReply         metricJSON `json:"next_reply"`
+	Resolution        metricJSON `json:"resolution"`
+}
+
+func (t Table) toJSON() tableJSON {
+	out := tableJSON{}
+	for f, row := range t {
+		r := map[Severity]entitlementJSON{}
+		for s, e := range row {
+			r[s] = entitlementJSON{Coverage: e.Coverage, Target: e.Target.Kind, Minutes: e.Target.Minutes}
+		}
+		out[f] = r
+	}
+	return out
+}
+
+// MarshalJSON encodes the policy in its documented export format. It does not
+// validate; call Validate first if the policy was built by hand.
+func (p Policy) MarshalJSON() ([]byte, error) {
+	return json.Marshal(policyJSON{
+		Version:           p.Version,
+		WarnShare:         p.WarnShare,
+		PauseWhileWaiting: p.PauseWhileWaiting,
+		ReopenDays:        p.ReopenDays,
+		InitialResponse:   p.Entries.toJSON(),
+		NextReply:         metricJSON{Enabled: p.NextReplyEnabled, Targets: p.NextReply.toJSON()},
+		Resolution:        metricJSON{Enabled: p.ResolutionEnabled, Targets: p.Resolution.toJSON()},
+	})
+}
+
+// UnmarshalJSON decodes and validates a policy. "version" and
+// "initial_response" are required; absent optional fields take the defaults
+// (warn_share 0.75, pause_while_waiting true, reopen_days 14, next_reply and
+// resolution disabled). Unknown fields are errors. Every error is a
+// *FieldError naming the JSON path of the offending field.
+func (p *Policy) UnmarshalJSON(data []byte) error {
+	m, err := object(data, "", "version", "warn_share", "pause_while_waiting", "reopen_days", "initial_response", "next_reply", "resolution")
+	if err != nil {
+		var fe *FieldError
+		if errors.As(err, &fe) && fe.Field == "" {
+			fe.Msg = "policy must be a JSON object"
+		}
+		return err
+	}
+	d := DefaultPolicy()
+	q := Policy{WarnShare: d.WarnShare, PauseWhileWaiting: d.PauseWhileWaiting, ReopenDays: d.ReopenDays}
+	raw, ok := m["version"]
+	if !ok {
+		return fieldErr("version", "required")
+	}
+	if q.Version, err = decodeInt(raw, "version"); err != nil {
+		return err
+	}
+	if raw, ok := m["warn_share"]; ok {
+		if q.WarnShare, err = decodeFloat(raw, "warn_share"); err != nil {
+			return err
+		}
+	}
+	if raw, ok := m["pause_while_waiting"]; ok {
+		if q.PauseWhileWaiting, err = decodeBool(raw, "pause_while_waiting"); err != nil {
+			return err
+		}
+	}
+	if raw, ok := m["reopen_days"]; ok {
+		if q.ReopenDays, err = decodeInt(raw, "reopen_days"); err != nil {
+			return err
+		}
+	}
+	raw, ok = m["initial_response"]
+	if !ok {
+		return fieldErr("initial_response", "required")
+	}
+	if q.Entries, err = decodeTable(raw, "initial_response"); err != nil {
+		return err
+	}
+	for _, mt := range []struct {
+		name    string
+		enabled *bool
+		table   *Table
+	}{
+		{"next_reply", &q.NextReplyEnabled, &q.NextReply},
+		{"resolution", &q.ResolutionEnabled, &q.Resolution},
+	} {
+		raw, ok := m[mt.name]
+		if !ok || isNull(raw) {
+			continue
+		}
+		mm, err := object(raw, mt.name, "enabled", "targets")
+		if err != nil {
+			return err
+		}
+		if r, ok := mm["enabled"]; ok {
+			if *mt.enabled, err = decodeBool(r, mt.name+".enabled"); err != nil {
+				return err
+			}
+		}
+		if r, ok := mm["targets"]; ok && !isNull(r) {
+			if *mt.table, err = decodeTable(r, mt.name+".targets"); err != nil {
+				return err
+			}
+		}
+	}
+	if err := q.Validate(); err != nil {
+		return err
+	}
+	*p = q
+	return nil
+}
+
+func decodeTable(raw json.RawMessage, path string) (Table, error) {
+	fams, err := object(raw, path)
+	if err != nil {
+		return nil, err
+	}
+	t := Table{}
+	for _, f := range sortedKeys(fams) {
+		fp := join(path, f)
+		if !ValidFamily(Family(f)) {
+			return nil, fieldErr(fp, "unknown family (want business, enterprise, frontline or elevated)")
+		}
+		sevs, err := object(fams[f], fp)
+		if err != nil {
+			return nil, err
+		}
+		row := map[Severity]Entitlement{}
+		for _, s := range sortedKeys(sevs) {
+			sp := join(fp, s)
+			if !ValidSeverity(Severity(s)) {
+				return nil, fieldErr(sp, "unknown severity (want A, B or C)")
+			}
+			e, err := decodeEntitlement(sevs[s], sp)
+			if err != nil {
+				return nil, err
+			}
+			row[Severity(s)] = e
+		}
+		t[Family(f)] = row
+	}
+	return t, nil
+}
+
+func decodeEntitlement(raw json.RawMessage, path string) (Entitlement, error) {
+	m, err := object(raw, path, "coverage", "target", "minutes")
+	if err != nil {
+		return Entitlement{}, err
+	}
+	var e Entitlement
+	r, ok := m["coverage"]
+	if !ok {
+		return e, fieldErr(join(path, "coverage"), "required")
+	}
+	s, err := decodeString(r, join(path, "coverage"))
+	if err != nil {
+		return e, err
+	}
+	e.Coverage = Coverage(s)
+	r, ok = m["target"]
+	if !ok {
+		return e, fieldErr(join(path, "target"), "required")
+	}
+	if s, err = decodeString(r, join(path, "target")); err != nil {
+		return e, err
+	}
+	e.Target.Kind = TargetKind(s)
+	if r, ok := m["minutes"]; ok {
+		if e.Target.Minutes, err = decodeInt(r, join(path, "minutes")); err != nil {
+			return e, err
+		}
+	} else if e.Target.Kind == TargetMinutes {
+		return e, fieldErr(join(path, "minutes"), "required with target %q", TargetMinutes)
+	}
+	if err := e.validate(path); err != nil {
+		return e, err
+	}
+	return e, nil
+}
+
+// ParsePolicy decodes and validates a policy from its JSON form.
+func ParsePolicy(data []byte) (Policy, error) {
+	var p Policy
+	if err := json.Unmarshal(data, &p); err != nil {
+		var fe *FieldError
+		if errors.As(err, &fe) {
+			return Policy{}, fe
+		}
+		return Policy{}, fmt.Errorf("sla: policy: %w", err)
+	}
+	return p, nil
+}
