@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/api"
+	"github.com/casedesk/casedesk/internal/blob"
+	"github.com/casedesk/casedesk/internal/config"
+	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/store"
+)
+
+// App is one running casedesk: store, desk and the HTTP surfaces. Tests boot
+// it on port 0 with a temporary data directory.
+type App struct {
+	cfg  config.Config
+	log  *slog.Logger
+	DB   *store.DB
+	Desk *desk.Desk
+	srv  *http.Server
+	ln   net.Listener
+}
+
+// Open opens and migrates the database and builds the application.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger, clock casedesk.Clock) (*App, error) {
+	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, Dir: cfg.DataDir})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	blobs, err := blob.Open(filepath.Join(cfg.DataDir, "attachments"))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	pol := desk.DefaultPolicy()
+	pol.AttachmentLimit = cfg.AttachmentLimit
+	d := desk.New(db, blobs, desk.Options{Clock: clock, Policy: &pol, Logger: log})
+	a := &App{cfg: cfg, log: log, DB: db, Desk: d}
+	mux := http.NewServeMux()
+	mux.Handle("/", api.New(d, log).Handler())
+	a.srv = &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	return a, nil
+}
+
+// Listen binds the configured address.
+func (a *App) Listen() error {
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+	}
+	a.ln = ln
+	return nil
+}
+
+// URL is the base URL the app serves on, once listening.
+func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
+
+// Run serves until ctx ends, then shuts down gracefully: it stops accepting,
+// lets requests in flight finish within the shutdown timeout, and closes the
+// database after the last acknowledged write.
+func (a *App) Run(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- a.srv.Serve(a.ln) }()
+	a.log.Info("casedesk serving", "url", a.URL(), "database", a.DB.Engine())
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		return nil
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
+	a.log.Info("shutting down")
+	if err := a.srv.Shutdown(sctx); err != nil {
+		a.log.Warn("shutdown", "err", err)
+	}
+	return nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }

@@ -1,0 +1,216 @@
+// Command casedesk is the service desk: the server, its demo, migrations,
+// operator tools and the load tool, in one binary.
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/config"
+	"github.com/casedesk/casedesk/internal/loadtest"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `casedesk — a service desk for subscription support
+
+usage:
+  casedesk serve    [flags]   run the server
+  casedesk demo     [flags]   seed a demo into an empty data dir, print its accounts, and serve
+  casedesk migrate  [flags]   apply database migrations and exit
+  casedesk operator create --email E --name N [--provider NAME]   create the provider and an operator (password from stdin or CASEDESK_PASSWORD)
+  casedesk user reset-password --email E [--must-change]          set a user's password (from stdin or CASEDESK_PASSWORD)
+  casedesk loadtest --url U --token T [--clients C] [--duration D]
+  casedesk sla due  < input.jsonl                                 compute SLA due times (see docs/sla.md)
+  casedesk version
+
+Run "casedesk COMMAND -h" for a command's flags.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "casedesk:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return serve(ctx, rest, stdout, stderr, false)
+	case "demo":
+		return serve(ctx, rest, stdout, stderr, true)
+	case "migrate":
+		cfg, log, err := parse("migrate", rest, stderr)
+		if err != nil {
+			return err
+		}
+		a, err := Open(ctx, cfg, log, nil)
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		fmt.Fprintln(stdout, "migrations applied")
+		return nil
+	case "operator", "user":
+		return admin(ctx, cmd, rest, stdin, stdout, stderr)
+	case "loadtest":
+		fs := flag.NewFlagSet("loadtest", flag.ContinueOnError)
+		fs.SetOutput(stderr)
+		lc := loadtest.Flags(fs)
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		lc.Out = stdout
+		_, err := loadtest.Run(ctx, *lc)
+		return err
+	case "sla":
+		return slaCommand(rest, stdin, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "casedesk", version)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func parse(name string, args []string, stderr io.Writer) (config.Config, *slog.Logger, error) {
+	cfg := config.Default()
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.Register(fs)
+	if err := fs.Parse(args); err != nil {
+		return cfg, nil, err
+	}
+	if err := cfg.Validate(); err != nil {
+		return cfg, nil, err
+	}
+	return cfg, newLogger(cfg, stderr), nil
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	lvl.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer, demo bool) error {
+	name := "serve"
+	if demo {
+		name = "demo"
+	}
+	cfg, log, err := parse(name, args, stderr)
+	if err != nil {
+		return err
+	}
+	a, err := Open(ctx, cfg, log, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.Listen(); err != nil {
+		return err
+	}
+	if demo {
+		if err := seedDemo(ctx, a, stdout); err != nil {
+			return err
+		}
+	}
+	return a.Run(ctx)
+}
+
+// readPassword takes a password from CASEDESK_PASSWORD or the first line of stdin.
+func readPassword(stdin io.Reader) (string, error) {
+	if p := os.Getenv("CASEDESK_PASSWORD"); p != "" {
+		return p, nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return "", errors.New("give the password on stdin or in CASEDESK_PASSWORD")
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func admin(ctx context.Context, cmd string, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("%s: missing subcommand", cmd)
+	}
+	sub := args[0]
+	cfg := config.Default()
+	fs := flag.NewFlagSet(cmd+" "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	cfg.Register(fs)
+	email := fs.String("email", "", "the user's email")
+	name := fs.String("name", "", "the operator's name")
+	provider := fs.String("provider", "Provider", "the provider organization's name, if it does not exist yet")
+	mustChange := fs.Bool("must-change", false, "require a new password at next sign-in")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	log := newLogger(cfg, stderr)
+	a, err := Open(ctx, cfg, log, nil)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	pw, err := readPassword(stdin)
+	if err != nil {
+		return err
+	}
+	switch cmd + " " + sub {
+	case "operator create":
+		u, err := a.Desk.Bootstrap(ctx, *provider, *email, *name, pw)
+		if err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "operator %s created (user %d)\n", u.Email, u.ID)
+		return nil
+	case "user reset-password":
+		if err := a.Desk.ResetPassword(ctx, *email, pw, *mustChange); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(stdout, "password of %s reset; their sessions and tokens are revoked\n", *email)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q", cmd+" "+sub)
+}
+
+func describe(err error) error {
+	if f := casedesk.ErrorField(err); f != "" {
+		return fmt.Errorf("%s: %s", f, casedesk.ErrorMessage(err))
+	}
+	if casedesk.ErrorCode(err) != casedesk.EINTERNAL {
+		return errors.New(casedesk.ErrorMessage(err))
+	}
+	return err
+}

@@ -1,0 +1,227 @@
+// Package api is casedesk's REST JSON transport: one route table, each
+// handler decoding its input, calling desk and encoding the answer. It holds
+// no rules of its own; errors become RFC 9457 problem documents.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Server serves the API.
+type Server struct {
+	desk    *desk.Desk
+	log     *slog.Logger
+	reg     *prometheus.Registry
+	reqs    *prometheus.CounterVec
+	latency *prometheus.HistogramVec
+}
+
+// New returns the API over d.
+func New(d *desk.Desk, log *slog.Logger) *Server {
+	s := &Server{desk: d, log: log, reg: prometheus.NewRegistry()}
+	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "casedesk_http_requests_total",
+		Help: "HTTP requests by route and status code."}, []string{"method", "route", "code"})
+	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "casedesk_http_request_duration_seconds",
+		Help: "HTTP request latency by route.", Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}},
+		[]string{"method", "route"})
+	s.reg.MustRegister(s.reqs, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(d.DB().SQL(), string(d.DB().Engine())))
+	return s
+}
+
+// Registry is the metrics registry, for other surfaces to add to.
+func (s *Server) Registry() *prometheus.Registry { return s.reg }
+
+// Access says who a route is for; the authorization itself is in desk.
+type Access string
+
+const (
+	Public   Access = "public"    // anyone, signed in or not
+	SignedIn Access = "signed-in" // any signed-in user; desk narrows further
+)
+
+// Route is one line of the route table.
+type Route struct {
+	Method, Pattern string
+	Access          Access
+	Summary         string
+	handle          func(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error
+}
+
+// Routes is the route table, top to bottom.
+func (s *Server) Routes() []Route {
+	return []Route{
+		{"GET", "/healthz", Public, "Liveness", s.healthz},
+		{"GET", "/readyz", Public, "Readiness: the database answers", s.readyz},
+		{"GET", "/metrics", Public, "Prometheus metrics", s.metrics},
+		{"GET", "/api/v1/openapi.json", Public, "This API's OpenAPI 3.1 document", s.openapi},
+
+		{"POST", "/api/v1/auth/login", Public, "Sign in; returns a bearer token", s.login},
+		{"POST", "/api/v1/auth/logout", SignedIn, "Revoke the token in use", s.logout},
+		{"GET", "/api/v1/me", SignedIn, "The signed-in user", s.me},
+		{"POST", "/api/v1/me/password", SignedIn, "Change the signed-in user's password", s.changePassword},
+		{"GET", "/api/v1/tokens", SignedIn, "List your API tokens", s.listTokens},
+		{"POST", "/api/v1/tokens", SignedIn, "Create an API token (the secret is shown once)", s.createToken},
+		{"DELETE", "/api/v1/tokens/{id}", SignedIn, "Revoke an API token", s.revokeToken},
+
+		{"POST", "/api/v1/presales", Public, "File a pre-sales question as a prospect (rate limited)", s.presales},
+
+		{"GET", "/api/v1/requests", SignedIn, "List service requests", s.listRequests},
+		{"POST", "/api/v1/requests", SignedIn, "Open a service request (Idempotency-Key supported)", s.createRequest},
+		{"GET", "/api/v1/requests/{number}", SignedIn, "Read a service request", s.getRequest},
+		{"PATCH", "/api/v1/requests/{number}", SignedIn, "Change a service request", s.updateRequest},
+		{"POST", "/api/v1/requests/{number}/reopen", SignedIn, "Reopen a request (within 14 days of closing)", s.reopen},
+		{"GET", "/api/v1/requests/{number}/messages", SignedIn, "The conversation", s.listMessages},
+		{"POST", "/api/v1/requests/{number}/messages", SignedIn, "Reply, add an internal note or log a call", s.addMessage},
+		{"GET", "/api/v1/requests/{number}/attachments", SignedIn, "List attachments", s.listAttachments},
+		{"POST", "/api/v1/requests/{number}/attachments", SignedIn, "Upload an attachment", s.uploadAttachment},
+		{"GET", "/api/v1/requests/{number}/attachments/{id}", SignedIn, "Download an attachment", s.downloadAttachment},
+		{"GET", "/api/v1/requests/{number}/history", SignedIn, "The request's history", s.history},
+
+		{"GET", "/api/v1/organizations", SignedIn, "List organizations you may see", s.listOrgs},
+		{"POST", "/api/v1/organizations", SignedIn, "Create a customer or partner organization (operators)", s.createOrg},
+		{"GET", "/api/v1/organizations/{id}", SignedIn, "Read an organization", s.getOrg},
+		{"PATCH", "/api/v1/organizations/{id}", SignedIn, "Change an organization", s.updateOrg},
+		{"GET", "/api/v1/organizations/{id}/users", SignedIn, "List an organization's users", s.listUsers},
+		{"POST", "/api/v1/organizations/{id}/users", SignedIn, "Add or invite a user", s.createUser},
+		{"GET", "/api/v1/organizations/{id}/users/{user}", SignedIn, "Read a user", s.getUser},
+		{"PATCH", "/api/v1/organizations/{id}/users/{user}", SignedIn, "Change a user: roles, activation, profile", s.updateUser},
+		{"GET", "/api/v1/organizations/{id}/subscriptions", SignedIn, "List subscriptions", s.listSubs},
+		{"POST", "/api/v1/organizations/{id}/subscriptions", SignedIn, "Add a subscription (operators)", s.createSub},
+		{"PATCH", "/api/v1/organizations/{id}/subscriptions/{sub}", SignedIn, "Change a subscription (operators)", s.updateSub},
+		{"GET", "/api/v1/organizations/{id}/partners", SignedIn, "List partner grants", s.listGrants},
+		{"POST", "/api/v1/organizations/{id}/partners", SignedIn, "Grant a partner delegated admin", s.createGrant},
+		{"DELETE", "/api/v1/organizations/{id}/partners/{grant}", SignedIn, "Revoke a partner grant", s.revokeGrant},
+		{"GET", "/api/v1/organizations/{id}/history", SignedIn, "Who did what on the organization's requests", s.orgHistory},
+
+		{"GET", "/api/v1/plans", SignedIn, "The plan catalog", s.listPlans},
+		{"POST", "/api/v1/plans", SignedIn, "Add a plan (operators)", s.createPlan},
+		{"GET", "/api/v1/products", SignedIn, "The products and services catalog", s.listProducts},
+		{"POST", "/api/v1/products", SignedIn, "Add a product or service (operators)", s.createProduct},
+	}
+}
+
+// Handler returns the HTTP handler for every route.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.Routes() {
+		mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
+	}
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, r, s.log, casedesk.Errorf(casedesk.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))
+	})
+	return mux
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// wrap authenticates the caller, runs the handler, turns errors into problem
+// documents and records metrics.
+func (s *Server) wrap(rt Route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		sw.Header().Set("X-Content-Type-Options", "nosniff")
+		err := func() error {
+			a, err := s.actor(r)
+			if err != nil {
+				return err
+			}
+			if rt.Access != Public && a.Anonymous() {
+				return casedesk.Errorf(casedesk.EUNAUTHORIZED, "sign in first: send Authorization: Bearer <token> (POST /api/v1/auth/login returns one)")
+			}
+			return rt.handle(sw, r, a)
+		}()
+		if err != nil {
+			writeError(sw, r, s.log, err)
+		}
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		s.reqs.WithLabelValues(r.Method, rt.Pattern, itoa(sw.status)).Inc()
+		s.latency.WithLabelValues(r.Method, rt.Pattern).Observe(time.Since(start).Seconds())
+	})
+}
+
+func (s *Server) actor(r *http.Request) (*casedesk.Actor, error) {
+	ip := clientIP(r)
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return &casedesk.Actor{ClientIP: ip}, nil
+	}
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return nil, casedesk.Errorf(casedesk.EUNAUTHORIZED, "the Authorization header must be: Bearer <token>")
+	}
+	return s.desk.Authenticate(r.Context(), strings.TrimSpace(token), ip)
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func itoa(n int) string {
+	const digits = "0123456789"
+	if n >= 100 && n < 1000 {
+		return string([]byte{digits[n/100], digits[n/10%10], digits[n%10]})
+	}
+	return "other"
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ *casedesk.Actor) error {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ *casedesk.Actor) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.desk.DB().Ping(ctx); err != nil {
+		s.log.Warn("not ready", "err", err)
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte(`{"type":"urn:casedesk:problem:unavailable","title":"Service Unavailable","status":503,"detail":"the database does not answer","code":"unavailable"}`))
+		return nil
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": string(s.desk.DB().Engine())})
+	return nil
+}
+
+func (s *Server) metrics(w http.ResponseWriter, r *http.Request, _ *casedesk.Actor) error {
+	promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
+	return nil
+}

@@ -1,0 +1,124 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/casedesk/casedesk"
+)
+
+// maxBody bounds JSON request bodies.
+const maxBody = 1 << 20
+
+// decode reads a JSON body into v strictly: the content type must be JSON,
+// the body at most 1 MiB of valid UTF-8 holding exactly one object with no
+// unknown fields. Errors name the field.
+func decode(r *http.Request, v any) error {
+	ct := r.Header.Get("Content-Type")
+	mt, params, err := mime.ParseMediaType(ct)
+	if ct == "" || err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return &transportError{code: casedesk.EUNSUPPORTED, field: "Content-Type", msg: "send the body as application/json"}
+	}
+	if cs := params["charset"]; cs != "" && !strings.EqualFold(cs, "utf-8") {
+		return &transportError{code: casedesk.EUNSUPPORTED, field: "Content-Type", msg: "the body must be UTF-8"}
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return malformed("", "could not read the body: "+err.Error())
+	}
+	if len(body) > maxBody {
+		return &transportError{code: casedesk.ETOOLARGE, msg: "the body is larger than 1 MiB"}
+	}
+	if !utf8.Valid(body) {
+		return malformed("", "the body is not valid UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeError(err)
+	}
+	if dec.More() {
+		return malformed("", "the body holds more than one JSON value")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return malformed("", "unexpected data after the JSON object")
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		return malformed("", "the body is not valid JSON (at byte "+strconv.FormatInt(syn.Offset, 10)+"): "+syn.Error())
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			return malformed("", "the body must be a JSON object")
+		}
+		return malformed(field, field+" must be "+article(typ.Type.String())+", not "+typ.Value)
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return malformed("", "the body is empty or cut short; send a JSON object")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		f, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		return malformed(f, "unknown field "+strconv.Quote(f))
+	}
+	var pe *time.ParseError
+	if errors.As(err, &pe) {
+		return malformed("", "a time is not in RFC 3339 form, e.g. 2026-11-25T09:00:00Z")
+	}
+	return malformed("", "the body could not be read as the expected JSON object: "+err.Error())
+}
+
+func article(goType string) string {
+	switch {
+	case strings.HasPrefix(goType, "int"), strings.HasPrefix(goType, "uint"), strings.HasPrefix(goType, "float"):
+		return "a number"
+	case goType == "string" || strings.HasPrefix(goType, "casedesk.") && !strings.Contains(goType, "Impact"):
+		return "a string"
+	case goType == "bool":
+		return "true or false"
+	case strings.HasPrefix(goType, "[]"):
+		return "an array"
+	default:
+		return "an object"
+	}
+}
+
+// queryInt reads an optional integer query parameter.
+func queryInt(r *http.Request, name string) (int64, error) {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, casedesk.Invalid(name, "%s must be a non-negative integer", name)
+	}
+	return n, nil
+}
+
+// pathID reads a numeric path segment.
+func pathID(r *http.Request, name string) (int64, error) {
+	n, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || n <= 0 {
+		return 0, casedesk.Errorf(casedesk.ENOTFOUND, "%s %q not found", name, r.PathValue(name))
+	}
+	return n, nil
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,84 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/casedesk/casedesk"
+)
+
+// Problem is an RFC 9457 problem document. Field names the offending input
+// (a JSON path, a query parameter or a header) when there is one.
+type Problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Code   string `json:"code"`
+	Field  string `json:"field,omitempty"`
+}
+
+// Codes beyond the domain's, for transport-level failures.
+const (
+	codeMalformed = "malformed" // the body is not well-formed JSON of the right shape
+)
+
+var statusOf = map[string]int{
+	casedesk.EINVALID:      http.StatusUnprocessableEntity,
+	codeMalformed:          http.StatusBadRequest,
+	casedesk.ENOTFOUND:     http.StatusNotFound,
+	casedesk.EFORBIDDEN:    http.StatusForbidden,
+	casedesk.EUNAUTHORIZED: http.StatusUnauthorized,
+	casedesk.ECONFLICT:     http.StatusConflict,
+	casedesk.ERATELIMIT:    http.StatusTooManyRequests,
+	casedesk.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	casedesk.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
+	casedesk.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// writeError answers err as a problem document. Internal errors are logged
+// with their cause and shown with a generic message.
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	code := casedesk.ErrorCode(err)
+	var te *transportError
+	if errors.As(err, &te) {
+		code = te.code
+	}
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	p := Problem{Type: "urn:casedesk:problem:" + code, Title: http.StatusText(status), Status: status,
+		Detail: casedesk.ErrorMessage(err), Code: code, Field: casedesk.ErrorField(err)}
+	if te != nil {
+		p.Detail, p.Field = te.msg, te.field
+	}
+	if status == http.StatusInternalServerError {
+		log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	switch status {
+	case http.StatusUnauthorized:
+		w.Header().Set("WWW-Authenticate", `Bearer realm="casedesk"`)
+	case http.StatusTooManyRequests:
+		w.Header().Set("Retry-After", strconv.Itoa(60))
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(p)
+}
+
+// transportError is a failure found before desk is reached: a body that is
+// not JSON, a wrong content type, a bad query parameter.
+type transportError struct {
+	code, field, msg string
+}
+
+func (e *transportError) Error() string { return e.msg }
+
+func malformed(field, msg string) error {
+	return &transportError{code: codeMalformed, field: field, msg: msg}
+}
