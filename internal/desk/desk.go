@@ -16,14 +16,14 @@ import (
 
 // Policy holds the policy values desk enforces.
 type Policy struct {
-	ReopenDays       int           // a closed request may be reopened within this many days (SPEC: 14)
-	AttachmentLimit  int64         // bytes (default 25 MiB)
-	SessionTTL       time.Duration // sign-in tokens
-	LoginWindow      time.Duration // failed sign-ins counted over this window
-	LoginPerAccount  int           // failures per account in the window before refusing
-	LoginPerAddress  int           // failures per client address in the window
-	PresalesPerHour  int           // anonymous pre-sales submissions per address per hour
-	PasswordParams   auth.Params
+	ReopenDays      int           // a closed request may be reopened within this many days (SPEC: 14)
+	AttachmentLimit int64         // bytes (default 25 MiB)
+	SessionTTL      time.Duration // sign-in tokens
+	LoginWindow     time.Duration // failed sign-ins counted over this window
+	LoginPerAccount int           // failures per account in the window before refusing
+	LoginPerAddress int           // failures per client address in the window
+	PresalesPerHour int           // anonymous pre-sales submissions per address per hour
+	PasswordParams  auth.Params
 }
 
 // DefaultPolicy is SPEC's default.

@@ -61,7 +61,7 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 		OrgID: org, RequesterID: a.User.ID, OpenedByID: a.User.ID, OnBehalfOfOrgID: onBehalfOf(a, org),
 		Category: in.Category, Product: in.Product, Title: in.Title, Description: in.Description, Impact: in.Impact,
 		Severity: in.Severity, Status: casedesk.StatusNew, Language: in.Language, ContactMethod: in.ContactMethod,
-		Phone: in.Phone, Channel: in.Channel, CreatedAt: now, UpdatedAt: now,
+		Phone: in.Phone, Channel: in.Channel, LinkedNumber: in.LinkedNumber, CreatedAt: now, UpdatedAt: now,
 	}
 	if r.Channel == "" {
 		r.Channel = casedesk.ChannelAPI

@@ -293,4 +293,3 @@ func (l *limiter) allow(key string, n int, period time.Duration, now time.Time) 
 	w.n++
 	return w.n <= n
 }
-
