@@ -123,10 +123,14 @@ func likePrefix(s string) string {
 	return strings.ToLower(r.Replace(s)) + "%"
 }
 
-// limit clamps a page size.
+// limit clamps a page size: 50 when unset, never above 1000. Callers check
+// the range they offer; this only keeps a query bounded.
 func limit(n int) int {
-	if n <= 0 || n > 200 {
+	switch {
+	case n <= 0:
 		return 50
+	case n > 1000:
+		return 1000
 	}
 	return n
 }
