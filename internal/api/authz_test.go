@@ -65,7 +65,9 @@ var seq int
 
 func uniq() string { seq++; return strconv.Itoa(seq) }
 
-func (f *fixture) xRequest() string { return f.openRequest("agent", f.x.ID, "xsecret request "+uniq()).Number }
+func (f *fixture) xRequest() string {
+	return f.openRequest("agent", f.x.ID, "xsecret request "+uniq()).Number
+}
 
 func (f *fixture) closedXRequest() string {
 	n := f.xRequest()
