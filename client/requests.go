@@ -39,7 +39,9 @@ type Impact struct {
 type NewRequest struct {
 	// OrganizationID may be left 0 by a customer admin; agents and
 	// partners must set it.
-	OrganizationID    int64   `json:"organization_id,omitempty"`
+	OrganizationID int64 `json:"organization_id,omitempty"`
+	// RequesterID names the customer admin an agent or partner opens for.
+	RequesterID       int64   `json:"requester_id,omitempty"`
 	Category          string  `json:"category"`
 	Product           string  `json:"product"`
 	Title             string  `json:"title"`
@@ -49,6 +51,8 @@ type NewRequest struct {
 	ContactMethod     string  `json:"contact_method,omitempty"` // "email" or "phone"
 	Phone             string  `json:"phone,omitempty"`
 	Impact            *Impact `json:"impact,omitempty"`
+	Channel           string  `json:"channel,omitempty"`
+	LinkedNumber      string  `json:"linked_number,omitempty"`
 }
 
 // Request is a service request as returned by the server.
@@ -75,6 +79,9 @@ type Request struct {
 	ResolvedAt        *time.Time `json:"resolved_at"`
 	ClosedAt          *time.Time `json:"closed_at"`
 	LinkedNumber      string     `json:"linked_number,omitempty"`
+	ProspectName      string     `json:"prospect_name,omitempty"`
+	ProspectEmail     string     `json:"prospect_email,omitempty"`
+	ProspectCompany   string     `json:"prospect_company,omitempty"`
 }
 
 // RequestPage is one page of GET /api/v1/requests.
