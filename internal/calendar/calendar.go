@@ -224,6 +224,8 @@ func (c *Calendar) openDay(z int64) bool {
 
 // zoneAt returns the UTC offset in effect at unix second u and the unix
 // second at which that offset stops being in effect (farFuture if never).
+// The end may also be an artificial boundary at which the offset does not
+// change; callers only rely on the offset being constant in [u, end).
 func (c *Calendar) zoneAt(u int64) (off, end int64) {
 	t := time.Unix(u, 0).In(c.loc)
 	_, o := t.Zone()
@@ -231,7 +233,37 @@ func (c *Calendar) zoneAt(u int64) (off, end int64) {
 	if e.IsZero() {
 		return int64(o), farFuture
 	}
-	return int64(o), e.Unix()
+	if end = e.Unix(); end > u {
+		return int64(o), end
+	}
+	// Beyond a zone's last listed transition (the TZ rule string) Go's
+	// ZoneBounds can report an end that is not after t, e.g. during the last
+	// UTC day of a leap year. Find the next change by probing instead.
+	return int64(o), c.nextChange(u, int64(o))
+}
+
+// nextChange returns an instant after u up to which the offset stays off:
+// one day later if the offset is the same then, otherwise the exact instant
+// of the change (by bisection).
+func (c *Calendar) nextChange(u, off int64) int64 {
+	offAt := func(v int64) int64 {
+		_, o := time.Unix(v, 0).In(c.loc).Zone()
+		return int64(o)
+	}
+	hi := u + daySec
+	if offAt(hi) == off {
+		return hi
+	}
+	lo := u // offAt(lo) == off, offAt(hi) != off
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if offAt(mid) == off {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return hi
 }
 
 // advance walks real time forward from unix second pos, counting business
