@@ -47,6 +47,7 @@ type DB struct {
 	engine Engine
 	rdb    *sql.DB
 	wdb    *sql.DB
+	wstmts *stmtCache
 	writes chan *writeOp
 	done   chan struct{}
 	closed chan struct{}
@@ -135,7 +136,9 @@ func openSQLite(ctx context.Context, cfg Config) (*DB, error) {
 		writes: make(chan *writeOp, cfg.MaxBatch),
 		done:   make(chan struct{}), closed: make(chan struct{}),
 	}
-	db.Queries = Queries{q: rdb, engine: SQLite}
+	db.wstmts = newStmtCache(wdb)
+	db.wstmts.deferred = true
+	db.Queries = Queries{q: rdb, engine: SQLite, stmts: newStmtCache(rdb)}
 	go db.writer()
 	return db, nil
 }
@@ -145,6 +148,8 @@ func (db *DB) Close() error {
 	if db.writes != nil {
 		close(db.done)
 		<-db.closed
+		db.wstmts.close()
+		db.Queries.stmts.close()
 	}
 	err := db.rdb.Close()
 	if db.wdb != db.rdb {
@@ -275,7 +280,7 @@ func (db *DB) commitBatch(ops []*writeOp) {
 	}
 	errs := make([]error, len(ops))
 	for i, op := range ops {
-		op.tx = &Tx{Queries: Queries{q: sqltx, engine: SQLite}}
+		op.tx = &Tx{Queries: Queries{q: sqltx, engine: SQLite, stmts: db.wstmts, tx: sqltx}}
 		if err := op.ctx.Err(); err != nil {
 			errs[i] = err
 			continue
@@ -304,6 +309,7 @@ func (db *DB) commitBatch(ops []*writeOp) {
 	for i, op := range ops {
 		op.done <- errs[i]
 	}
+	db.wstmts.prepareWanted(ctx)
 }
 
 func runProtected(fn func(*Tx) error, tx *Tx) (err error) {

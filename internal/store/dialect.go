@@ -26,6 +26,8 @@ type querier interface {
 type Queries struct {
 	q      querier
 	engine Engine
+	stmts  *stmtCache // SQLite only; see stmt.go
+	tx     *sql.Tx    // set with stmts inside a write transaction
 }
 
 func isUniqueViolation(err error) bool {

@@ -12,7 +12,7 @@ import (
 // CreateMessage inserts m on its request and sets its ID. The request's
 // scope was checked when it was loaded in the same transaction.
 func (q *Queries) CreateMessage(ctx context.Context, m *casedesk.Message) error {
-	err := q.q.QueryRowContext(ctx, `INSERT INTO messages (request_id, author_id, on_behalf_of_org_id, body, internal, kind, created_at)
+	err := q.queryRow(ctx, `INSERT INTO messages (request_id, author_id, on_behalf_of_org_id, body, internal, kind, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 		m.RequestID, optID(m.AuthorID), idArg(m.OnBehalfOf), m.Body, m.Internal, m.Kind, ts(m.CreatedAt)).Scan(&m.ID)
 	if err != nil {
@@ -28,7 +28,7 @@ func (q *Queries) Messages(ctx context.Context, requestID int64, internal bool) 
 	if !internal {
 		cond = " AND NOT m.internal"
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT m.id, m.request_id, m.author_id, COALESCE(u.name, ''), m.on_behalf_of_org_id,
+	rows, err := q.query(ctx, `SELECT m.id, m.request_id, m.author_id, COALESCE(u.name, ''), m.on_behalf_of_org_id,
 		m.body, m.internal, m.kind, m.created_at FROM messages m LEFT JOIN users u ON u.id = m.author_id
 		WHERE m.request_id = $1`+cond+` ORDER BY m.id`, requestID)
 	if err != nil {
@@ -67,7 +67,7 @@ func (q *Queries) Messages(ctx context.Context, requestID int64, internal bool) 
 
 // CreateAttachment records an attachment whose content is already stored.
 func (q *Queries) CreateAttachment(ctx context.Context, a *casedesk.Attachment) error {
-	err := q.q.QueryRowContext(ctx, `INSERT INTO attachments (request_id, message_id, uploader_id, name, content_type, size, sha256, internal, created_at)
+	err := q.queryRow(ctx, `INSERT INTO attachments (request_id, message_id, uploader_id, name, content_type, size, sha256, internal, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 		a.RequestID, idArg(a.MessageID), a.UploaderID, a.Name, a.ContentType, a.Size, a.SHA256, a.Internal, ts(a.CreatedAt)).Scan(&a.ID)
 	if err != nil {
@@ -78,7 +78,7 @@ func (q *Queries) CreateAttachment(ctx context.Context, a *casedesk.Attachment) 
 
 // SetAttachmentMessage ties unattached uploads of a request to a message.
 func (q *Queries) SetAttachmentMessage(ctx context.Context, requestID, attachmentID, messageID int64) error {
-	res, err := q.q.ExecContext(ctx, "UPDATE attachments SET message_id = $3 WHERE request_id = $1 AND id = $2 AND message_id IS NULL",
+	res, err := q.exec(ctx, "UPDATE attachments SET message_id = $3 WHERE request_id = $1 AND id = $2 AND message_id IS NULL",
 		requestID, attachmentID, messageID)
 	return affectOne(res, err, "attachment", attachmentID)
 }
@@ -102,7 +102,7 @@ func (q *Queries) Attachments(ctx context.Context, requestID int64, internal boo
 	if !internal {
 		cond = " AND NOT internal"
 	}
-	rows, err := q.q.QueryContext(ctx, "SELECT "+attColumns+" FROM attachments WHERE request_id = $1"+cond+" ORDER BY id", requestID)
+	rows, err := q.query(ctx, "SELECT "+attColumns+" FROM attachments WHERE request_id = $1"+cond+" ORDER BY id", requestID)
 	if err != nil {
 		return nil, fmt.Errorf("store: attachments: %w", err)
 	}
@@ -120,7 +120,7 @@ func (q *Queries) Attachments(ctx context.Context, requestID int64, internal boo
 
 // Attachment returns one attachment of a request.
 func (q *Queries) Attachment(ctx context.Context, requestID, id int64) (*casedesk.Attachment, error) {
-	a, err := scanAttachment(q.q.QueryRowContext(ctx, "SELECT "+attColumns+" FROM attachments WHERE request_id = $1 AND id = $2", requestID, id))
+	a, err := scanAttachment(q.queryRow(ctx, "SELECT "+attColumns+" FROM attachments WHERE request_id = $1 AND id = $2", requestID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "attachment %d not found", id)
 	}
@@ -136,7 +136,7 @@ func (q *Queries) CreateEvent(ctx context.Context, e *casedesk.Event) error {
 	if e.ActorID != nil && *e.ActorID != 0 {
 		actor = *e.ActorID
 	}
-	err := q.q.QueryRowContext(ctx, `INSERT INTO events (request_id, org_id, actor_id, on_behalf_of_org_id, kind, field, old_value, new_value, internal, at)
+	err := q.queryRow(ctx, `INSERT INTO events (request_id, org_id, actor_id, on_behalf_of_org_id, kind, field, old_value, new_value, internal, at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 		e.RequestID, e.OrgID, actor, idArg(e.OnBehalfOf), e.Kind, e.Field, e.Old, e.New, e.Internal, ts(e.At)).Scan(&e.ID)
 	if err != nil {
@@ -166,7 +166,7 @@ func (q *Queries) Events(ctx context.Context, scope Scope, f EventFilter) ([]*ca
 	if f.Before > 0 {
 		where += " AND id < " + a.add(f.Before)
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT id, request_id, org_id, actor_id, on_behalf_of_org_id, kind, field, old_value, new_value, internal, at
+	rows, err := q.query(ctx, `SELECT id, request_id, org_id, actor_id, on_behalf_of_org_id, kind, field, old_value, new_value, internal, at
 		FROM events WHERE `+where+" ORDER BY id DESC LIMIT "+a.add(limit(f.Limit)), a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: events: %w", err)

@@ -23,7 +23,7 @@ func scanOrg(row interface{ Scan(...any) error }) (*casedesk.Organization, error
 
 // CreateOrganization inserts o and sets its ID.
 func (q *Queries) CreateOrganization(ctx context.Context, o *casedesk.Organization) error {
-	err := q.q.QueryRowContext(ctx, `INSERT INTO organizations (kind, name, country, time_zone, language, created_at)
+	err := q.queryRow(ctx, `INSERT INTO organizations (kind, name, country, time_zone, language, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
 		o.Kind, o.Name, o.Country, o.TimeZone, o.Language, ts(o.CreatedAt)).Scan(&o.ID)
 	if err != nil {
@@ -35,7 +35,7 @@ func (q *Queries) CreateOrganization(ctx context.Context, o *casedesk.Organizati
 // Organization returns the organization with the id. Organizations are the
 // tenants themselves: desk decides who may see which.
 func (q *Queries) Organization(ctx context.Context, id int64) (*casedesk.Organization, error) {
-	o, err := scanOrg(q.q.QueryRowContext(ctx, "SELECT "+orgColumns+" FROM organizations WHERE id = $1", id))
+	o, err := scanOrg(q.queryRow(ctx, "SELECT "+orgColumns+" FROM organizations WHERE id = $1", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "organization %d not found", id)
 	}
@@ -47,7 +47,7 @@ func (q *Queries) Organization(ctx context.Context, id int64) (*casedesk.Organiz
 
 // UpdateOrganization saves the editable fields of o.
 func (q *Queries) UpdateOrganization(ctx context.Context, o *casedesk.Organization) error {
-	_, err := q.q.ExecContext(ctx, `UPDATE organizations SET name = $2, country = $3, time_zone = $4, language = $5 WHERE id = $1`,
+	_, err := q.exec(ctx, `UPDATE organizations SET name = $2, country = $3, time_zone = $4, language = $5 WHERE id = $1`,
 		o.ID, o.Name, o.Country, o.TimeZone, o.Language)
 	if err != nil {
 		return fmt.Errorf("store: update organization %d: %w", o.ID, err)
@@ -82,7 +82,7 @@ func (q *Queries) Organizations(ctx context.Context, f OrgFilter) ([]*casedesk.O
 	if f.Name != "" {
 		where += " AND LOWER(name) LIKE " + a.add(likePrefix(f.Name)) + " ESCAPE '\\'"
 	}
-	rows, err := q.q.QueryContext(ctx, "SELECT "+orgColumns+" FROM organizations "+where+
+	rows, err := q.query(ctx, "SELECT "+orgColumns+" FROM organizations "+where+
 		" ORDER BY id LIMIT "+a.add(limit(f.Limit)), a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: organizations: %w", err)
@@ -101,7 +101,7 @@ func (q *Queries) Organizations(ctx context.Context, f OrgFilter) ([]*casedesk.O
 
 // ProviderOrganization returns the provider's own organization.
 func (q *Queries) ProviderOrganization(ctx context.Context) (*casedesk.Organization, error) {
-	o, err := scanOrg(q.q.QueryRowContext(ctx, "SELECT "+orgColumns+" FROM organizations WHERE kind = 'provider' ORDER BY id LIMIT 1"))
+	o, err := scanOrg(q.queryRow(ctx, "SELECT "+orgColumns+" FROM organizations WHERE kind = 'provider' ORDER BY id LIMIT 1"))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "no provider organization yet")
 	}

@@ -29,7 +29,7 @@ func scanGrant(row interface{ Scan(...any) error }) (*casedesk.PartnerGrant, err
 
 // CreateGrant records a customer's delegation to a partner.
 func (q *Queries) CreateGrant(ctx context.Context, g *casedesk.PartnerGrant) error {
-	err := q.q.QueryRowContext(ctx, `INSERT INTO partner_grants (customer_id, partner_id, granted_by, created_at, expires_at)
+	err := q.queryRow(ctx, `INSERT INTO partner_grants (customer_id, partner_id, granted_by, created_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5) RETURNING id`, g.CustomerID, g.PartnerID, g.GrantedBy, ts(g.CreatedAt), tsp(g.ExpiresAt)).Scan(&g.ID)
 	if err != nil {
 		return fmt.Errorf("store: create grant: %w", err)
@@ -44,7 +44,7 @@ func (q *Queries) Grants(ctx context.Context, org int64, partnerSide bool) ([]*c
 	if partnerSide {
 		col = "g.partner_id"
 	}
-	rows, err := q.q.QueryContext(ctx, "SELECT "+grantColumns+grantFrom+"WHERE "+col+" = $1 ORDER BY g.id DESC", org)
+	rows, err := q.query(ctx, "SELECT "+grantColumns+grantFrom+"WHERE "+col+" = $1 ORDER BY g.id DESC", org)
 	if err != nil {
 		return nil, fmt.Errorf("store: grants: %w", err)
 	}
@@ -62,7 +62,7 @@ func (q *Queries) Grants(ctx context.Context, org int64, partnerSide bool) ([]*c
 
 // Grant returns one grant of customer org.
 func (q *Queries) Grant(ctx context.Context, org, id int64) (*casedesk.PartnerGrant, error) {
-	g, err := scanGrant(q.q.QueryRowContext(ctx, "SELECT "+grantColumns+grantFrom+"WHERE g.customer_id = $1 AND g.id = $2", org, id))
+	g, err := scanGrant(q.queryRow(ctx, "SELECT "+grantColumns+grantFrom+"WHERE g.customer_id = $1 AND g.id = $2", org, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "partner grant %d not found", id)
 	}
@@ -74,7 +74,7 @@ func (q *Queries) Grant(ctx context.Context, org, id int64) (*casedesk.PartnerGr
 
 // RevokeGrant ends one of customer org's grants.
 func (q *Queries) RevokeGrant(ctx context.Context, org, id, by int64, at time.Time) error {
-	res, err := q.q.ExecContext(ctx, "UPDATE partner_grants SET revoked_at = $3, revoked_by = $4 WHERE customer_id = $1 AND id = $2 AND revoked_at IS NULL",
+	res, err := q.exec(ctx, "UPDATE partner_grants SET revoked_at = $3, revoked_by = $4 WHERE customer_id = $1 AND id = $2 AND revoked_at IS NULL",
 		org, id, ts(at), by)
 	return affectOne(res, err, "partner grant", id)
 }
@@ -82,7 +82,7 @@ func (q *Queries) RevokeGrant(ctx context.Context, org, id, by int64, at time.Ti
 // DelegatedCustomers returns the customers whose grants to partner are in
 // force at t.
 func (q *Queries) DelegatedCustomers(ctx context.Context, partner int64, t time.Time) ([]int64, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT DISTINCT customer_id FROM partner_grants
+	rows, err := q.query(ctx, `SELECT DISTINCT customer_id FROM partner_grants
 		WHERE partner_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2) ORDER BY customer_id`, partner, ts(t))
 	if err != nil {
 		return nil, fmt.Errorf("store: delegated customers: %w", err)

@@ -11,7 +11,7 @@ import (
 
 // CreatePlan inserts a catalog plan. A code in use answers ECONFLICT.
 func (q *Queries) CreatePlan(ctx context.Context, p *casedesk.Plan) error {
-	err := q.q.QueryRowContext(ctx, `INSERT INTO plans (code, name, family, standalone, add_on, active)
+	err := q.queryRow(ctx, `INSERT INTO plans (code, name, family, standalone, add_on, active)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, p.Code, p.Name, p.Family, p.Standalone, p.AddOn, p.Active).Scan(&p.ID)
 	if isUniqueViolation(err) {
 		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "code", Message: "a plan with this code already exists"}
@@ -24,7 +24,7 @@ func (q *Queries) CreatePlan(ctx context.Context, p *casedesk.Plan) error {
 
 // Plans lists the plan catalog.
 func (q *Queries) Plans(ctx context.Context) ([]*casedesk.Plan, error) {
-	rows, err := q.q.QueryContext(ctx, "SELECT id, code, name, family, standalone, add_on, active FROM plans ORDER BY id")
+	rows, err := q.query(ctx, "SELECT id, code, name, family, standalone, add_on, active FROM plans ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("store: plans: %w", err)
 	}
@@ -43,7 +43,7 @@ func (q *Queries) Plans(ctx context.Context) ([]*casedesk.Plan, error) {
 // PlanByCode returns the plan with the code.
 func (q *Queries) PlanByCode(ctx context.Context, code string) (*casedesk.Plan, error) {
 	var p casedesk.Plan
-	err := q.q.QueryRowContext(ctx, "SELECT id, code, name, family, standalone, add_on, active FROM plans WHERE code = $1", code).
+	err := q.queryRow(ctx, "SELECT id, code, name, family, standalone, add_on, active FROM plans WHERE code = $1", code).
 		Scan(&p.ID, &p.Code, &p.Name, &p.Family, &p.Standalone, &p.AddOn, &p.Active)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, &casedesk.Error{Code: casedesk.EINVALID, Field: "plan_code", Message: fmt.Sprintf("no plan with code %q", code)}
@@ -56,7 +56,7 @@ func (q *Queries) PlanByCode(ctx context.Context, code string) (*casedesk.Plan, 
 
 // CreateProduct inserts a catalog product.
 func (q *Queries) CreateProduct(ctx context.Context, p *casedesk.Product) error {
-	err := q.q.QueryRowContext(ctx, "INSERT INTO products (code, name, active) VALUES ($1, $2, $3) RETURNING id",
+	err := q.queryRow(ctx, "INSERT INTO products (code, name, active) VALUES ($1, $2, $3) RETURNING id",
 		p.Code, p.Name, p.Active).Scan(&p.ID)
 	if isUniqueViolation(err) {
 		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "code", Message: "a product with this code already exists"}
@@ -69,7 +69,7 @@ func (q *Queries) CreateProduct(ctx context.Context, p *casedesk.Product) error 
 
 // Products lists the product catalog.
 func (q *Queries) Products(ctx context.Context) ([]*casedesk.Product, error) {
-	rows, err := q.q.QueryContext(ctx, "SELECT id, code, name, active FROM products ORDER BY id")
+	rows, err := q.query(ctx, "SELECT id, code, name, active FROM products ORDER BY id")
 	if err != nil {
 		return nil, fmt.Errorf("store: products: %w", err)
 	}
@@ -88,7 +88,7 @@ func (q *Queries) Products(ctx context.Context) ([]*casedesk.Product, error) {
 // ProductExists reports whether an active product has the code.
 func (q *Queries) ProductExists(ctx context.Context, code string) (bool, error) {
 	var n int
-	err := q.q.QueryRowContext(ctx, "SELECT COUNT(*) FROM products WHERE code = $1 AND active", code).Scan(&n)
+	err := q.queryRow(ctx, "SELECT COUNT(*) FROM products WHERE code = $1 AND active", code).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("store: product %s: %w", code, err)
 	}
@@ -110,7 +110,7 @@ func scanSub(row interface{ Scan(...any) error }) (*casedesk.Subscription, error
 
 // CreateSubscription inserts s for its organization.
 func (q *Queries) CreateSubscription(ctx context.Context, s *casedesk.Subscription) error {
-	err := q.q.QueryRowContext(ctx, `INSERT INTO subscriptions (org_id, plan_id, trial, seats, starts_at, renews_at, status, created_at)
+	err := q.queryRow(ctx, `INSERT INTO subscriptions (org_id, plan_id, trial, seats, starts_at, renews_at, status, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 		s.OrgID, s.PlanID, s.Trial, s.Seats, ts(s.StartsAt), tsp(s.RenewsAt), s.Status, ts(s.CreatedAt)).Scan(&s.ID)
 	if err != nil {
@@ -121,7 +121,7 @@ func (q *Queries) CreateSubscription(ctx context.Context, s *casedesk.Subscripti
 
 // Subscriptions lists an organization's subscriptions.
 func (q *Queries) Subscriptions(ctx context.Context, org int64) ([]casedesk.Subscription, error) {
-	rows, err := q.q.QueryContext(ctx, "SELECT "+subColumns+" FROM subscriptions s JOIN plans p ON p.id = s.plan_id WHERE s.org_id = $1 ORDER BY s.id", org)
+	rows, err := q.query(ctx, "SELECT "+subColumns+" FROM subscriptions s JOIN plans p ON p.id = s.plan_id WHERE s.org_id = $1 ORDER BY s.id", org)
 	if err != nil {
 		return nil, fmt.Errorf("store: subscriptions: %w", err)
 	}
@@ -139,7 +139,7 @@ func (q *Queries) Subscriptions(ctx context.Context, org int64) ([]casedesk.Subs
 
 // Subscription returns one of org's subscriptions.
 func (q *Queries) Subscription(ctx context.Context, org, id int64) (*casedesk.Subscription, error) {
-	s, err := scanSub(q.q.QueryRowContext(ctx, "SELECT "+subColumns+" FROM subscriptions s JOIN plans p ON p.id = s.plan_id WHERE s.org_id = $1 AND s.id = $2", org, id))
+	s, err := scanSub(q.queryRow(ctx, "SELECT "+subColumns+" FROM subscriptions s JOIN plans p ON p.id = s.plan_id WHERE s.org_id = $1 AND s.id = $2", org, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "subscription %d not found", id)
 	}
@@ -151,7 +151,7 @@ func (q *Queries) Subscription(ctx context.Context, org, id int64) (*casedesk.Su
 
 // UpdateSubscription saves seats, renewal, status and trial of one of org's subscriptions.
 func (q *Queries) UpdateSubscription(ctx context.Context, org int64, s *casedesk.Subscription) error {
-	res, err := q.q.ExecContext(ctx, "UPDATE subscriptions SET seats = $3, renews_at = $4, status = $5, trial = $6 WHERE org_id = $1 AND id = $2",
+	res, err := q.exec(ctx, "UPDATE subscriptions SET seats = $3, renews_at = $4, status = $5, trial = $6 WHERE org_id = $1 AND id = $2",
 		org, s.ID, s.Seats, tsp(s.RenewsAt), s.Status, s.Trial)
 	return affectOne(res, err, "subscription", s.ID)
 }

@@ -83,7 +83,7 @@ func (q *Queries) CreateRequest(ctx context.Context, r *casedesk.Request) error 
 	if err != nil {
 		return fmt.Errorf("store: create request: %w", err)
 	}
-	err = q.q.QueryRowContext(ctx, `INSERT INTO requests (org_id, requester_id, opened_by_id, on_behalf_of_org_id, category,
+	err = q.queryRow(ctx, `INSERT INTO requests (org_id, requester_id, opened_by_id, on_behalf_of_org_id, category,
 		product, title, description, impact, severity, status, language, contact_method, phone, channel, assignee_id,
 		linked_id, prospect_name, prospect_email, prospect_company, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
@@ -103,7 +103,7 @@ func (q *Queries) CreateRequest(ctx context.Context, r *casedesk.Request) error 
 // ENOTFOUND, the same answer as for one that does not exist.
 func (q *Queries) Request(ctx context.Context, scope Scope, id int64) (*casedesk.Request, error) {
 	a := args{id}
-	r, err := scanRequest(q.q.QueryRowContext(ctx, "SELECT "+requestColumns+" FROM requests r WHERE r.id = $1 AND "+scope.cond(&a, "r.org_id"), a...))
+	r, err := scanRequest(q.queryRow(ctx, "SELECT "+requestColumns+" FROM requests r WHERE r.id = $1 AND "+scope.cond(&a, "r.org_id"), a...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %s not found", casedesk.RequestNumber(id))
 	}
@@ -117,7 +117,7 @@ func (q *Queries) Request(ctx context.Context, scope Scope, id int64) (*casedesk
 func (q *Queries) UpdateRequest(ctx context.Context, scope Scope, r *casedesk.Request) error {
 	a := args{r.ID, r.Category, r.Product, r.Title, r.Severity, r.Status, r.Language, r.ContactMethod, r.Phone,
 		idArg(r.AssigneeID), linkedArg(r.LinkedNumber), ts(r.UpdatedAt), tsp(r.ResolvedAt), tsp(r.ClosedAt)}
-	res, err := q.q.ExecContext(ctx, `UPDATE requests SET category = $2, product = $3, title = $4, severity = $5, status = $6,
+	res, err := q.exec(ctx, `UPDATE requests SET category = $2, product = $3, title = $4, severity = $5, status = $6,
 		language = $7, contact_method = $8, phone = $9, assignee_id = $10, linked_id = $11, updated_at = $12,
 		resolved_at = $13, closed_at = $14 WHERE id = $1 AND `+scope.cond(&a, "org_id"), a...)
 	return affectOne(res, err, "request", r.ID)
@@ -169,7 +169,7 @@ func (q *Queries) Requests(ctx context.Context, scope Scope, f RequestFilter) ([
 	if f.Before > 0 {
 		where += " AND r.id < " + a.add(f.Before)
 	}
-	rows, err := q.q.QueryContext(ctx, "SELECT "+requestColumns+" FROM requests r WHERE "+where+
+	rows, err := q.query(ctx, "SELECT "+requestColumns+" FROM requests r WHERE "+where+
 		" ORDER BY r.id DESC LIMIT "+a.add(limit(f.Limit)), a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: requests: %w", err)

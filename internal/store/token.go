@@ -26,7 +26,7 @@ type Token struct {
 
 // CreateToken stores t and sets its ID.
 func (q *Queries) CreateToken(ctx context.Context, t *Token) error {
-	err := q.q.QueryRowContext(ctx, `INSERT INTO tokens (hash, user_id, kind, name, csrf, created_at, expires_at)
+	err := q.queryRow(ctx, `INSERT INTO tokens (hash, user_id, kind, name, csrf, created_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
 		t.Hash, t.UserID, t.Kind, t.Name, t.CSRF, ts(t.CreatedAt), tsp(t.ExpiresAt)).Scan(&t.ID)
 	if err != nil {
@@ -41,7 +41,7 @@ func (q *Queries) TokenUser(ctx context.Context, hash string, now time.Time) (*T
 	var t Token
 	var created int64
 	var expires, used sql.NullInt64
-	row := q.q.QueryRowContext(ctx, `SELECT t.id, t.user_id, t.kind, t.name, t.csrf, t.created_at, t.expires_at, t.last_used_at, `+
+	row := q.queryRow(ctx, `SELECT t.id, t.user_id, t.kind, t.name, t.csrf, t.created_at, t.expires_at, t.last_used_at, `+
 		prefixed("u.", userColumns)+` FROM tokens t JOIN users u ON u.id = t.user_id
 		WHERE t.hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.active`, hash, ts(now))
 	var u casedesk.User
@@ -65,7 +65,7 @@ func (q *Queries) TokenUser(ctx context.Context, hash string, now time.Time) (*T
 
 // TouchToken records use of a token (and slides a session's expiry).
 func (q *Queries) TouchToken(ctx context.Context, id int64, at time.Time, expires *time.Time) error {
-	_, err := q.q.ExecContext(ctx, "UPDATE tokens SET last_used_at = $2, expires_at = COALESCE($3, expires_at) WHERE id = $1", id, ts(at), tsp(expires))
+	_, err := q.exec(ctx, "UPDATE tokens SET last_used_at = $2, expires_at = COALESCE($3, expires_at) WHERE id = $1", id, ts(at), tsp(expires))
 	if err != nil {
 		return fmt.Errorf("store: touch token: %w", err)
 	}
@@ -74,7 +74,7 @@ func (q *Queries) TouchToken(ctx context.Context, id int64, at time.Time, expire
 
 // Tokens lists a user's API tokens.
 func (q *Queries) Tokens(ctx context.Context, userID int64) ([]*Token, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT id, user_id, kind, name, created_at, expires_at, last_used_at, revoked_at
+	rows, err := q.query(ctx, `SELECT id, user_id, kind, name, created_at, expires_at, last_used_at, revoked_at
 		FROM tokens WHERE user_id = $1 AND kind = 'api' ORDER BY id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("store: tokens: %w", err)
@@ -96,13 +96,13 @@ func (q *Queries) Tokens(ctx context.Context, userID int64) ([]*Token, error) {
 
 // RevokeToken revokes one of the user's tokens.
 func (q *Queries) RevokeToken(ctx context.Context, userID, id int64, at time.Time) error {
-	res, err := q.q.ExecContext(ctx, "UPDATE tokens SET revoked_at = $3 WHERE user_id = $1 AND id = $2 AND revoked_at IS NULL", userID, id, ts(at))
+	res, err := q.exec(ctx, "UPDATE tokens SET revoked_at = $3 WHERE user_id = $1 AND id = $2 AND revoked_at IS NULL", userID, id, ts(at))
 	return affectOne(res, err, "token", id)
 }
 
 // RevokeTokenByHash revokes the token with the hash (sign out).
 func (q *Queries) RevokeTokenByHash(ctx context.Context, hash string, at time.Time) error {
-	_, err := q.q.ExecContext(ctx, "UPDATE tokens SET revoked_at = $2 WHERE hash = $1 AND revoked_at IS NULL", hash, ts(at))
+	_, err := q.exec(ctx, "UPDATE tokens SET revoked_at = $2 WHERE hash = $1 AND revoked_at IS NULL", hash, ts(at))
 	if err != nil {
 		return fmt.Errorf("store: revoke token: %w", err)
 	}
@@ -111,7 +111,7 @@ func (q *Queries) RevokeTokenByHash(ctx context.Context, hash string, at time.Ti
 
 // RevokeUserTokens revokes every token of a user (password reset, deactivation).
 func (q *Queries) RevokeUserTokens(ctx context.Context, userID int64, at time.Time) error {
-	_, err := q.q.ExecContext(ctx, "UPDATE tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL", userID, ts(at))
+	_, err := q.exec(ctx, "UPDATE tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL", userID, ts(at))
 	if err != nil {
 		return fmt.Errorf("store: revoke user tokens: %w", err)
 	}
@@ -123,7 +123,7 @@ func (q *Queries) RevokeUserTokens(ctx context.Context, userID int64, at time.Ti
 func (q *Queries) IdempotentRequest(ctx context.Context, userID int64, key string) (int64, string, error) {
 	var id int64
 	var fp string
-	err := q.q.QueryRowContext(ctx, "SELECT request_id, fingerprint FROM idempotency_keys WHERE user_id = $1 AND key = $2", userID, key).Scan(&id, &fp)
+	err := q.queryRow(ctx, "SELECT request_id, fingerprint FROM idempotency_keys WHERE user_id = $1 AND key = $2", userID, key).Scan(&id, &fp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, "", nil
 	}
@@ -138,7 +138,7 @@ var ErrKeyTaken = errors.New("store: idempotency key taken")
 
 // SaveIdempotencyKey records that the user's key created the request.
 func (q *Queries) SaveIdempotencyKey(ctx context.Context, userID int64, key, fingerprint string, requestID int64, at time.Time) error {
-	_, err := q.q.ExecContext(ctx, "INSERT INTO idempotency_keys (user_id, key, fingerprint, request_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+	_, err := q.exec(ctx, "INSERT INTO idempotency_keys (user_id, key, fingerprint, request_id, created_at) VALUES ($1, $2, $3, $4, $5)",
 		userID, key, fingerprint, requestID, ts(at))
 	if isUniqueViolation(err) {
 		return ErrKeyTaken
@@ -152,7 +152,7 @@ func (q *Queries) SaveIdempotencyKey(ctx context.Context, userID int64, key, fin
 // RecordLoginFailure notes a failed sign-in under each key (account, address).
 func (q *Queries) RecordLoginFailure(ctx context.Context, at time.Time, keys ...string) error {
 	for _, k := range keys {
-		if _, err := q.q.ExecContext(ctx, "INSERT INTO login_failures (key, at) VALUES ($1, $2)", k, ts(at)); err != nil {
+		if _, err := q.exec(ctx, "INSERT INTO login_failures (key, at) VALUES ($1, $2)", k, ts(at)); err != nil {
 			return fmt.Errorf("store: record login failure: %w", err)
 		}
 	}
@@ -162,7 +162,7 @@ func (q *Queries) RecordLoginFailure(ctx context.Context, at time.Time, keys ...
 // LoginFailures counts failures under key since the instant.
 func (q *Queries) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
 	var n int
-	err := q.q.QueryRowContext(ctx, "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2", key, ts(since)).Scan(&n)
+	err := q.queryRow(ctx, "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2", key, ts(since)).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: login failures: %w", err)
 	}
@@ -171,7 +171,7 @@ func (q *Queries) LoginFailures(ctx context.Context, key string, since time.Time
 
 // ClearLoginFailures forgets the failures under key (after a good sign-in).
 func (q *Queries) ClearLoginFailures(ctx context.Context, key string) error {
-	_, err := q.q.ExecContext(ctx, "DELETE FROM login_failures WHERE key = $1", key)
+	_, err := q.exec(ctx, "DELETE FROM login_failures WHERE key = $1", key)
 	if err != nil {
 		return fmt.Errorf("store: clear login failures: %w", err)
 	}

@@ -28,7 +28,7 @@ func scanUser(row interface{ Scan(...any) error }) (*casedesk.User, error) {
 // CreateUser inserts u with the password hash and sets its ID. An email in
 // use answers ECONFLICT.
 func (q *Queries) CreateUser(ctx context.Context, u *casedesk.User, passwordHash string) error {
-	err := q.q.QueryRowContext(ctx, `INSERT INTO users (org_id, email, name, role, language, time_zone, phone, active,
+	err := q.queryRow(ctx, `INSERT INTO users (org_id, email, name, role, language, time_zone, phone, active,
 		must_change_password, password_hash, languages, regions, skills, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 		u.OrgID, u.Email, u.Name, u.Role, u.Language, u.TimeZone, u.Phone, u.Active, u.MustChangePass, passwordHash,
@@ -45,7 +45,7 @@ func (q *Queries) CreateUser(ctx context.Context, u *casedesk.User, passwordHash
 // User returns the user with the id within org; org AllOrgs looks everywhere.
 func (q *Queries) User(ctx context.Context, org, id int64) (*casedesk.User, error) {
 	a := args{id}
-	u, err := scanUser(q.q.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE id = $1"+a.scope("org_id", org), a...))
+	u, err := scanUser(q.queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE id = $1"+a.scope("org_id", org), a...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "user %d not found", id)
 	}
@@ -62,7 +62,7 @@ const AllOrgs int64 = 0
 // UserByEmail returns a user and their password hash for sign-in.
 func (q *Queries) UserByEmail(ctx context.Context, email string) (*casedesk.User, string, error) {
 	var hash string
-	row := q.q.QueryRowContext(ctx, "SELECT "+userColumns+", password_hash FROM users WHERE email = $1", email)
+	row := q.queryRow(ctx, "SELECT "+userColumns+", password_hash FROM users WHERE email = $1", email)
 	var u casedesk.User
 	var langs, regions, skills string
 	var created int64
@@ -83,7 +83,7 @@ func (q *Queries) UserByEmail(ctx context.Context, email string) (*casedesk.User
 func (q *Queries) UpdateUser(ctx context.Context, org int64, u *casedesk.User) error {
 	a := args{u.ID, u.Name, u.Role, u.Language, u.TimeZone, u.Phone, u.Active, u.MustChangePass,
 		joinList(u.Languages), joinList(u.Regions), joinList(u.Skills)}
-	res, err := q.q.ExecContext(ctx, `UPDATE users SET name = $2, role = $3, language = $4, time_zone = $5, phone = $6,
+	res, err := q.exec(ctx, `UPDATE users SET name = $2, role = $3, language = $4, time_zone = $5, phone = $6,
 		active = $7, must_change_password = $8, languages = $9, regions = $10, skills = $11
 		WHERE id = $1`+a.scope("org_id", org), a...)
 	return affectOne(res, err, "user", u.ID)
@@ -92,7 +92,7 @@ func (q *Queries) UpdateUser(ctx context.Context, org int64, u *casedesk.User) e
 // SetPassword stores a new password hash.
 func (q *Queries) SetPassword(ctx context.Context, org, id int64, hash string, mustChange bool) error {
 	a := args{id, hash, mustChange}
-	res, err := q.q.ExecContext(ctx, "UPDATE users SET password_hash = $2, must_change_password = $3 WHERE id = $1"+a.scope("org_id", org), a...)
+	res, err := q.exec(ctx, "UPDATE users SET password_hash = $2, must_change_password = $3 WHERE id = $1"+a.scope("org_id", org), a...)
 	return affectOne(res, err, "user", id)
 }
 
@@ -114,7 +114,7 @@ func (q *Queries) Users(ctx context.Context, org int64, f UserFilter) ([]*casede
 	if f.Admins {
 		where += " AND role IN ('global_admin', 'billing_admin', 'service_support_admin') AND active"
 	}
-	rows, err := q.q.QueryContext(ctx, "SELECT "+userColumns+" FROM users "+where+" ORDER BY id LIMIT "+a.add(limit(f.Limit)), a...)
+	rows, err := q.query(ctx, "SELECT "+userColumns+" FROM users "+where+" ORDER BY id LIMIT "+a.add(limit(f.Limit)), a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: users: %w", err)
 	}
