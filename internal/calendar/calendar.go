@@ -343,11 +343,14 @@ func (c *Calendar) Add(start time.Time, d time.Duration) time.Time {
 
 // AddMinutes returns the end of the minutes-th counting minute from start:
 // the due time of a target of that many counting minutes. A target that runs
-// out at 17:00 is due at 17:00. minutes <= 0 returns start.
+// out at 17:00 is due at 17:00. minutes <= 0 returns start. The cost is
+// proportional to the number of local days spanned (whole days are skipped
+// using precomputed totals), not to minutes.
 func (c *Calendar) AddMinutes(start time.Time, minutes int) time.Time {
 	if minutes <= 0 {
 		return c.out(start.Unix())
 	}
+	minutes = min(minutes, farFuture/60)
 	e, _ := c.advance(start.Unix(), farFuture, int64(minutes)*60)
 	return c.out(e)
 }
@@ -437,13 +440,14 @@ func (c *Calendar) EndOfNextBusinessDay(t time.Time) time.Time {
 	s := c.NextBusinessMinute(t).Unix()
 	off, _ := c.zoneAt(s)
 	day := floorDiv(s+off, daySec)
-	// NewBusinessHours guarantees a business day at least every few decades.
-	for z := day + 1; z < day+366*100; z++ {
+	// This terminates: past the last dated holiday, some month/day is not a
+	// yearly holiday (NewBusinessHours checks), and within 28 years it falls
+	// on every weekday, including one with hours.
+	for z := day + 1; ; z++ {
 		if sp := c.daySpans(z); len(sp) > 0 {
 			return c.out(sp[len(sp)-1][1])
 		}
 	}
-	panic("calendar: no business day within a century")
 }
 
 // localDay returns the day number of t's local date in the calendar's zone.

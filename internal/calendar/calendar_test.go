@@ -449,3 +449,27 @@ func TestDates(t *testing.T) {
 		t.Error("ParseDate accepted month 13")
 	}
 }
+
+// TestConcurrentUse is meant for -race: a Calendar is shared read-only.
+func TestConcurrentUse(t *testing.T) {
+	c := london(t)
+	start := ts(t, "2026-12-20T10:00:00Z")
+	want := c.AddMinutes(start, 2880)
+	done := make(chan bool)
+	for range 8 {
+		go func() {
+			ok := true
+			for i := range 200 {
+				ok = ok && c.AddMinutes(start, 2880).Equal(want)
+				_, _ = c.HolidayOn(start.Add(time.Duration(i) * time.Hour))
+				_ = c.EndOfNextBusinessDay(start)
+			}
+			done <- ok
+		}()
+	}
+	for range 8 {
+		if !<-done {
+			t.Error("concurrent AddMinutes disagreed")
+		}
+	}
+}

@@ -223,3 +223,22 @@ func BenchmarkPreviewOne(b *testing.B) {
 		}
 	}
 }
+
+func TestPreviewOneConcurrent(t *testing.T) {
+	done := make(chan string)
+	for range 8 {
+		go func() {
+			res, prob := PreviewOne([]byte(workedExample))
+			if prob != nil {
+				done <- prob.Detail
+				return
+			}
+			done <- res.DueAt.Format(time.RFC3339)
+		}()
+	}
+	for range 8 {
+		if got := <-done; got != "2026-12-29T09:30:00Z" {
+			t.Error(got)
+		}
+	}
+}
