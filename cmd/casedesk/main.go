@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/config"
@@ -32,6 +33,7 @@ usage:
   casedesk operator create --email E --name N [--provider NAME]   create the provider and an operator (password from stdin or CASEDESK_PASSWORD)
   casedesk user reset-password --email E [--must-change]          set a user's password (from stdin or CASEDESK_PASSWORD)
   casedesk loadtest --url U --token T [--clients C] [--duration D]
+  casedesk bench-seed [--orgs N] [--requests N] [flags]          fill an empty database with synthetic data for benchmarks
   casedesk sla due  < input.jsonl                                 compute SLA due times (see docs/sla.md)
   casedesk version
 
@@ -84,6 +86,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		lc.Out = stdout
 		_, err := loadtest.Run(ctx, *lc)
 		return err
+	case "bench-seed":
+		return benchSeed(ctx, rest, stdin, stdout, stderr)
 	case "sla":
 		return slaCommand(rest, stdin, stdout, stderr)
 	case "version":
@@ -126,6 +130,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, demo bo
 	if demo {
 		name = "demo"
 	}
+	start := time.Now()
 	cfg, log, err := parse(name, args, stderr)
 	if err != nil {
 		return err
@@ -138,6 +143,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, demo bo
 	if err := a.Listen(); err != nil {
 		return err
 	}
+	log.Info("ready", "startup", time.Since(start).Round(time.Microsecond).String())
 	if demo {
 		if err := seedDemo(ctx, a, stdout); err != nil {
 			return err
