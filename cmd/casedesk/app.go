@@ -16,6 +16,7 @@ import (
 	"github.com/casedesk/casedesk/internal/config"
 	"github.com/casedesk/casedesk/internal/desk"
 	"github.com/casedesk/casedesk/internal/store"
+	"github.com/casedesk/casedesk/internal/web"
 )
 
 // App is one running casedesk: store, desk and the HTTP surfaces. Tests boot
@@ -48,8 +49,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, clock casede
 	pol.AttachmentLimit = cfg.AttachmentLimit
 	d := desk.New(db, blobs, desk.Options{Clock: clock, Policy: &pol, Logger: log})
 	a := &App{cfg: cfg, log: log, DB: db, Desk: d}
+	apiHandler := api.New(d, log).Handler()
 	mux := http.NewServeMux()
-	mux.Handle("/", api.New(d, log).Handler())
+	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics"} {
+		mux.Handle(p, apiHandler)
+	}
+	mux.Handle("/", web.New(d, log, web.Options{}).Handler())
 	a.srv = &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,
