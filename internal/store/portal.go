@@ -1,0 +1,209 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/casedesk/casedesk"
+)
+
+// Survey is a customer's satisfaction rating of a resolved request, given once.
+type Survey struct {
+	RequestID int64     `json:"-"`
+	OrgID     int64     `json:"organization_id"`
+	UserID    int64     `json:"user_id"`
+	Rating    int       `json:"rating"` // 1 (poor) to 5 (excellent)
+	Comment   string    `json:"comment"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// CreateSurvey records the answer to a request's survey. A second answer for
+// the same request is ECONFLICT.
+func (q *Queries) CreateSurvey(ctx context.Context, s *Survey) error {
+	_, err := q.exec(ctx, `INSERT INTO surveys (request_id, org_id, user_id, rating, comment, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6)`, s.RequestID, s.OrgID, s.UserID, s.Rating, s.Comment, ts(s.CreatedAt))
+	if isUniqueViolation(err) {
+		return casedesk.Errorf(casedesk.ECONFLICT, "the survey of this request was already answered")
+	}
+	if err != nil {
+		return fmt.Errorf("store: create survey: %w", err)
+	}
+	return nil
+}
+
+// Survey returns the answered survey of a request of org, or nil when there
+// is none.
+func (q *Queries) Survey(ctx context.Context, org, requestID int64) (*Survey, error) {
+	var s Survey
+	var created int64
+	err := q.queryRow(ctx, `SELECT request_id, org_id, user_id, rating, comment, created_at FROM surveys
+		WHERE org_id = $1 AND request_id = $2`, org, requestID).Scan(&s.RequestID, &s.OrgID, &s.UserID, &s.Rating, &s.Comment, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: survey of request %d: %w", requestID, err)
+	}
+	s.CreatedAt = fromTS(created)
+	return &s, nil
+}
+
+// Callback is a customer's request to be called back about a request.
+type Callback struct {
+	ID            int64      `json:"id"`
+	RequestID     int64      `json:"-"`
+	OrgID         int64      `json:"organization_id"`
+	UserID        int64      `json:"user_id"`
+	Phone         string     `json:"phone"`
+	PreferredTime string     `json:"preferred_time"`
+	CreatedAt     time.Time  `json:"created_at"`
+	DoneAt        *time.Time `json:"done_at"`
+}
+
+// CreateCallback records a callback request and sets its ID.
+func (q *Queries) CreateCallback(ctx context.Context, c *Callback) error {
+	err := q.queryRow(ctx, `INSERT INTO callbacks (request_id, org_id, user_id, phone, preferred_time, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, c.RequestID, c.OrgID, c.UserID, c.Phone, c.PreferredTime, ts(c.CreatedAt)).Scan(&c.ID)
+	if err != nil {
+		return fmt.Errorf("store: create callback: %w", err)
+	}
+	return nil
+}
+
+// Callbacks lists the callback requests of a request of org, oldest first.
+func (q *Queries) Callbacks(ctx context.Context, org, requestID int64) ([]*Callback, error) {
+	rows, err := q.query(ctx, `SELECT id, request_id, org_id, user_id, phone, preferred_time, created_at, done_at
+		FROM callbacks WHERE org_id = $1 AND request_id = $2 ORDER BY id`, org, requestID)
+	if err != nil {
+		return nil, fmt.Errorf("store: callbacks: %w", err)
+	}
+	defer rows.Close()
+	out := []*Callback{}
+	for rows.Next() {
+		var c Callback
+		var created int64
+		var done sql.NullInt64
+		if err := rows.Scan(&c.ID, &c.RequestID, &c.OrgID, &c.UserID, &c.Phone, &c.PreferredTime, &created, &done); err != nil {
+			return nil, fmt.Errorf("store: callbacks: %w", err)
+		}
+		c.CreatedAt, c.DoneAt = fromTS(created), fromNullTS(done)
+		out = append(out, &c)
+	}
+	return out, rows.Err()
+}
+
+// CreatePasswordReset stores the hash of a reset link's secret for a user.
+func (q *Queries) CreatePasswordReset(ctx context.Context, hash string, userID int64, at, expires time.Time) error {
+	_, err := q.exec(ctx, `INSERT INTO password_resets (hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+		hash, userID, ts(at), ts(expires))
+	if err != nil {
+		return fmt.Errorf("store: create password reset: %w", err)
+	}
+	return nil
+}
+
+// RecentPasswordResets counts the reset links made for a user since the instant.
+func (q *Queries) RecentPasswordResets(ctx context.Context, userID int64, since time.Time) (int, error) {
+	var n int
+	err := q.queryRow(ctx, "SELECT COUNT(*) FROM password_resets WHERE user_id = $1 AND created_at > $2", userID, ts(since)).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: password resets: %w", err)
+	}
+	return n, nil
+}
+
+// UsePasswordReset marks the unused, unexpired link with the hash as used
+// and returns its user; an unknown, used or expired link is EINVALID.
+func (q *Queries) UsePasswordReset(ctx context.Context, hash string, now time.Time) (int64, error) {
+	var id, user int64
+	err := q.queryRow(ctx, `SELECT id, user_id FROM password_resets
+		WHERE hash = $1 AND used_at IS NULL AND expires_at > $2`, hash, ts(now)).Scan(&id, &user)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, casedesk.Invalid("token", "this reset link is unknown, already used or expired; ask for a new one")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: password reset: %w", err)
+	}
+	res, err := q.exec(ctx, "UPDATE password_resets SET used_at = $2 WHERE id = $1 AND used_at IS NULL", id, ts(now))
+	if err := affectOne(res, err, "password reset", id); err != nil {
+		return 0, err
+	}
+	return user, nil
+}
+
+// SupportPhone is a line of the provider's support phone directory.
+type SupportPhone struct {
+	ID       int64  `json:"id"`
+	Country  string `json:"country"`  // "" for every country
+	Language string `json:"language"` // "" for every language
+	Purpose  string `json:"purpose"`  // "support" or "trial"
+	Number   string `json:"number"`
+	Hours    string `json:"hours"` // "24x7" or "business"
+	Position int    `json:"position"`
+}
+
+// SupportPhones lists the directory lines for a country (and the lines for
+// every country), ordered for display.
+func (q *Queries) SupportPhones(ctx context.Context, country string) ([]*SupportPhone, error) {
+	rows, err := q.query(ctx, `SELECT id, country, language, purpose, number, hours, position FROM support_phones
+		WHERE country = $1 OR country = '' ORDER BY purpose, position, id`, country)
+	if err != nil {
+		return nil, fmt.Errorf("store: support phones: %w", err)
+	}
+	defer rows.Close()
+	out := []*SupportPhone{}
+	for rows.Next() {
+		var p SupportPhone
+		if err := rows.Scan(&p.ID, &p.Country, &p.Language, &p.Purpose, &p.Number, &p.Hours, &p.Position); err != nil {
+			return nil, fmt.Errorf("store: support phones: %w", err)
+		}
+		out = append(out, &p)
+	}
+	return out, rows.Err()
+}
+
+// ActorNames returns, by id, the names of those of the users with the ids
+// who belong to org or acted on its requests, and likewise the names of the
+// organizations that are org or acted on its requests on its behalf: what a
+// viewer of org's history may read beside it.
+func (q *Queries) ActorNames(ctx context.Context, org int64, userIDs, orgIDs []int64) (users, orgs map[int64]string, err error) {
+	users, orgs = map[int64]string{}, map[int64]string{}
+	if len(userIDs) > 0 {
+		a := args{org}
+		err := q.names(ctx, users, `SELECT u.id, u.name FROM users u WHERE u.id IN (`+a.list(userIDs)+`)
+			AND (u.org_id = $1 OR EXISTS (SELECT 1 FROM requests r WHERE r.org_id = $1 AND r.opened_by_id = u.id)
+			OR EXISTS (SELECT 1 FROM events e WHERE e.org_id = $1 AND e.actor_id = u.id))`, a)
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(orgIDs) > 0 {
+		a := args{org}
+		err := q.names(ctx, orgs, `SELECT o.id, o.name FROM organizations o WHERE o.id IN (`+a.list(orgIDs)+`)
+			AND (o.id = $1 OR EXISTS (SELECT 1 FROM events e WHERE e.org_id = $1 AND e.on_behalf_of_org_id = o.id))`, a)
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return users, orgs, nil
+}
+
+func (q *Queries) names(ctx context.Context, out map[int64]string, query string, a args) error {
+	rows, err := q.query(ctx, query, a...)
+	if err != nil {
+		return fmt.Errorf("store: names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return fmt.Errorf("store: names: %w", err)
+		}
+		out[id] = name
+	}
+	return rows.Err()
+}
