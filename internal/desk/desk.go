@@ -44,6 +44,10 @@ type Desk struct {
 	log    *slog.Logger
 	tokens *tokenCache
 	limits *limiter
+	sla    slaCache
+	// slaWake tells the SLA worker that alert instants may have moved.
+	slaWake chan struct{}
+	events  *Broker
 }
 
 // Options configure New.
@@ -55,7 +59,9 @@ type Options struct {
 
 // New returns a Desk on db, with attachments in blobs.
 func New(db *store.DB, blobs *blob.Store, o Options) *Desk {
-	d := &Desk{db: db, blobs: blobs, clock: o.Clock, log: o.Logger, tokens: newTokenCache(), limits: newLimiter()}
+	d := &Desk{db: db, blobs: blobs, clock: o.Clock, log: o.Logger, tokens: newTokenCache(), limits: newLimiter(),
+		slaWake: make(chan struct{}, 1), events: NewBroker()}
+	d.sla.cals = map[int64]cachedCal{}
 	if d.clock == nil {
 		d.clock = casedesk.SystemClock{}
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/blob"
+	"github.com/casedesk/casedesk/internal/sla"
 	"github.com/casedesk/casedesk/internal/store"
 )
 
@@ -87,11 +88,21 @@ func (d *Desk) AddMessage(ctx context.Context, a *casedesk.Actor, number string,
 			ch.note("status", "status", string(r.Status), string(casedesk.StatusOpen))
 			r.Status = casedesk.StatusOpen
 		}
+		oldStatus := r.Status
 		r.UpdatedAt = now
 		if err := tx.UpdateRequest(ctx, scope, r); err != nil {
 			return err
 		}
-		return ch.record(ctx, tx)
+		if err := ch.record(ctx, tx); err != nil {
+			return err
+		}
+		if a.IsStaff() && !m.Internal {
+			// A public reply or a logged call is the provider's response.
+			if err := d.stopClocks(ctx, tx, r, sla.MetricInitialResponse, now, &a.User.ID); err != nil {
+				return err
+			}
+		}
+		return d.clocksAfterUpdate(ctx, tx, r, r.Severity, oldStatus, now, &a.User.ID)
 	})
 	if err != nil {
 		return nil, err

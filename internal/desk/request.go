@@ -102,8 +102,11 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 			}
 		}
 		created = true
-		return tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
-			OnBehalfOf: r.OnBehalfOfOrgID, Kind: "created", New: string(r.Status), At: now})
+		if err := tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
+			OnBehalfOf: r.OnBehalfOfOrgID, Kind: "created", New: string(r.Status), At: now}); err != nil {
+			return err
+		}
+		return d.startClocks(ctx, tx, r, 0, r.CreatedAt, &a.User.ID)
 	})
 	if errors.Is(err, store.ErrKeyTaken) {
 		// Another instance committed the same key first (PostgreSQL): answer
@@ -294,6 +297,7 @@ func (d *Desk) UpdateRequest(ctx context.Context, a *casedesk.Actor, number stri
 			return err
 		}
 		ch := changes{d: d, a: a, r: r, now: d.now()}
+		oldSeverity, oldStatus := r.Severity, r.Status
 		if err := ch.apply(ctx, tx, p); err != nil {
 			return err
 		}
@@ -304,7 +308,10 @@ func (d *Desk) UpdateRequest(ctx context.Context, a *casedesk.Actor, number stri
 		if err := tx.UpdateRequest(ctx, scope, r); err != nil {
 			return err
 		}
-		return ch.record(ctx, tx)
+		if err := ch.record(ctx, tx); err != nil {
+			return err
+		}
+		return d.clocksAfterUpdate(ctx, tx, r, oldSeverity, oldStatus, ch.now, &a.User.ID)
 	})
 	if err != nil {
 		return nil, err
@@ -507,7 +514,15 @@ func (d *Desk) Reopen(ctx context.Context, a *casedesk.Actor, number string) (*c
 			return err
 		}
 		now := d.now()
-		if err := casedesk.CanReopen(r, now, d.policy.ReopenDays); err != nil {
+		pol, err := d.currentPolicy(ctx, &tx.Queries)
+		if err != nil {
+			return err
+		}
+		days := pol.ReopenDays
+		if days <= 0 {
+			days = d.policy.ReopenDays
+		}
+		if err := casedesk.CanReopen(r, now, days); err != nil {
 			return err
 		}
 		old := r.Status
@@ -515,8 +530,16 @@ func (d *Desk) Reopen(ctx context.Context, a *casedesk.Actor, number string) (*c
 		if err := tx.UpdateRequest(ctx, scope, r); err != nil {
 			return err
 		}
-		return tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
-			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: "reopened", Field: "status", Old: string(old), New: string(r.Status), At: now})
+		if err := tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
+			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: "reopened", Field: "status", Old: string(old), New: string(r.Status), At: now}); err != nil {
+			return err
+		}
+		// A reopened request gets response clocks of its own, counted from now.
+		clocks, err := tx.Clocks(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		return d.startClocks(ctx, tx, r, nextCycle(clocks), now, &a.User.ID)
 	})
 	if err != nil {
 		return nil, err

@@ -350,13 +350,9 @@ func decodeCalendar(raw json.RawMessage, zones zoneLoader) (*calendar.Calendar, 
 		}
 		for i, it := range items {
 			hp := fmt.Sprintf("calendar.holidays[%d]", i)
-			s, err := decodeString(it, hp)
+			h, err := decodeHoliday(it, hp)
 			if err != nil {
-				return nil, fieldErr(hp, "must be a string \"YYYY-MM-DD\" or \"MM-DD\" (yearly)")
-			}
-			h, err := parseHoliday(s)
-			if err != nil {
-				return nil, fieldErr(hp, "%v", err)
+				return nil, err
 			}
 			holidays = append(holidays, h)
 		}
@@ -373,6 +369,53 @@ func decodeCalendar(raw json.RawMessage, zones zoneLoader) (*calendar.Calendar, 
 		return nil, fieldErr(field, "%s", strings.TrimPrefix(err.Error(), "calendar: "))
 	}
 	return cal, nil
+}
+
+// decodeHoliday accepts a date string, or an object {"date": …, "name": …}
+// that names the holiday.
+func decodeHoliday(raw json.RawMessage, path string) (calendar.Holiday, error) {
+	date, name := "", ""
+	if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
+		m, err := object(raw, path, "date", "name")
+		if err != nil {
+			return calendar.Holiday{}, err
+		}
+		r, ok := m["date"]
+		if !ok {
+			return calendar.Holiday{}, fieldErr(path+".date", "required")
+		}
+		if date, err = decodeString(r, path+".date"); err != nil {
+			return calendar.Holiday{}, err
+		}
+		if r, ok := m["name"]; ok {
+			if name, err = decodeString(r, path+".name"); err != nil {
+				return calendar.Holiday{}, err
+			}
+			if len(name) > 200 {
+				return calendar.Holiday{}, fieldErr(path+".name", "at most 200 characters")
+			}
+		}
+		path += ".date"
+	} else {
+		var err error
+		if date, err = decodeString(raw, path); err != nil {
+			return calendar.Holiday{}, fieldErr(path, "must be a string \"YYYY-MM-DD\" or \"MM-DD\" (yearly), or {\"date\": …, \"name\": …}")
+		}
+	}
+	h, err := parseHoliday(date)
+	if err != nil {
+		return calendar.Holiday{}, fieldErr(path, "%v", err)
+	}
+	h.Name = name
+	return h, nil
+}
+
+// ParseCalendar decodes a calendar in the preview's JSON form — {"type",
+// "tz", "weekly", "holidays"}, holidays as dates or {"date", "name"} — the
+// form in which casedesk stores calendars and operators send them. Errors
+// are *FieldError with paths under "calendar".
+func ParseCalendar(data []byte) (*calendar.Calendar, error) {
+	return decodeCalendar(json.RawMessage(data), sharedZones)
 }
 
 // parseHoliday accepts "YYYY-MM-DD" (that date) or "MM-DD" (every year).

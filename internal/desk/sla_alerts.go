@@ -1,0 +1,68 @@
+package desk
+
+import (
+	"context"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/store"
+)
+
+// NextAlert returns the earliest instant a running clock warns or breaches
+// without that being recorded yet.
+func (d *Desk) NextAlert(ctx context.Context) (time.Time, bool, error) { return d.db.NextAlert(ctx) }
+
+// FireDue records every warning and breach due at or before now that is not
+// recorded yet, each in the history with its true instant (not the time it
+// was noticed), and publishes it. Several instances may call it at once:
+// each alert is recorded by exactly one of them. It returns how many this
+// call recorded.
+func (d *Desk) FireDue(ctx context.Context, now time.Time) (int, error) {
+	fired := 0
+	for {
+		due, err := d.db.DueAlerts(ctx, now, 500)
+		if err != nil || len(due) == 0 {
+			return fired, err
+		}
+		n := 0
+		err = d.db.Write(ctx, func(tx *store.Tx) error {
+			n = 0
+			for _, c := range due {
+				for _, a := range []struct {
+					kind  string
+					at    *time.Time
+					fired *time.Time
+				}{{"warn", c.WarnAt, c.WarnFiredAt}, {"breach", c.DueAt, c.BreachFiredAt}} {
+					if a.at == nil || a.fired != nil || a.at.After(now) {
+						continue
+					}
+					ok, err := tx.MarkFired(ctx, c.ID, a.kind, *a.at, d.now())
+					if err != nil {
+						return err
+					}
+					if !ok {
+						continue // another instance recorded it, or the clock moved
+					}
+					e := &casedesk.Event{RequestID: c.RequestID, OrgID: c.OrgID, Kind: "sla_" + a.kind, Field: c.Metric,
+						New: a.at.UTC().Format(time.RFC3339Nano), Internal: true, At: *a.at}
+					if err := tx.CreateEvent(ctx, e); err != nil {
+						return err
+					}
+					tx.AfterCommit(func() { d.events.Publish(*e) })
+					n++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fired, err
+		}
+		fired += n
+		if len(due) < 500 {
+			return fired, nil
+		}
+		if n == 0 {
+			return fired, nil // all taken by another instance; avoid spinning
+		}
+	}
+}
