@@ -482,7 +482,6 @@ func (d *Desk) inputsAt(ctx context.Context, c *store.ClockRow) (clockInputs, bo
 	return in, true, nil
 }
 
-
 // clocksAfterUpdate brings the clocks in line with a change of severity or
 // status: a new or changed severity (re)computes them from the opening
 // instant, waiting on the customer pauses them, leaving it resumes them, and

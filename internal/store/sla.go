@@ -72,7 +72,7 @@ func (q *Queries) Calendar(ctx context.Context, id int64) (*CalendarRow, error) 
 }
 
 // CalendarForRegion returns the region's calendar, or the default calendar
-// (region '') when the region has none.
+// (region ”) when the region has none.
 func (q *Queries) CalendarForRegion(ctx context.Context, region string) (*CalendarRow, error) {
 	c, err := scanCalendar(q.queryRow(ctx, "SELECT "+calColumns+" FROM calendars WHERE region = $1 OR region = '' ORDER BY region DESC LIMIT 1", region))
 	if errors.Is(err, sql.ErrNoRows) {
