@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/casedesk/casedesk"
@@ -17,17 +18,19 @@ import (
 	"github.com/casedesk/casedesk/internal/desk"
 	"github.com/casedesk/casedesk/internal/store"
 	"github.com/casedesk/casedesk/internal/web"
+	"github.com/casedesk/casedesk/internal/worker"
 )
 
 // App is one running casedesk: store, desk and the HTTP surfaces. Tests boot
 // it on port 0 with a temporary data directory.
 type App struct {
-	cfg  config.Config
-	log  *slog.Logger
-	DB   *store.DB
-	Desk *desk.Desk
-	srv  *http.Server
-	ln   net.Listener
+	cfg   config.Config
+	log   *slog.Logger
+	DB    *store.DB
+	Desk  *desk.Desk
+	srv   *http.Server
+	clock casedesk.Clock
+	ln    net.Listener
 }
 
 // Open opens and migrates the database and builds the application.
@@ -48,7 +51,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, clock casede
 	pol := desk.DefaultPolicy()
 	pol.AttachmentLimit = cfg.AttachmentLimit
 	d := desk.New(db, blobs, desk.Options{Clock: clock, Policy: &pol, Logger: log})
-	a := &App{cfg: cfg, log: log, DB: db, Desk: d}
+	if clock == nil {
+		clock = casedesk.SystemClock{}
+	}
+	a := &App{cfg: cfg, log: log, DB: db, Desk: d, clock: clock}
 	apiHandler := api.New(d, log).Handler()
 	mux := http.NewServeMux()
 	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics"} {
@@ -81,6 +87,14 @@ func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
 // lets requests in flight finish within the shutdown timeout, and closes the
 // database after the last acknowledged write.
 func (a *App) Run(ctx context.Context) error {
+	wctx, stopWorkers := context.WithCancel(ctx)
+	var workers sync.WaitGroup
+	workers.Go(func() {
+		w := &worker.SLA{Alerts: a.Desk, Clock: a.clock, Log: a.log}
+		w.Run(wctx)
+	})
+	defer workers.Wait()
+	defer stopWorkers()
 	errc := make(chan error, 1)
 	go func() { errc <- a.srv.Serve(a.ln) }()
 	a.log.Info("casedesk serving", "url", a.URL(), "database", a.DB.Engine())

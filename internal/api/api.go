@@ -105,6 +105,18 @@ func (s *Server) Routes() []Route {
 		{"DELETE", "/api/v1/organizations/{id}/partners/{grant}", SignedIn, "Revoke a partner grant", s.revokeGrant},
 		{"GET", "/api/v1/organizations/{id}/history", SignedIn, "Who did what on the organization's requests", s.orgHistory},
 
+		{"GET", "/api/v1/requests/{number}/sla", SignedIn, "The request's service-level clocks (staff: with explanations)", s.requestSLA},
+
+		{"GET", "/api/v1/sla/policy", SignedIn, "The entitlement policy in force", s.getPolicy},
+		{"PUT", "/api/v1/sla/policy", SignedIn, "Import a policy as a new version (operators); running clocks are recomputed", s.putPolicy},
+		{"GET", "/api/v1/sla/policy/versions/{version}", SignedIn, "One stored policy version (staff)", s.getPolicyVersion},
+		{"POST", "/api/v1/sla/preview", SignedIn, "Compute a due time from a calendar, an opening instant, a target and pauses", s.preview},
+		{"GET", "/api/v1/calendars", SignedIn, "The region calendars", s.listCalendars},
+		{"POST", "/api/v1/calendars", SignedIn, "Add a region calendar (operators)", s.createCalendar},
+		{"GET", "/api/v1/calendars/{id}", SignedIn, "Read a calendar", s.getCalendar},
+		{"PUT", "/api/v1/calendars/{id}", SignedIn, "Replace a calendar's hours and holidays (operators); running clocks are recomputed", s.updateCalendar},
+		{"POST", "/api/v1/calendars/{id}/holidays", SignedIn, "Import holidays from an iCalendar file (operators)", s.importHolidays},
+
 		{"GET", "/api/v1/plans", SignedIn, "The plan catalog", s.listPlans},
 		{"POST", "/api/v1/plans", SignedIn, "Add a plan (operators)", s.createPlan},
 		{"GET", "/api/v1/products", SignedIn, "The products and services catalog", s.listProducts},

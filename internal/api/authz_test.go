@@ -10,6 +10,7 @@ import (
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/sla"
 	"github.com/casedesk/casedesk/internal/store"
 	"github.com/casedesk/casedesk/internal/store/storetest"
 )
@@ -28,6 +29,7 @@ var (
 	requestsOfX  = expect{"admin": 200, "user": 403, "otheradmin": 404, "partner": 200, "revokedpartner": 404, "agent": 200, "operator": 403, "": 401}
 	orgReadX     = expect{"admin": 200, "user": 200, "otheradmin": 404, "partner": 200, "revokedpartner": 404, "agent": 200, "operator": 200, "": 401}
 	orgManageX   = expect{"admin": 200, "user": 403, "otheradmin": 404, "partner": 403, "revokedpartner": 404, "agent": 403, "operator": 200, "": 401}
+	staffOnly    = expect{"admin": 403, "user": 403, "otheradmin": 403, "partner": 403, "revokedpartner": 403, "agent": 200, "operator": 200, "": 401}
 	operatorOnly = expect{"admin": 403, "user": 403, "otheradmin": 403, "partner": 403, "revokedpartner": 403, "agent": 403, "operator": 200, "": 401}
 )
 
@@ -51,7 +53,8 @@ func (e expect) with(ok int, overrides ...any) expect {
 type call struct {
 	params map[string]string
 	body   any
-	raw    []byte // sent as application/octet-stream instead of body
+	raw    []byte // sent as ctype (default application/octet-stream) instead of body
+	ctype  string
 	token  string // overrides the role's token
 	query  string
 }
@@ -195,7 +198,27 @@ func matrix() map[string]routeCase {
 			return call{params: params}
 		}},
 		"GET /api/v1/organizations/{id}/history": {requestsOfX, xCall},
-		"GET /api/v1/plans":                      {signedIn, nil},
+		"GET /api/v1/requests/{number}/sla":      {requestsOfX, num},
+		"GET /api/v1/sla/policy":                 {signedIn, nil},
+		"PUT /api/v1/sla/policy": {operatorOnly.with(201), func(*fixture, string) call {
+			return call{raw: []byte(policyJSON), ctype: "application/json"}
+		}},
+		"GET /api/v1/sla/policy/versions/{version}": {staffOnly, func(*fixture, string) call { return call{params: map[string]string{"version": "1"}} }},
+		"POST /api/v1/sla/preview": {signedIn, func(*fixture, string) call {
+			return call{body: map[string]any{"calendar": map[string]any{"type": "24x7"}, "opened_at": "2026-11-02T09:00:00Z", "target_minutes": 60}}
+		}},
+		"GET /api/v1/calendars": {signedIn, nil},
+		"POST /api/v1/calendars": {operatorOnly.with(201), func(*fixture, string) call {
+			return call{body: map[string]any{"name": "Region " + uniq(), "region": "Q" + string(rune('A'+seq%26)), "spec": json.RawMessage(weekdaySpec)}}
+		}},
+		"GET /api/v1/calendars/{id}": {signedIn, func(f *fixture, _ string) call { return call{params: map[string]string{"id": f.calendarID("DE")}} }},
+		"PUT /api/v1/calendars/{id}": {operatorOnly, func(f *fixture, _ string) call {
+			return call{params: map[string]string{"id": f.calendarID("DE")}, body: map[string]any{"name": "Germany", "spec": json.RawMessage(weekdaySpec)}}
+		}},
+		"POST /api/v1/calendars/{id}/holidays": {operatorOnly, func(f *fixture, _ string) call {
+			return call{params: map[string]string{"id": f.calendarID("DE")}, raw: []byte(icsHoliday), ctype: "text/calendar"}
+		}},
+		"GET /api/v1/plans": {signedIn, nil},
 		"POST /api/v1/plans": {operatorOnly.with(201), func(*fixture, string) call {
 			return call{body: map[string]any{"code": "plan-" + uniq(), "name": "P", "family": "business"}}
 		}},
@@ -263,6 +286,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 				if c.raw != nil {
 					body = c.raw
 					hdr["Content-Type"] = "application/octet-stream"
+					if c.ctype != "" {
+						hdr["Content-Type"] = c.ctype
+					}
 				}
 				res := f.raw(who, rt.Method, path, body, hdr)
 				b, _ := io.ReadAll(res.Body)
@@ -296,4 +322,28 @@ func TestAuthorizationMatrix(t *testing.T) {
 // outsider reports whether role must never see customer X's data.
 func outsider(role string) bool {
 	return role == "otheradmin" || role == "revokedpartner" || role == ""
+}
+
+const weekdaySpec = `{"type":"business_hours","tz":"Europe/Berlin","weekly":{"mon":["09:00-17:00"],"tue":["09:00-17:00"],"wed":["09:00-17:00"],"thu":["09:00-17:00"],"fri":["09:00-17:00"]},"holidays":[{"date":"12-25","name":"Weihnachten"}]}`
+
+const icsHoliday = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//casedesk tests//EN\r\nBEGIN:VEVENT\r\nUID:reformation@test\r\nDTSTAMP:20260101T000000Z\r\nDTSTART;VALUE=DATE:20261031\r\nSUMMARY:Reformationstag\r\nRRULE:FREQ=YEARLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+
+var policyJSON = func() string {
+	b, _ := json.Marshal(sla.DefaultPolicy())
+	return string(b)
+}()
+
+func (f *fixture) calendarID(region string) string {
+	f.t.Helper()
+	cs, err := f.db.Calendars(context.Background())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	for _, c := range cs {
+		if c.Region == region {
+			return strconv.FormatInt(c.ID, 10)
+		}
+	}
+	f.t.Fatalf("no calendar for %s", region)
+	return ""
 }

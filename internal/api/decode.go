@@ -22,23 +22,9 @@ const maxBody = 1 << 20
 // the body at most 1 MiB of valid UTF-8 holding exactly one object with no
 // unknown fields. Errors name the field.
 func decode(r *http.Request, v any) error {
-	ct := r.Header.Get("Content-Type")
-	mt, params, err := mime.ParseMediaType(ct)
-	if ct == "" || err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
-		return &transportError{code: casedesk.EUNSUPPORTED, field: "Content-Type", msg: "send the body as application/json"}
-	}
-	if cs := params["charset"]; cs != "" && !strings.EqualFold(cs, "utf-8") {
-		return &transportError{code: casedesk.EUNSUPPORTED, field: "Content-Type", msg: "the body must be UTF-8"}
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	body, err := readJSON(r)
 	if err != nil {
-		return malformed("", "could not read the body: "+err.Error())
-	}
-	if len(body) > maxBody {
-		return &transportError{code: casedesk.ETOOLARGE, msg: "the body is larger than 1 MiB"}
-	}
-	if !utf8.Valid(body) {
-		return malformed("", "the body is not valid UTF-8")
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -52,6 +38,30 @@ func decode(r *http.Request, v any) error {
 		return malformed("", "unexpected data after the JSON object")
 	}
 	return nil
+}
+
+// readJSON returns a JSON body after checking its content type, size and
+// encoding, for handlers that pass the raw document on (policies, previews).
+func readJSON(r *http.Request) ([]byte, error) {
+	ct := r.Header.Get("Content-Type")
+	mt, params, err := mime.ParseMediaType(ct)
+	if ct == "" || err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return nil, &transportError{code: casedesk.EUNSUPPORTED, field: "Content-Type", msg: "send the body as application/json"}
+	}
+	if cs := params["charset"]; cs != "" && !strings.EqualFold(cs, "utf-8") {
+		return nil, &transportError{code: casedesk.EUNSUPPORTED, field: "Content-Type", msg: "the body must be UTF-8"}
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if err != nil {
+		return nil, malformed("", "could not read the body: "+err.Error())
+	}
+	if len(body) > maxBody {
+		return nil, &transportError{code: casedesk.ETOOLARGE, msg: "the body is larger than 1 MiB"}
+	}
+	if !utf8.Valid(body) {
+		return nil, malformed("", "the body is not valid UTF-8")
+	}
+	return body, nil
 }
 
 func decodeError(err error) error {

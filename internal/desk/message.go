@@ -54,6 +54,7 @@ func (d *Desk) AddMessage(ctx context.Context, a *casedesk.Actor, number string,
 		if r.Status == casedesk.StatusClosed {
 			return casedesk.Errorf(casedesk.ECONFLICT, "request %s is closed; reopen it to continue the conversation", r.Number)
 		}
+		oldStatus := r.Status
 		now := d.now()
 		m.RequestID, m.CreatedAt, m.OnBehalfOf = r.ID, now, onBehalfOf(a, r.OrgID)
 		if err := tx.CreateMessage(ctx, m); err != nil {
@@ -88,7 +89,6 @@ func (d *Desk) AddMessage(ctx context.Context, a *casedesk.Actor, number string,
 			ch.note("status", "status", string(r.Status), string(casedesk.StatusOpen))
 			r.Status = casedesk.StatusOpen
 		}
-		oldStatus := r.Status
 		r.UpdatedAt = now
 		if err := tx.UpdateRequest(ctx, scope, r); err != nil {
 			return err

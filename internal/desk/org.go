@@ -281,7 +281,7 @@ func (d *Desk) AddSubscription(ctx context.Context, a *casedesk.Actor, org int64
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	return d.db.Write(ctx, func(tx *store.Tx) error {
+	err := d.db.Write(ctx, func(tx *store.Tx) error {
 		o, err := tx.Organization(ctx, org)
 		if err != nil {
 			return err
@@ -299,6 +299,11 @@ func (d *Desk) AddSubscription(ctx context.Context, a *casedesk.Actor, org int64
 		}
 		return tx.CreateSubscription(ctx, s)
 	})
+	if err != nil {
+		return err
+	}
+	_, err = d.RecomputeClocks(ctx, org, "plan "+s.PlanCode, &a.User.ID)
+	return err
 }
 
 // SubscriptionPatch changes a subscription.
@@ -331,6 +336,10 @@ func (d *Desk) UpdateSubscription(ctx context.Context, a *casedesk.Actor, org, i
 		}
 		return tx.UpdateSubscription(ctx, org, s)
 	})
+	if err != nil {
+		return nil, err
+	}
+	_, err = d.RecomputeClocks(ctx, org, "plan "+s.PlanCode, &a.User.ID)
 	return s, err
 }
 

@@ -270,12 +270,12 @@ func (q *Queries) clocks(ctx context.Context, query string, args ...any) ([]*Clo
 	return out, rows.Err()
 }
 
-// RunningClocks returns up to limit running clocks with id above after,
-// those on the calendar when calendarID is not 0.
-func (q *Queries) RunningClocks(ctx context.Context, calendarID, after int64, limit int) ([]*ClockRow, error) {
-	if calendarID != 0 {
-		return q.clocks(ctx, "SELECT "+clockColumns+" FROM sla_clocks WHERE stopped_at IS NULL AND calendar_id = $1 AND id > $2 ORDER BY calendar_id, id LIMIT $3",
-			calendarID, after, limit)
+// RunningClocks returns up to limit running clocks with id above after: all
+// of them, or those of one organization when org is not 0.
+func (q *Queries) RunningClocks(ctx context.Context, org, after int64, limit int) ([]*ClockRow, error) {
+	if org != 0 {
+		return q.clocks(ctx, "SELECT "+clockColumns+" FROM sla_clocks WHERE stopped_at IS NULL AND org_id = $1 AND id > $2 ORDER BY org_id, id LIMIT $3",
+			org, after, limit)
 	}
 	return q.clocks(ctx, "SELECT "+clockColumns+" FROM sla_clocks WHERE stopped_at IS NULL AND id > $1 ORDER BY id LIMIT $2", after, limit)
 }

@@ -1,0 +1,137 @@
+package api
+
+import (
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/sla"
+)
+
+func (s *Server) getPolicy(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
+	p, err := s.desk.SLAPolicy(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) putPolicy(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
+	body, err := readJSON(r)
+	if err != nil {
+		return err
+	}
+	v, moved, err := s.desk.SetSLAPolicy(r.Context(), a, body)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"version": v, "clocks_moved": moved})
+	return nil
+}
+
+func (s *Server) getPolicyVersion(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
+	v, err := strconv.ParseInt(r.PathValue("version"), 10, 64)
+	if err != nil || v < 1 {
+		return casedesk.Errorf(casedesk.ENOTFOUND, "policy version %q not found", r.PathValue("version"))
+	}
+	p, err := s.desk.SLAPolicyVersion(r.Context(), a, v)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) preview(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
+	body, err := readJSON(r)
+	if err != nil {
+		return err
+	}
+	res, prob := sla.PreviewOne(body)
+	if prob != nil {
+		return casedesk.Invalid(prob.Field, "%s", prob.Detail)
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+func (s *Server) listCalendars(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
+	cs, err := s.desk.Calendars(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[desk.CalendarView]{Items: cs})
+	return nil
+}
+
+func (s *Server) createCalendar(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
+	var in desk.NewCalendar
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	c, err := s.desk.CreateCalendar(r.Context(), a, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+func (s *Server) getCalendar(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	c, err := s.desk.Calendar(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) updateCalendar(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	var in desk.NewCalendar
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	c, moved, err := s.desk.UpdateCalendar(r.Context(), a, id, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"calendar": c, "clocks_moved": moved})
+	return nil
+}
+
+func (s *Server) importHolidays(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "text/calendar" {
+		return &transportError{code: casedesk.EUNSUPPORTED, field: "Content-Type", msg: "send an iCalendar file as text/calendar"}
+	}
+	c, n, err := s.desk.ImportHolidays(r.Context(), a, id, io.LimitReader(r.Body, maxBody))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"calendar": c, "imported": n})
+	return nil
+}
+
+func (s *Server) requestSLA(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
+	cs, err := s.desk.RequestClocks(r.Context(), a, r.PathValue("number"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[desk.ClockView]{Items: cs})
+	return nil
+}

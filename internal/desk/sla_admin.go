@@ -1,0 +1,313 @@
+package desk
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/calendar"
+	"github.com/casedesk/casedesk/internal/sla"
+	"github.com/casedesk/casedesk/internal/store"
+)
+
+// slaInvalid turns a decoding error of internal/sla into a field error.
+func slaInvalid(prefix string, err error) error {
+	var fe *sla.FieldError
+	if errors.As(err, &fe) {
+		field := fe.Field
+		if prefix != "" && field != "" {
+			field = prefix + "." + field
+		}
+		return casedesk.Invalid(field, "%s", fe.Msg)
+	}
+	return casedesk.Invalid(prefix, "%v", err)
+}
+
+// PolicyView is a stored policy version.
+type PolicyView struct {
+	Version   int64           `json:"version"`
+	CreatedAt time.Time       `json:"created_at"`
+	CreatedBy int64           `json:"created_by,omitempty"`
+	Policy    json.RawMessage `json:"policy"`
+}
+
+// SLAPolicy returns the policy in force (anyone signed in: customers see
+// what their plan entitles them to).
+func (d *Desk) SLAPolicy(ctx context.Context, a *casedesk.Actor) (sla.Policy, error) {
+	if a.Anonymous() {
+		return sla.Policy{}, errUnauthenticated()
+	}
+	return d.currentPolicy(ctx, &d.db.Queries)
+}
+
+// SLAPolicyVersion returns one stored version, as exported JSON (staff).
+func (d *Desk) SLAPolicyVersion(ctx context.Context, a *casedesk.Actor, version int64) (*PolicyView, error) {
+	if err := needStaff(a); err != nil {
+		return nil, err
+	}
+	var row *store.PolicyRow
+	var err error
+	if version == 0 {
+		row, err = d.db.CurrentPolicy(ctx)
+	} else {
+		row, err = d.db.Policy(ctx, version)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &PolicyView{Version: row.Version, CreatedAt: row.CreatedAt, CreatedBy: row.CreatedBy, Policy: json.RawMessage(row.Body)}, nil
+}
+
+// SetSLAPolicy stores body (the policy's JSON export form) as a new version
+// and recomputes every running clock under it from its opening instant
+// (operators). It returns the new version and how many clocks moved.
+func (d *Desk) SetSLAPolicy(ctx context.Context, a *casedesk.Actor, body []byte) (int64, int, error) {
+	if err := needOperator(a); err != nil {
+		return 0, 0, err
+	}
+	p, err := sla.ParsePolicy(body)
+	if err != nil {
+		return 0, 0, slaInvalid("", err)
+	}
+	var version int64
+	err = d.db.Write(ctx, func(tx *store.Tx) error {
+		cur, err := tx.CurrentPolicy(ctx)
+		switch {
+		case casedesk.ErrorCode(err) == casedesk.ENOTFOUND:
+			version = 1
+		case err != nil:
+			return err
+		default:
+			version = cur.Version + 1
+		}
+		p.Version = int(version)
+		b, err := json.Marshal(p)
+		if err != nil {
+			return err
+		}
+		return tx.CreatePolicy(ctx, &store.PolicyRow{Version: version, Body: string(b), CreatedAt: d.now(), CreatedBy: a.User.ID})
+	})
+	if err != nil {
+		return 0, 0, err
+	}
+	moved, err := d.RecomputeClocks(ctx, 0, "policy v"+fmt.Sprint(version), &a.User.ID)
+	return version, moved, err
+}
+
+// CalendarView is a stored calendar with its spec.
+type CalendarView struct {
+	*store.CalendarRow
+	Spec json.RawMessage `json:"spec"`
+}
+
+func calendarView(r *store.CalendarRow) CalendarView {
+	return CalendarView{CalendarRow: r, Spec: json.RawMessage(r.Spec)}
+}
+
+// Calendars lists the region calendars (anyone signed in).
+func (d *Desk) Calendars(ctx context.Context, a *casedesk.Actor) ([]CalendarView, error) {
+	if a.Anonymous() {
+		return nil, errUnauthenticated()
+	}
+	rows, err := d.db.Calendars(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CalendarView, len(rows))
+	for i, r := range rows {
+		out[i] = calendarView(r)
+	}
+	return out, nil
+}
+
+// Calendar returns one calendar (anyone signed in).
+func (d *Desk) Calendar(ctx context.Context, a *casedesk.Actor, id int64) (CalendarView, error) {
+	if a.Anonymous() {
+		return CalendarView{}, errUnauthenticated()
+	}
+	r, err := d.db.Calendar(ctx, id)
+	if err != nil {
+		return CalendarView{}, err
+	}
+	return calendarView(r), nil
+}
+
+// NewCalendar is a calendar as operators send it.
+type NewCalendar struct {
+	Name   string          `json:"name"`
+	Region string          `json:"region"`
+	Spec   json.RawMessage `json:"spec"`
+}
+
+func checkCalendar(in NewCalendar) (string, error) {
+	if err := casedesk.CheckText("name", in.Name, 1, 100); err != nil {
+		return "", err
+	}
+	if in.Region != "" && !casedesk.IsCountry(in.Region) {
+		return "", casedesk.Invalid("region", "region must be a two-letter ISO 3166-1 code such as DE, or empty for the default calendar")
+	}
+	if len(in.Spec) == 0 {
+		return "", casedesk.Invalid("spec", "spec is required: {\"type\", \"tz\", \"weekly\", \"holidays\"} as in docs/sla.md")
+	}
+	if _, err := sla.ParseCalendar(in.Spec); err != nil {
+		return "", slaInvalid("spec", err)
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, in.Spec); err != nil {
+		return "", casedesk.Invalid("spec", "spec is not valid JSON")
+	}
+	return buf.String(), nil
+}
+
+// CreateCalendar adds a region calendar (operators).
+func (d *Desk) CreateCalendar(ctx context.Context, a *casedesk.Actor, in NewCalendar) (CalendarView, error) {
+	if err := needOperator(a); err != nil {
+		return CalendarView{}, err
+	}
+	spec, err := checkCalendar(in)
+	if err != nil {
+		return CalendarView{}, err
+	}
+	row := &store.CalendarRow{Name: in.Name, Region: in.Region, Spec: spec, UpdatedAt: d.now()}
+	if err := d.db.Write(ctx, func(tx *store.Tx) error { return tx.CreateCalendar(ctx, row) }); err != nil {
+		return CalendarView{}, err
+	}
+	// Customers of the region may have counted on the default calendar until now.
+	_, err = d.RecomputeClocks(ctx, 0, "calendar "+row.Name, &a.User.ID)
+	return calendarView(row), err
+}
+
+// UpdateCalendar replaces a calendar's name and spec (its region stays) and
+// recomputes the running clocks (operators).
+func (d *Desk) UpdateCalendar(ctx context.Context, a *casedesk.Actor, id int64, in NewCalendar) (CalendarView, int, error) {
+	if err := needOperator(a); err != nil {
+		return CalendarView{}, 0, err
+	}
+	cur, err := d.db.Calendar(ctx, id)
+	if err != nil {
+		return CalendarView{}, 0, err
+	}
+	in.Region = cur.Region
+	spec, err := checkCalendar(in)
+	if err != nil {
+		return CalendarView{}, 0, err
+	}
+	row := &store.CalendarRow{ID: id, Name: in.Name, Region: cur.Region, Spec: spec, UpdatedAt: d.now()}
+	if err := d.db.Write(ctx, func(tx *store.Tx) error { return tx.UpdateCalendar(ctx, row) }); err != nil {
+		return CalendarView{}, 0, err
+	}
+	moved, err := d.RecomputeClocks(ctx, 0, "calendar "+row.Name+" v"+fmt.Sprint(row.Version), &a.User.ID)
+	return calendarView(row), moved, err
+}
+
+// ImportHolidays adds the all-day events of an iCalendar file (RFC 5545,
+// yearly RRULEs as yearly holidays) to a calendar's holidays (operators).
+func (d *Desk) ImportHolidays(ctx context.Context, a *casedesk.Actor, id int64, ics io.Reader) (CalendarView, int, error) {
+	if err := needOperator(a); err != nil {
+		return CalendarView{}, 0, err
+	}
+	hs, err := calendar.ImportICSUntil(ics, calendar.Date{Year: d.now().Year() + 5, Month: 12, Day: 31})
+	if err != nil {
+		return CalendarView{}, 0, casedesk.Invalid("file", "%v", err)
+	}
+	cur, err := d.db.Calendar(ctx, id)
+	if err != nil {
+		return CalendarView{}, 0, err
+	}
+	var spec map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(cur.Spec), &spec); err != nil {
+		return CalendarView{}, 0, err
+	}
+	var list []json.RawMessage
+	if raw, ok := spec["holidays"]; ok {
+		json.Unmarshal(raw, &list)
+	}
+	for _, h := range hs {
+		date := h.Date.String()
+		if h.Yearly {
+			date = date[5:]
+		}
+		b, _ := json.Marshal(map[string]string{"date": date, "name": h.Name})
+		list = append(list, b)
+	}
+	spec["holidays"], _ = json.Marshal(list)
+	b, _ := json.Marshal(spec)
+	v, _, err := d.UpdateCalendar(ctx, a, id, NewCalendar{Name: cur.Name, Spec: b})
+	return v, len(hs), err
+}
+
+// RecomputeClocks recomputes the running clocks (of one organization, or all
+// when org is 0) from their opening instants with the current policy, plans
+// and calendars, in batches, writing an event for each due time that moved.
+// It returns how many moved.
+func (d *Desk) RecomputeClocks(ctx context.Context, org int64, reason string, actor *int64) (int, error) {
+	moved := 0
+	after := int64(0)
+	inputs := map[int64]*clockInputs{} // by organization, for this run
+	for {
+		var n, last int
+		err := d.db.Write(ctx, func(tx *store.Tx) error {
+			n, last = 0, 0
+			clocks, err := tx.RunningClocks(ctx, org, after, 2000)
+			if err != nil {
+				return err
+			}
+			last = len(clocks)
+			for _, c := range clocks {
+				in, ok := inputs[c.OrgID]
+				if !ok {
+					v, has, err := d.inputsFor(ctx, &tx.Queries, c.OrgID)
+					if err != nil {
+						return err
+					}
+					if has {
+						in = &v
+					}
+					inputs[c.OrgID] = in
+				}
+				if in == nil {
+					continue // the organization has no active plan any more; leave the clock as it was
+				}
+				old, oldPol, oldCal := dueString(c.DueAt), c.PolicyVersion, c.CalendarVersion
+				if _, err := compute(c, *in); err != nil {
+					return err
+				}
+				nu := dueString(c.DueAt)
+				if nu == old && oldPol == c.PolicyVersion && oldCal != nil && *oldCal == *c.CalendarVersion {
+					continue
+				}
+				c.UpdatedAt = d.now()
+				if err := tx.UpdateClock(ctx, c); err != nil {
+					return err
+				}
+				if nu != old {
+					n++
+					if err := tx.CreateEvent(ctx, &casedesk.Event{RequestID: c.RequestID, OrgID: c.OrgID, ActorID: actor, Kind: "sla_recomputed",
+						Field: c.Metric + " (" + reason + ")", Old: old, New: nu, Internal: true, At: c.UpdatedAt}); err != nil {
+						return err
+					}
+				}
+			}
+			if last > 0 {
+				after = clocks[last-1].ID
+			}
+			return nil
+		})
+		if err != nil {
+			return moved, err
+		}
+		moved += n
+		if last < 2000 {
+			break
+		}
+	}
+	if moved > 0 {
+		d.signalSLA()
+	}
+	return moved, nil
+}
