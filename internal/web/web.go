@@ -1,32 +1,226 @@
-// Package web serves casedesk's portal and console: server-rendered pages
-// over desk, the same verbs the API uses.
+// Package web serves casedesk's customer portal: server-rendered pages over
+// desk, the same verbs the API uses. It never decides who may see what: it
+// calls desk with the signed-in actor and renders desk's answers and errors.
+//
+// Pages are html/template files and static assets embedded in the binary;
+// one small script only enhances them, so every flow works without it. All
+// text comes from a message catalogue per language (English and Simplified
+// Chinese) and every time is shown in the viewer's time zone.
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
+	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/sla"
 )
 
-// Options configure the web surface.
-type Options struct{}
+// PolicySource gives the support policy whose initial-response targets the
+// home page shows. The default is sla.DefaultPolicy; the SLA engine passes
+// the stored policy.
+type PolicySource interface {
+	SupportPolicy(ctx context.Context) (sla.Policy, error)
+}
+
+// DefaultPolicySource serves sla.DefaultPolicy.
+type DefaultPolicySource struct{}
+
+// SupportPolicy returns sla.DefaultPolicy.
+func (DefaultPolicySource) SupportPolicy(context.Context) (sla.Policy, error) {
+	return sla.DefaultPolicy(), nil
+}
+
+// ArticleSource finds self-service articles; the knowledge base will supply
+// one. The default is a small built-in set of guides.
+type ArticleSource interface {
+	// Suggest returns up to n articles matching the words of query in the
+	// language (an empty query returns the most useful ones).
+	Suggest(ctx context.Context, lang, query string, n int) []Article
+	// Article returns the article with the slug in the language.
+	Article(ctx context.Context, lang, slug string) (Article, bool)
+}
+
+// Article is a self-service help article.
+type Article struct {
+	Slug    string
+	Title   string
+	Summary string
+	Body    string // Markdown
+}
+
+// Options configure the web surface. The zero value serves the portal with
+// the system clock and the default policy.
+type Options struct {
+	// Clock tells the time for the reopen window and the recent-requests
+	// list; pass the desk's clock.
+	Clock casedesk.Clock
+	// Policy supplies the support policy shown on the home page.
+	Policy PolicySource
+	// Articles supplies self-service articles.
+	Articles ArticleSource
+	// BaseURL is the portal's public URL for the links it writes to the log
+	// (password reset); empty means the URL of the request.
+	BaseURL string
+	// RecentDays is how long closed requests stay in the default list (30).
+	RecentDays int
+}
 
 // Server serves the pages.
 type Server struct {
-	desk *desk.Desk
-	log  *slog.Logger
+	desk     *desk.Desk
+	log      *slog.Logger
+	clock    casedesk.Clock
+	policy   PolicySource
+	articles ArticleSource
+	baseURL  string
+	recent   time.Duration
+	tmpl     *templates
+	zones    *zoneCache
+	md       *markdown
 }
 
 // New returns the web surface over d.
-func New(d *desk.Desk, log *slog.Logger, _ Options) *Server { return &Server{desk: d, log: log} }
+func New(d *desk.Desk, log *slog.Logger, o Options) *Server {
+	s := &Server{desk: d, log: log, clock: o.Clock, policy: o.Policy, articles: o.Articles, baseURL: o.BaseURL,
+		recent: time.Duration(o.RecentDays) * 24 * time.Hour, zones: newZoneCache(), md: newMarkdown()}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.clock == nil {
+		s.clock = casedesk.SystemClock{}
+	}
+	if s.policy == nil {
+		s.policy = DefaultPolicySource{}
+	}
+	if s.articles == nil {
+		s.articles = builtinArticles{}
+	}
+	if s.recent <= 0 {
+		s.recent = 30 * 24 * time.Hour
+	}
+	s.tmpl = mustTemplates()
+	return s
+}
+
+// access says what a route needs before its handler runs. Whether the actor
+// may do what the handler asks is desk's decision, not the route's.
+type access int
+
+const (
+	public   access = iota // anyone, signed in or not
+	signedIn               // a session; others are sent to the sign-in page
+)
+
+type route struct {
+	pattern string
+	access  access
+	handle  func(w http.ResponseWriter, r *http.Request, p *page) error
+}
+
+// routes is the portal's route table.
+func (s *Server) routes() []route {
+	return []route{
+		{"GET /{$}", signedIn, s.home},
+		{"GET /signin", public, s.signinForm},
+		{"POST /signin", public, s.signin},
+		{"POST /signout", public, s.signout},
+		{"GET /password", signedIn, s.passwordForm},
+		{"POST /password", signedIn, s.changePassword},
+		{"GET /forgot", public, s.forgotForm},
+		{"POST /forgot", public, s.forgot},
+		{"GET /reset", public, s.resetForm},
+		{"POST /reset", public, s.reset},
+		{"POST /language", public, s.setLanguage},
+		{"GET /account", signedIn, s.account},
+		{"POST /account", signedIn, s.saveAccount},
+
+		{"GET /requests", signedIn, s.listRequests},
+		{"GET /requests/new", signedIn, s.newRequestForm},
+		{"POST /requests", signedIn, s.createRequest},
+		{"GET /requests/{number}", signedIn, s.showRequest},
+		{"POST /requests/{number}/reply", signedIn, s.reply},
+		{"POST /requests/{number}/close", signedIn, s.closeRequest},
+		{"POST /requests/{number}/reopen", signedIn, s.reopen},
+		{"POST /requests/{number}/survey", signedIn, s.survey},
+		{"POST /requests/{number}/callback", signedIn, s.callback},
+		{"GET /requests/{number}/attachments/{id}", signedIn, s.attachment},
+
+		{"GET /organization", signedIn, s.organization},
+		{"POST /organization/users", signedIn, s.inviteUser},
+		{"POST /organization/users/{id}", signedIn, s.updateUser},
+		{"POST /organization/partners", signedIn, s.grantPartner},
+		{"POST /organization/partners/{id}/revoke", signedIn, s.revokePartner},
+		{"GET /organization/history", signedIn, s.orgHistory},
+		{"POST /customer", signedIn, s.switchCustomer},
+
+		{"GET /help", public, s.help},
+		{"GET /help/suggest", public, s.suggest},
+		{"GET /help/{slug}", public, s.article},
+		{"GET /presales", public, s.presalesForm},
+		{"POST /presales", public, s.presales},
+		{"GET /presales/sent", public, s.presalesSent},
+	}
+}
 
 // Handler returns the pages' handler.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write([]byte("casedesk: the REST API is at /api/v1 (described at /api/v1/openapi.json)\n"))
+	for _, rt := range s.routes() {
+		mux.Handle(rt.pattern, s.wrap(rt))
+	}
+	mux.Handle("GET /static/", staticHandler())
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		p := s.newPage(w, r)
+		s.fail(w, r, p, casedesk.Errorf(casedesk.ENOTFOUND, "page not found"))
 	})
-	return mux
+	return securityHeaders(mux)
+}
+
+// securityHeaders sets the headers every answer carries: a strict content
+// security policy (no inline script or style, nothing from elsewhere), no
+// framing, no type sniffing.
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "+
+			"font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) wrap(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := s.newPage(w, r)
+		if err := s.authenticate(w, r, p); err != nil {
+			s.fail(w, r, p, err)
+			return
+		}
+		if r.Method == http.MethodPost {
+			r.Body = http.MaxBytesReader(w, r.Body, 5*s.desk.Policy().AttachmentLimit+1<<20)
+			if err := s.checkCSRF(r, p); err != nil {
+				s.fail(w, r, p, err)
+				return
+			}
+		}
+		if rt.access == signedIn && p.Actor.Anonymous() {
+			http.Redirect(w, r, "/signin?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		}
+		if !p.Actor.Anonymous() && p.User.MustChangePass && rt.pattern != "GET /password" && rt.pattern != "POST /password" &&
+			rt.pattern != "POST /signout" && rt.pattern != "POST /language" {
+			http.Redirect(w, r, "/password", http.StatusSeeOther)
+			return
+		}
+		if err := rt.handle(w, r, p); err != nil {
+			s.fail(w, r, p, err)
+		}
+	})
 }

@@ -1,0 +1,243 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/store"
+)
+
+// page is what every template receives: who is looking, in which language
+// and time zone, the form token, and the page's own data.
+type page struct {
+	Title  string
+	Lang   string // "en" or "zh-CN"
+	Path   string // the request path, for the language switch's way back
+	Actor  *casedesk.Actor
+	User   *casedesk.User
+	CSRF   string
+	Nav    string // the active navigation entry
+	Notice string // a confirmation to show once
+	Error  string // a page-level error message
+	// Form holds submitted values to show again; Errors the messages by field.
+	Form   map[string]string
+	Errors map[string]string
+	// CustomerID is the customer organization the viewer works on: their
+	// own, or for a partner's user the delegated customer they chose.
+	CustomerID int64
+	Customers  []*casedesk.Organization // a partner's delegated customers, for the switch
+	Customer   *casedesk.Organization   // the chosen customer, when it is not the viewer's own
+	Data       any
+
+	secret string
+	cat    catalog
+	loc    *time.Location
+}
+
+func (s *Server) newPage(w http.ResponseWriter, r *http.Request) *page {
+	return &page{Path: r.URL.RequestURI(), Lang: "en", cat: catalogs["en"], loc: time.UTC, Actor: &casedesk.Actor{ClientIP: clientIP(r)}}
+}
+
+// T translates a catalogue key, formatting args into it.
+func (p *page) T(key string, args ...any) string { return p.cat.t(key, args...) }
+
+// OnBehalf reports whether the viewer works for another organization's
+// customer (a partner's user): everything they do is recorded as on its behalf.
+func (p *page) OnBehalf() bool { return p.Customer != nil }
+
+// IsAdmin reports whether the viewer holds a customer admin role or is a
+// partner's admin: it only chooses which links the navigation shows; desk
+// decides what they may actually do.
+func (p *page) IsAdmin() bool {
+	return !p.Actor.Anonymous() && (p.User.Role.IsCustomerAdmin() || p.User.Role == casedesk.RolePartnerAdmin || p.Actor.IsStaff())
+}
+
+// IsGlobalAdmin reports whether the viewer manages their organization
+// (again only for what forms to offer; desk enforces it).
+func (p *page) IsGlobalAdmin() bool {
+	return !p.Actor.Anonymous() && (p.User.Role == casedesk.RoleGlobalAdmin || p.User.Role == casedesk.RolePartnerAdmin)
+}
+
+// IsPartner reports whether the viewer belongs to a partner organization.
+func (p *page) IsPartner() bool { return !p.Actor.Anonymous() && p.Actor.OrgKind == casedesk.OrgPartner }
+
+// When formats an instant as date and time in the viewer's time zone.
+func (p *page) When(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(p.loc).Format(p.T("fmt.datetime"))
+}
+
+// WhenPtr is When for an optional instant.
+func (p *page) WhenPtr(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return p.When(*t)
+}
+
+// Date formats an instant as a date in the viewer's time zone.
+func (p *page) Date(t time.Time) string { return t.In(p.loc).Format(p.T("fmt.date")) }
+
+// ISO formats an instant for a <time datetime> attribute.
+func (p *page) ISO(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// Zone names the viewer's time zone.
+func (p *page) Zone() string { return p.loc.String() }
+
+// Field returns a submitted form value.
+func (p *page) Field(name string) string { return p.Form[name] }
+
+// Err returns the error message for a form field.
+func (p *page) Err(name string) string { return p.Errors[name] }
+
+// formError shows a desk error next to its field, or at the top of the form.
+func (p *page) formError(err error) {
+	if p.Errors == nil {
+		p.Errors = map[string]string{}
+	}
+	msg := p.errorMessage(err)
+	if f := casedesk.ErrorField(err); f != "" {
+		p.Errors[f] = msg
+		return
+	}
+	p.Error = msg
+}
+
+// errorMessage is desk's message, which is English; in other languages the
+// catalogue's sentence for the field or code comes first.
+func (p *page) errorMessage(err error) string {
+	msg := casedesk.ErrorMessage(err)
+	if p.Lang == "en" {
+		return msg
+	}
+	if f := casedesk.ErrorField(err); f != "" {
+		if tr, ok := p.cat["fielderr."+f]; ok {
+			return tr + " (" + msg + ")"
+		}
+	}
+	if tr, ok := p.cat["err."+casedesk.ErrorCode(err)]; ok {
+		return tr + " (" + msg + ")"
+	}
+	return msg
+}
+
+// errorPage is the data of the error page.
+type errorPage struct {
+	Status  int
+	Code    string
+	Message string
+	AskAdmin bool
+	Admins  []*casedesk.User
+}
+
+// fail renders err: sign-in for a missing session, otherwise the error
+// page with the status of its code and desk's message.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *page, err error) {
+	code := casedesk.ErrorCode(err)
+	status := map[string]int{
+		casedesk.EINVALID: http.StatusBadRequest, casedesk.ENOTFOUND: http.StatusNotFound, casedesk.EFORBIDDEN: http.StatusForbidden,
+		casedesk.EUNAUTHORIZED: http.StatusUnauthorized, casedesk.ECONFLICT: http.StatusConflict, casedesk.ERATELIMIT: http.StatusTooManyRequests,
+		casedesk.ETOOLARGE: http.StatusRequestEntityTooLarge, casedesk.EUNSUPPORTED: http.StatusUnsupportedMediaType,
+	}[code]
+	if status == 0 {
+		status = http.StatusInternalServerError
+		s.log.Error("web: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if code == casedesk.EUNAUTHORIZED && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/signin?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	ep := &errorPage{Status: status, Code: code, Message: p.errorMessage(err)}
+	// A customer user without an admin role is told whom to ask (SPEC).
+	if code == casedesk.EFORBIDDEN && !p.Actor.Anonymous() && p.Actor.OrgKind == casedesk.OrgCustomer && !p.User.Role.IsCustomerAdmin() {
+		ep.AskAdmin = true
+		ep.Admins, _ = s.desk.Users(r.Context(), p.Actor, p.User.OrgID, store.UserFilter{Admins: true})
+	}
+	p.Title = p.T("error." + strconv.Itoa(status))
+	p.Data = ep
+	if err := s.render(w, r, p, "error", status); err != nil {
+		s.log.Error("web: render error page", "err", err)
+		http.Error(w, http.StatusText(status), status)
+	}
+}
+
+// render executes the page's template in the viewer's language into a
+// buffer, so that a template error never sends half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, p *page, name string, status int) error {
+	t := s.tmpl.get(p.Lang, name)
+	if t == nil {
+		return errors.New("web: no template " + name)
+	}
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := t.ExecuteTemplate(buf, "layout", p); err != nil {
+		return err
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Language", p.Lang)
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// actingFor picks the customer organization a signed-in viewer works on.
+func (s *Server) actingFor(r *http.Request, p *page) {
+	switch p.Actor.OrgKind {
+	case casedesk.OrgCustomer:
+		p.CustomerID = p.User.OrgID
+	case casedesk.OrgPartner:
+		if len(p.Actor.Delegated) == 0 {
+			return
+		}
+		p.CustomerID = p.Actor.Delegated[0]
+		if c, err := r.Cookie(customerCookie); err == nil {
+			if id := atoi64(c.Value); slices.Contains(p.Actor.Delegated, id) {
+				p.CustomerID = id
+			}
+		}
+		orgs, err := s.desk.Organizations(r.Context(), p.Actor, store.OrgFilter{Kind: casedesk.OrgCustomer})
+		if err != nil {
+			s.log.Warn("web: delegated customers", "err", err)
+			return
+		}
+		p.Customers = orgs
+		for _, o := range orgs {
+			if o.ID == p.CustomerID {
+				p.Customer = o
+			}
+		}
+	}
+}
+
+// zoneCache loads each time zone once.
+type zoneCache struct{ m sync.Map }
+
+func newZoneCache() *zoneCache { return &zoneCache{} }
+
+func (z *zoneCache) get(name string) *time.Location {
+	if name == "" {
+		return time.UTC
+	}
+	if l, ok := z.m.Load(name); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		l = time.UTC
+	}
+	z.m.Store(name, l)
+	return l
+}

@@ -1,0 +1,581 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"html/template"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/auth"
+	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/sla"
+	"github.com/casedesk/casedesk/internal/store"
+)
+
+// ---- list ----
+
+type listData struct {
+	Rows       []listRow
+	Status     string
+	Severity   string
+	Category   string
+	Sort       string
+	All        bool
+	Next       string // cursor of the next page
+	RecentDays int
+}
+
+type listRow struct {
+	*casedesk.Request
+	OpenedBy string
+	OnBehalf string
+}
+
+var sortKeys = []string{"updated", "number", "status", "severity", "category"}
+
+func (s *Server) listRequests(w http.ResponseWriter, r *http.Request, p *page) error {
+	ctx := r.Context()
+	q := r.URL.Query()
+	p.Title, p.Nav = p.T("list.title"), "requests"
+	d := &listData{Status: q.Get("status"), Severity: q.Get("severity"), Category: q.Get("category"), Sort: q.Get("sort"),
+		All: q.Get("all") == "1", RecentDays: int(s.recent.Hours() / 24)}
+	if !slices.Contains(sortKeys, d.Sort) {
+		d.Sort = "updated"
+	}
+	f := desk.ListFilter{Status: d.Status, Severity: casedesk.Severity(d.Severity), Category: casedesk.Category(d.Category),
+		OrgID: p.CustomerID, Cursor: q.Get("cursor"), Limit: 100}
+	var rs []*casedesk.Request
+	var err error
+	if d.All || d.Status != "" {
+		rs, d.Next, err = s.desk.ListRequests(ctx, p.Actor, f)
+	} else {
+		rs, d.Next, err = s.desk.RecentRequests(ctx, p.Actor, f, s.clock.Now().Add(-s.recent))
+	}
+	if casedesk.ErrorCode(err) == casedesk.EINVALID {
+		p.formError(err)
+		rs, err = nil, nil
+	}
+	if err != nil {
+		return err
+	}
+	users, orgs := s.names(ctx, p, rs, nil)
+	for _, req := range rs {
+		row := listRow{Request: req, OpenedBy: users[req.OpenedByID]}
+		if req.OnBehalfOfOrgID != nil {
+			row.OnBehalf = orgs[*req.OnBehalfOfOrgID]
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	sortRows(d.Rows, d.Sort)
+	p.Data = d
+	return s.render(w, r, p, "list", http.StatusOK)
+}
+
+var statusOrder = map[casedesk.Status]int{casedesk.StatusNew: 0, casedesk.StatusOpen: 1, casedesk.StatusWaiting: 2, casedesk.StatusResolved: 3, casedesk.StatusClosed: 4}
+
+func sortRows(rows []listRow, key string) {
+	slices.SortStableFunc(rows, func(a, b listRow) int {
+		switch key {
+		case "number":
+			return cmp.Compare(b.ID, a.ID)
+		case "status":
+			return cmp.Compare(statusOrder[a.Status], statusOrder[b.Status])
+		case "severity":
+			// Unset severities (waiting for triage) sort last.
+			return cmp.Compare(cmp.Or(string(a.Severity), "Z"), cmp.Or(string(b.Severity), "Z"))
+		case "category":
+			return cmp.Compare(a.Category, b.Category)
+		}
+		return b.UpdatedAt.Compare(a.UpdatedAt)
+	})
+}
+
+// names asks desk for the names of who opened the requests and wrote the
+// messages, and of the organizations they acted for.
+func (s *Server) names(ctx context.Context, p *page, rs []*casedesk.Request, ms []*casedesk.Message) (map[int64]string, map[int64]string) {
+	var users, orgs []int64
+	for _, r := range rs {
+		users = append(users, r.OpenedByID)
+		if r.OnBehalfOfOrgID != nil {
+			orgs = append(orgs, *r.OnBehalfOfOrgID)
+		}
+	}
+	for _, m := range ms {
+		if m.OnBehalfOf != nil {
+			orgs = append(orgs, *m.OnBehalfOf)
+		}
+	}
+	org := p.CustomerID
+	if len(rs) > 0 {
+		org = rs[0].OrgID
+	}
+	slices.Sort(users)
+	slices.Sort(orgs)
+	u, o, err := s.desk.Names(ctx, p.Actor, org, slices.Compact(users), slices.Compact(orgs))
+	if err != nil {
+		return map[int64]string{}, map[int64]string{}
+	}
+	return u, o
+}
+
+// ---- new request ----
+
+type newData struct {
+	Products     []*casedesk.Product
+	Elevated     bool
+	Linked       string
+	Idem         string
+	Articles     []Article
+	Guidance     string // out-of-scope topic chosen: its guidance instead of filing
+	Severities   []severityDef
+	Suggested    string
+	AttachLimit  int64
+	ContactPhone string
+}
+
+type severityDef struct{ Code, Name, Definition, Examples string }
+
+var outOfScope = []string{"network", "addin", "script"}
+
+func severityDefs(p *page) []severityDef {
+	var out []severityDef
+	for _, c := range []string{"A", "B", "C"} {
+		out = append(out, severityDef{c, p.T("sev." + c), p.T("sev." + c + ".def"), p.T("sev." + c + ".examples")})
+	}
+	return out
+}
+
+func (s *Server) newRequestData(ctx context.Context, p *page) (*newData, error) {
+	d := &newData{Idem: auth.RandomString(12), Severities: severityDefs(p), AttachLimit: s.desk.Policy().AttachmentLimit >> 20}
+	prods, err := s.desk.Products(ctx, p.Actor)
+	if err != nil {
+		return nil, err
+	}
+	for _, pr := range prods {
+		if pr.Active {
+			d.Products = append(d.Products, pr)
+		}
+	}
+	if p.CustomerID != 0 {
+		subs, err := s.desk.Subscriptions(ctx, p.Actor, p.CustomerID)
+		if err != nil {
+			return nil, err
+		}
+		f, _ := casedesk.SupportFamily(subs)
+		d.Elevated = f == casedesk.FamilyElevated
+	}
+	d.Articles = s.articles.Suggest(ctx, p.Lang, p.Form["title"], 3)
+	return d, nil
+}
+
+func (s *Server) newRequestForm(w http.ResponseWriter, r *http.Request, p *page) error {
+	ctx := r.Context()
+	p.Title, p.Nav = p.T("new.title"), "new"
+	// Ask desk first, so that a user who may not open requests is told so.
+	if _, _, err := s.desk.ListRequests(ctx, p.Actor, desk.ListFilter{OrgID: p.CustomerID, Limit: 1}); err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	p.Form = map[string]string{"category": cmp.Or(q.Get("category"), "technical"), "language": p.Lang, "contact_method": "email",
+		"phone": p.User.Phone, "callback_phone": p.User.Phone, "linked_number": q.Get("linked"), "title": q.Get("title")}
+	d, err := s.newRequestData(ctx, p)
+	if err != nil {
+		return err
+	}
+	p.Data = d
+	return s.render(w, r, p, "new", http.StatusOK)
+}
+
+var newFields = []string{"category", "product", "topic", "title", "description", "unreachable", "users", "workaround", "deadline",
+	"severity", "language", "contact_method", "phone", "callback", "callback_phone", "callback_time", "linked_number", "idem"}
+
+func (s *Server) createRequest(w http.ResponseWriter, r *http.Request, p *page) error {
+	ctx := r.Context()
+	p.Title, p.Nav = p.T("new.title"), "new"
+	p.Form = map[string]string{}
+	for _, k := range newFields {
+		p.Form[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	p.Form["description"] = r.PostFormValue("description")
+	f := p.Form
+	d, err := s.newRequestData(ctx, p)
+	if err != nil {
+		return err
+	}
+	d.Idem = cmp.Or(f["idem"], d.Idem)
+	p.Data = d
+	if f["category"] == "technical" && slices.Contains(outOfScope, f["topic"]) {
+		d.Guidance = f["topic"]
+		return s.render(w, r, p, "new", http.StatusOK)
+	}
+	in := desk.NewRequest{OrganizationID: p.CustomerID, Category: casedesk.Category(f["category"]), Product: f["product"],
+		Title: f["title"], Description: f["description"], Language: f["language"], ContactMethod: f["contact_method"],
+		Phone: f["phone"], Channel: casedesk.ChannelWeb, LinkedNumber: f["linked_number"]}
+	if in.Category == casedesk.CategoryTechnical {
+		in.Impact = casedesk.Impact{ServiceUnreachable: f["unreachable"] == "yes", UsersAffected: f["users"],
+			Workaround: f["workaround"] == "yes", Deadline: f["deadline"]}
+	}
+	if d.Elevated {
+		switch f["severity"] {
+		case "A", "B", "C":
+			in.Severity = casedesk.Severity(f["severity"])
+		default:
+			if in.Category == casedesk.CategoryTechnical {
+				in.Severity = in.Impact.SuggestSeverity()
+			}
+		}
+	}
+	if f["callback"] == "yes" {
+		if err := casedesk.CheckText("callback_phone", f["callback_phone"], 1, 40); err != nil {
+			p.formError(casedesk.Invalid("callback_phone", "a phone number to call is required (at most 40 characters)"))
+			return s.render(w, r, p, "new", http.StatusBadRequest)
+		}
+	}
+	req, _, err := s.desk.OpenRequest(ctx, p.Actor, in, "web:"+f["idem"])
+	if err != nil {
+		if code := casedesk.ErrorCode(err); code == casedesk.EINVALID || code == casedesk.ECONFLICT {
+			p.formError(err)
+			return s.render(w, r, p, "new", http.StatusBadRequest)
+		}
+		return err
+	}
+	notice := "created"
+	if _, failed := s.upload(ctx, p, r, req.Number); failed != "" {
+		notice = "attachfail"
+	}
+	if f["callback"] == "yes" {
+		if _, err := s.desk.RequestCallback(ctx, p.Actor, req.Number, f["callback_phone"], f["callback_time"]); err != nil {
+			s.log.Warn("web: callback after create", "request", req.Number, "err", err)
+		}
+	}
+	http.Redirect(w, r, "/requests/"+req.Number+"?notice="+notice, http.StatusSeeOther)
+	return nil
+}
+
+// upload stores the files of the form's "files" field on the request and
+// returns their ids; failed names the first file desk refused.
+func (s *Server) upload(ctx context.Context, p *page, r *http.Request, number string) (ids []int64, failed string) {
+	if r.MultipartForm == nil {
+		return nil, ""
+	}
+	for _, fh := range r.MultipartForm.File["files"] {
+		if fh.Size == 0 && fh.Filename == "" {
+			continue
+		}
+		att, err := s.addFile(ctx, p, number, fh)
+		if err != nil {
+			if failed == "" {
+				failed = fh.Filename + ": " + p.errorMessage(err)
+			}
+			continue
+		}
+		ids = append(ids, att.ID)
+	}
+	return ids, failed
+}
+
+func (s *Server) addFile(ctx context.Context, p *page, number string, fh *multipart.FileHeader) (*casedesk.Attachment, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return s.desk.AddAttachment(ctx, p.Actor, number, fh.Filename, false, f)
+}
+
+func (s *Server) uploadError(err error) error {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return casedesk.Errorf(casedesk.ETOOLARGE, "the files are larger than the limit of %d MiB", s.desk.Policy().AttachmentLimit>>20)
+	}
+	return casedesk.Invalid("files", "the form could not be read")
+}
+
+// ---- detail ----
+
+type detailData struct {
+	Request     *casedesk.Request
+	Description template.HTML
+	Messages    []messageView
+	Files       []*casedesk.Attachment // attached to the request itself
+	OpenedBy    string
+	OnBehalf    string
+	CanReopen   bool
+	TooLate     bool // closed longer ago than the reopen window
+	ReopenDays  int
+	CanClose    bool
+	CanReply    bool
+	Survey      *store.Survey
+	SurveyOpen  bool
+	Callbacks   []*store.Callback
+	Target      string // initial-response target, when there is one
+	RespondedAt string
+	TargetMet   string // "met", "missed", "pending" or ""
+	Provider    int64
+}
+
+type messageView struct {
+	*casedesk.Message
+	HTML     template.HTML
+	OnBehalf string
+	Support  bool // written by the provider's people
+}
+
+func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, p *page) error {
+	switch r.URL.Query().Get("notice") {
+	case "created":
+		p.Notice = p.T("detail.created")
+	case "attachfail":
+		p.Notice = p.T("detail.created")
+		p.Error = p.T("detail.attachfail")
+	case "replied":
+		p.Notice = p.T("detail.replied")
+	case "closed":
+		p.Notice = p.T("detail.closednotice")
+	case "reopened":
+		p.Notice = p.T("detail.reopened")
+	case "survey":
+		p.Notice = p.T("survey.thanks")
+	case "callback":
+		p.Notice = p.T("callback.requested")
+	}
+	return s.detail(w, r, p, r.PathValue("number"), http.StatusOK)
+}
+
+// detail renders a request's page; failed actions render it again with
+// their error in p.
+func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page, number string, status int) error {
+	ctx := r.Context()
+	p.Nav = "requests"
+	req, err := s.desk.Request(ctx, p.Actor, number)
+	if err != nil {
+		return err
+	}
+	p.Title = p.T("detail.title", req.Number, req.Title)
+	msgs, err := s.desk.Messages(ctx, p.Actor, number)
+	if err != nil {
+		return err
+	}
+	atts, err := s.desk.Attachments(ctx, p.Actor, number)
+	if err != nil {
+		return err
+	}
+	survey, err := s.desk.Survey(ctx, p.Actor, number)
+	if err != nil {
+		return err
+	}
+	cbs, err := s.desk.Callbacks(ctx, p.Actor, number)
+	if err != nil {
+		return err
+	}
+	d := &detailData{Request: req, Description: s.md.render(req.Description), Survey: survey, Callbacks: cbs,
+		ReopenDays: s.desk.Policy().ReopenDays}
+	if prov, err := s.desk.ProviderOrganization(ctx); err == nil {
+		d.Provider = prov.ID
+	}
+	users, orgs := s.names(ctx, p, []*casedesk.Request{req}, msgs)
+	d.OpenedBy = users[req.OpenedByID]
+	if req.OnBehalfOfOrgID != nil {
+		d.OnBehalf = orgs[*req.OnBehalfOfOrgID]
+	}
+	for _, m := range msgs {
+		v := messageView{Message: m, HTML: s.md.render(m.Body), Support: m.OnBehalfOf != nil && *m.OnBehalfOf == d.Provider}
+		if m.OnBehalfOf != nil && !v.Support {
+			v.OnBehalf = orgs[*m.OnBehalfOf]
+		}
+		d.Messages = append(d.Messages, v)
+	}
+	for _, a := range atts {
+		if a.MessageID == nil {
+			d.Files = append(d.Files, a)
+		}
+	}
+	now := s.clock.Now()
+	switch req.Status {
+	case casedesk.StatusResolved, casedesk.StatusClosed:
+		err := casedesk.CanReopen(req, now, d.ReopenDays)
+		d.CanReopen, d.TooLate = err == nil, err != nil
+		d.SurveyOpen = survey == nil && !p.Actor.IsStaff()
+	}
+	d.CanClose = req.Status != casedesk.StatusClosed
+	d.CanReply = req.Status != casedesk.StatusClosed
+	s.initialResponse(ctx, p, d)
+	if p.Form == nil {
+		p.Form = map[string]string{"callback_phone": cmp.Or(req.Phone, p.User.Phone)}
+	}
+	p.Data = d
+	return s.render(w, r, p, "detail", status)
+}
+
+// initialResponse shows the request's initial-response target and whether
+// the first answer of the provider's people met it. Targets on a 24/7
+// calendar are computed here; business-hours ones need the region calendar
+// and are shown without a verdict until the SLA engine reports it.
+func (s *Server) initialResponse(ctx context.Context, p *page, d *detailData) {
+	req := d.Request
+	if req.Severity == "" || req.Category == casedesk.CategoryPresales || p.CustomerID == 0 {
+		return
+	}
+	subs, err := s.desk.Subscriptions(ctx, p.Actor, req.OrgID)
+	if err != nil {
+		return
+	}
+	f, ok := casedesk.SupportFamily(subs)
+	if !ok {
+		return
+	}
+	pol, err := s.policy.SupportPolicy(ctx)
+	if err != nil {
+		return
+	}
+	e, err := pol.Lookup(sla.Family(f), sla.Severity(req.Severity))
+	if err != nil {
+		return
+	}
+	d.Target = targetText(p, e.Target) + " · " + p.T("coverage."+string(e.Coverage))
+	var first *casedesk.Message
+	for i := range d.Messages {
+		if d.Messages[i].Support {
+			first = d.Messages[i].Message
+			break
+		}
+	}
+	if first != nil {
+		d.RespondedAt = p.When(first.CreatedAt)
+	}
+	if e.Coverage != sla.Coverage24x7 || e.Target.Kind == sla.TargetNone {
+		return
+	}
+	due := req.CreatedAt.Add(24 * time.Hour)
+	if e.Target.Kind == sla.TargetMinutes {
+		due = req.CreatedAt.Add(durationMinutes(e.Target.Minutes))
+	}
+	switch {
+	case first != nil && !first.CreatedAt.After(due):
+		d.TargetMet = "met"
+	case first != nil || s.clock.Now().After(due):
+		d.TargetMet = "missed"
+	default:
+		d.TargetMet = "pending"
+	}
+}
+
+func durationMinutes(m int) time.Duration { return time.Duration(m) * time.Minute }
+
+func (s *Server) reply(w http.ResponseWriter, r *http.Request, p *page) error {
+	ctx := r.Context()
+	number := r.PathValue("number")
+	body := r.PostFormValue("body")
+	p.Form = map[string]string{"body": body}
+	if strings.TrimSpace(body) == "" {
+		p.Errors = map[string]string{"body": p.T("detail.bodyrequired")}
+		return s.detail(w, r, p, number, http.StatusBadRequest)
+	}
+	ids, failed := s.upload(ctx, p, r, number)
+	if failed != "" {
+		p.Errors = map[string]string{"files": failed}
+		return s.detail(w, r, p, number, http.StatusBadRequest)
+	}
+	if _, err := s.desk.AddMessage(ctx, p.Actor, number, desk.NewMessage{Body: body, AttachmentIDs: ids}); err != nil {
+		if code := casedesk.ErrorCode(err); code == casedesk.EINVALID || code == casedesk.ECONFLICT {
+			p.formError(err)
+			if casedesk.ErrorField(err) == "" {
+				p.Errors = map[string]string{"body": p.Error}
+				p.Error = ""
+			}
+			return s.detail(w, r, p, number, http.StatusBadRequest)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/requests/"+url.PathEscape(number)+"?notice=replied#reply", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) closeRequest(w http.ResponseWriter, r *http.Request, p *page) error {
+	number := r.PathValue("number")
+	st := casedesk.StatusClosed
+	if _, err := s.desk.UpdateRequest(r.Context(), p.Actor, number, desk.RequestPatch{Status: &st}); err != nil {
+		if casedesk.ErrorCode(err) == casedesk.ECONFLICT {
+			p.Error = p.errorMessage(err)
+			return s.detail(w, r, p, number, http.StatusConflict)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/requests/"+url.PathEscape(number)+"?notice=closed", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) reopen(w http.ResponseWriter, r *http.Request, p *page) error {
+	number := r.PathValue("number")
+	if _, err := s.desk.Reopen(r.Context(), p.Actor, number); err != nil {
+		if casedesk.ErrorCode(err) == casedesk.ECONFLICT {
+			p.Error = p.errorMessage(err)
+			return s.detail(w, r, p, number, http.StatusConflict)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/requests/"+url.PathEscape(number)+"?notice=reopened", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) survey(w http.ResponseWriter, r *http.Request, p *page) error {
+	number := r.PathValue("number")
+	rating, _ := strconv.Atoi(r.PostFormValue("rating"))
+	comment := r.PostFormValue("comment")
+	p.Form = map[string]string{"rating": r.PostFormValue("rating"), "comment": comment}
+	if _, err := s.desk.AnswerSurvey(r.Context(), p.Actor, number, rating, comment); err != nil {
+		if code := casedesk.ErrorCode(err); code == casedesk.EINVALID || code == casedesk.ECONFLICT {
+			p.formError(err)
+			return s.detail(w, r, p, number, http.StatusBadRequest)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/requests/"+url.PathEscape(number)+"?notice=survey#survey", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) callback(w http.ResponseWriter, r *http.Request, p *page) error {
+	number := r.PathValue("number")
+	phone, when := r.PostFormValue("callback_phone"), r.PostFormValue("callback_time")
+	p.Form = map[string]string{"callback_phone": phone, "callback_time": when}
+	if _, err := s.desk.RequestCallback(r.Context(), p.Actor, number, phone, when); err != nil {
+		if code := casedesk.ErrorCode(err); code == casedesk.EINVALID || code == casedesk.ECONFLICT {
+			p.formError(err)
+			return s.detail(w, r, p, number, http.StatusBadRequest)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/requests/"+url.PathEscape(number)+"?notice=callback", http.StatusSeeOther)
+	return nil
+}
+
+// attachment sends a file as a download, never rendered by the browser in
+// the portal's origin.
+func (s *Server) attachment(w http.ResponseWriter, r *http.Request, p *page) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return casedesk.Errorf(casedesk.ENOTFOUND, "attachment not found")
+	}
+	att, f, err := s.desk.OpenAttachment(r.Context(), p.Actor, r.PathValue("number"), id)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := w.Header()
+	h.Set("Content-Type", cmp.Or(att.ContentType, "application/octet-stream"))
+	h.Set("Content-Disposition", "attachment; filename*=UTF-8''"+url.PathEscape(att.Name))
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Length", strconv.FormatInt(att.Size, 10))
+	_, err = io.Copy(w, f)
+	return err
+}

@@ -1,0 +1,284 @@
+package web
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/auth"
+	"github.com/casedesk/casedesk/internal/desk"
+)
+
+// Cookies. The session cookie holds the desk's sign-in token secret; the
+// pre-session cookie seeds the CSRF token of anonymous forms (sign-in,
+// pre-sales), so that a login form cannot be posted from another site.
+const (
+	sessionCookie  = "cd_session"
+	preCookie      = "cd_pre"
+	langCookie     = "cd_lang"
+	customerCookie = "cd_customer"
+	csrfField      = "csrf_token"
+)
+
+// csrfToken derives the form token from the session (or pre-session)
+// secret: an HMAC keyed by the secret, which only the HttpOnly cookie
+// carries, so a page of another site can neither read nor compute it, and
+// every instance computes the same token without shared state.
+func csrfToken(secret string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte("casedesk portal form"))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
+	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
+		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+}
+
+// authenticate fills p with the actor behind the session cookie. An expired
+// or revoked session is dropped and the visitor continues anonymously.
+func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, p *page) error {
+	p.Actor = &casedesk.Actor{ClientIP: clientIP(r)}
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		a, err := s.desk.Authenticate(r.Context(), c.Value, clientIP(r))
+		switch {
+		case err == nil:
+			p.Actor, p.User, p.secret = a, a.User, c.Value
+		case casedesk.ErrorCode(err) == casedesk.EUNAUTHORIZED:
+			setCookie(w, r, sessionCookie, "", -1)
+		default:
+			return err
+		}
+	}
+	if p.secret == "" {
+		if c, err := r.Cookie(preCookie); err == nil && len(c.Value) >= 20 {
+			p.secret = c.Value
+		} else {
+			p.secret = auth.RandomString(24)
+			setCookie(w, r, preCookie, p.secret, 0)
+		}
+	}
+	p.CSRF = csrfToken(p.secret)
+	s.localize(r, p)
+	if !p.Actor.Anonymous() {
+		s.actingFor(r, p)
+	}
+	return nil
+}
+
+// checkCSRF refuses a POST without the form token of this session, or from
+// another origin.
+func (s *Server) checkCSRF(r *http.Request, p *page) error {
+	if o := r.Header.Get("Origin"); o != "" && o != "null" {
+		u, err := url.Parse(o)
+		if err != nil || u.Host != r.Host {
+			return casedesk.Errorf(casedesk.EFORBIDDEN, "the form was sent from another site")
+		}
+	}
+	var got string
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if err := r.ParseMultipartForm(8 << 20); err != nil {
+			return s.uploadError(err)
+		}
+	} else if err := r.ParseForm(); err != nil {
+		return casedesk.Invalid("form", "the form could not be read")
+	}
+	got = r.PostFormValue(csrfField)
+	if got == "" || !hmac.Equal([]byte(got), []byte(p.CSRF)) {
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "the form has expired; reload the page and try again")
+	}
+	return nil
+}
+
+// safeNext keeps a redirect target on this site.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return url.QueryEscape(next)
+}
+
+func localNext(v string) string {
+	if !strings.HasPrefix(v, "/") || strings.HasPrefix(v, "//") || strings.HasPrefix(v, "/\\") {
+		return "/"
+	}
+	return v
+}
+
+func (s *Server) signinForm(w http.ResponseWriter, r *http.Request, p *page) error {
+	if !p.Actor.Anonymous() {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return nil
+	}
+	p.Title = p.T("signin.title")
+	p.Form = map[string]string{"next": localNext(r.URL.Query().Get("next"))}
+	switch r.URL.Query().Get("notice") {
+	case "reset":
+		p.Notice = p.T("reset.done")
+	case "signedout":
+		p.Notice = p.T("signin.signedout")
+	}
+	return s.render(w, r, p, "signin", http.StatusOK)
+}
+
+func (s *Server) signin(w http.ResponseWriter, r *http.Request, p *page) error {
+	email, password := r.PostFormValue("email"), r.PostFormValue("password")
+	p.Title = p.T("signin.title")
+	p.Form = map[string]string{"email": email, "next": localNext(r.PostFormValue("next"))}
+	secret, u, err := s.desk.Login(r.Context(), email, password, p.Actor.ClientIP)
+	if err != nil {
+		if code := casedesk.ErrorCode(err); code == casedesk.EUNAUTHORIZED || code == casedesk.EINVALID || code == casedesk.ERATELIMIT {
+			p.formError(err)
+			status := http.StatusUnauthorized
+			if code == casedesk.ERATELIMIT {
+				status = http.StatusTooManyRequests
+			}
+			return s.render(w, r, p, "signin", status)
+		}
+		return err
+	}
+	setCookie(w, r, sessionCookie, secret, int(s.desk.Policy().SessionTTL.Seconds()))
+	setCookie(w, r, preCookie, "", -1)
+	if u.MustChangePass {
+		http.Redirect(w, r, "/password", http.StatusSeeOther)
+		return nil
+	}
+	http.Redirect(w, r, p.Form["next"], http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) signout(w http.ResponseWriter, r *http.Request, p *page) error {
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && !p.Actor.Anonymous() {
+		if err := s.desk.Logout(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	setCookie(w, r, sessionCookie, "", -1)
+	setCookie(w, r, customerCookie, "", -1)
+	http.Redirect(w, r, "/signin?notice=signedout", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) passwordForm(w http.ResponseWriter, r *http.Request, p *page) error {
+	p.Title = p.T("password.title")
+	return s.render(w, r, p, "password", http.StatusOK)
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, p *page) error {
+	p.Title = p.T("password.title")
+	cur, next, again := r.PostFormValue("current_password"), r.PostFormValue("new_password"), r.PostFormValue("confirm_password")
+	if next != again {
+		p.Errors = map[string]string{"confirm_password": p.T("password.mismatch")}
+		return s.render(w, r, p, "password", http.StatusBadRequest)
+	}
+	if err := s.desk.ChangePassword(r.Context(), p.Actor, cur, next); err != nil {
+		if casedesk.ErrorCode(err) == casedesk.EINVALID {
+			p.formError(err)
+			return s.render(w, r, p, "password", http.StatusBadRequest)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/?notice=password", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request, p *page) error {
+	p.Title = p.T("forgot.title")
+	return s.render(w, r, p, "forgot", http.StatusOK)
+}
+
+// forgot makes a reset link and, until mail exists, writes it to the log.
+// The answer is the same whether or not the address has an account.
+func (s *Server) forgot(w http.ResponseWriter, r *http.Request, p *page) error {
+	p.Title = p.T("forgot.title")
+	email := r.PostFormValue("email")
+	p.Form = map[string]string{"email": email}
+	secret, u, err := s.desk.RequestPasswordReset(r.Context(), email, p.Actor.ClientIP)
+	if err != nil {
+		if code := casedesk.ErrorCode(err); code == casedesk.EINVALID || code == casedesk.ERATELIMIT {
+			p.formError(err)
+			return s.render(w, r, p, "forgot", http.StatusBadRequest)
+		}
+		return err
+	}
+	if secret != "" {
+		link := s.base(r) + "/reset?token=" + url.QueryEscape(secret)
+		s.log.Info("password reset link (no mail configured: pass it on to the user)", "email", u.Email, "user_id", u.ID, "link", link)
+	}
+	p.Notice = p.T("forgot.sent")
+	p.Form = nil
+	return s.render(w, r, p, "forgot", http.StatusOK)
+}
+
+func (s *Server) base(r *http.Request) string {
+	if s.baseURL != "" {
+		return strings.TrimRight(s.baseURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (s *Server) resetForm(w http.ResponseWriter, r *http.Request, p *page) error {
+	p.Title = p.T("reset.title")
+	p.Form = map[string]string{"token": r.URL.Query().Get("token")}
+	return s.render(w, r, p, "reset", http.StatusOK)
+}
+
+func (s *Server) reset(w http.ResponseWriter, r *http.Request, p *page) error {
+	p.Title = p.T("reset.title")
+	p.Form = map[string]string{"token": r.PostFormValue("token")}
+	next, again := r.PostFormValue("new_password"), r.PostFormValue("confirm_password")
+	if next != again {
+		p.Errors = map[string]string{"confirm_password": p.T("password.mismatch")}
+		return s.render(w, r, p, "reset", http.StatusBadRequest)
+	}
+	if err := s.desk.ResetPasswordWithLink(r.Context(), p.Form["token"], next); err != nil {
+		if casedesk.ErrorCode(err) == casedesk.EINVALID {
+			p.formError(err)
+			return s.render(w, r, p, "reset", http.StatusBadRequest)
+		}
+		return err
+	}
+	setCookie(w, r, sessionCookie, "", -1)
+	http.Redirect(w, r, "/signin?notice=reset", http.StatusSeeOther)
+	return nil
+}
+
+// setLanguage switches the language: saved in the user's settings when
+// signed in, in a cookie otherwise.
+func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request, p *page) error {
+	lang, ok := supported(r.PostFormValue("lang"))
+	if !ok {
+		return casedesk.Invalid("lang", "unsupported language")
+	}
+	setCookie(w, r, langCookie, lang, 365*24*3600)
+	if !p.Actor.Anonymous() && p.User.Language != lang {
+		if _, err := s.desk.UpdateUser(r.Context(), p.Actor, p.User.OrgID, p.User.ID, desk.UserPatch{Language: &lang}); err != nil {
+			return err
+		}
+	}
+	http.Redirect(w, r, localNext(r.PostFormValue("next")), http.StatusSeeOther)
+	return nil
+}
+
+func atoi64(s string) int64 {
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n
+}

@@ -1,0 +1,138 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/store"
+	"github.com/casedesk/casedesk/internal/store/storetest"
+)
+
+func must(t *testing.T, cond bool, format string, args ...any) {
+	t.Helper()
+	if !cond {
+		t.Fatalf(format, args...)
+	}
+}
+
+var numberRE = regexp.MustCompile(`/requests/(\d{7,})`)
+
+// TestPortalFlows walks the core flows over HTTP on both engines: the pages
+// answer, requests are filed, answered, closed and reopened, and desk's
+// refusals come back as the right pages.
+func TestPortalFlows(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+
+		anon := e.client()
+		st, body := anon.get("/")
+		must(t, st == 200 && strings.Contains(body, `id="signin"`), "anonymous home goes to sign-in: %d", st)
+		for _, p := range []string{"/help", "/help/mail-flow", "/presales", "/forgot"} {
+			st, _ := anon.get(p)
+			must(t, st == 200, "GET %s anonymously: %d", p, st)
+		}
+
+		c := e.client()
+		st, body = c.post("/signin", "/signin", url.Values{"email": {"anna@example.test"}, "password": {"wrong password"}})
+		must(t, st == http.StatusUnauthorized && strings.Contains(body, "the email or password is wrong"), "bad password: %d", st)
+		c.signIn("anna")
+		st, body = c.get("/")
+		must(t, st == 200 && strings.Contains(body, "Fabrikam GmbH") && strings.Contains(body, `id="support-table"`), "home: %d\n%s", st, body)
+		must(t, strings.Contains(body, "&#43;49 800 555 0199"), "home shows the German support line")
+		must(t, strings.Contains(body, "No commitment") && strings.Contains(body, "Business hours"), "home shows the business family's table")
+
+		// File a request with a callback.
+		st, body = c.post("/requests/new", "/requests", url.Values{"category": {"technical"}, "product": {"mail"}, "topic": {"setup"},
+			"title": {"Mail stuck in the outbox"}, "description": {"Since **Monday** mail stays in the outbox."},
+			"unreachable": {"no"}, "users": {"several"}, "workaround": {"no"}, "language": {"en"}, "contact_method": {"email"},
+			"callback": {"yes"}, "callback_phone": {"+49 89 5555 0142"}, "callback_time": {"mornings"}, "idem": {"k1"}})
+		must(t, st == 200 && strings.Contains(body, "Your request has been submitted"), "create: %d\n%s", st, body)
+		m := numberRE.FindStringSubmatch(body)
+		must(t, m != nil, "no request number on the detail page")
+		number := m[1]
+		must(t, strings.Contains(body, "<strong>Monday</strong>"), "the description is rendered as Markdown")
+		must(t, strings.Contains(body, "&#43;49 89 5555 0142"), "the callback is shown")
+		r, err := e.desk.Request(ctx, e.actor("anna"), number)
+		must(t, err == nil && r.Severity == "" && r.Impact.UsersAffected == "several" && r.Channel == casedesk.ChannelWeb, "stored request: %+v %v", r, err)
+
+		// Severity cannot be chosen without elevated support; the form does not offer it.
+		_, body = c.get("/requests/new")
+		must(t, !strings.Contains(body, `id="severity"`) && strings.Contains(body, "Support confirms the severity"), "no severity choice for Fabrikam")
+
+		// Out of scope: guidance, nothing filed.
+		st, body = c.post("/requests/new", "/requests", url.Values{"category": {"technical"}, "topic": {"script"}, "title": {"My script"}, "description": {"x"}})
+		must(t, st == 200 && strings.Contains(body, `id="guidance"`) && strings.Contains(body, "custom scripts"), "out-of-scope guidance: %d", st)
+		rs, _, _ := e.desk.ListRequests(ctx, e.actor("anna"), desk.ListFilter{})
+		must(t, len(rs) == 1, "guidance files nothing: %d requests", len(rs))
+
+		// Field errors come back next to the field.
+		st, body = c.post("/requests/new", "/requests", url.Values{"category": {"billing"}, "title": {""}, "description": {"x"}, "idem": {"k2"}})
+		must(t, st == 400 && strings.Contains(body, `id="err-title"`), "missing title: %d", st)
+
+		// The list and the detail; reply; close; reopen.
+		st, body = c.get("/requests")
+		must(t, st == 200 && strings.Contains(body, "Mail stuck in the outbox") && strings.Contains(body, "Anna Schmidt"), "list: %d", st)
+		st, body = c.post("/requests/"+number, "/requests/"+number+"/reply", url.Values{"body": {"More details: `code`"}})
+		must(t, st == 200 && strings.Contains(body, "<code>code</code>"), "reply: %d", st)
+		st, body = c.post("/requests/"+number, "/requests/"+number+"/close", url.Values{})
+		must(t, st == 200 && strings.Contains(body, `id="reopen"`) && strings.Contains(body, `id="send-survey"`), "close: %d", st)
+		st, body = c.post("/requests/"+number, "/requests/"+number+"/survey", url.Values{"rating": {"5"}, "comment": {"quick"}})
+		must(t, st == 200 && strings.Contains(body, "You rated this request 5 of 5"), "survey: %d", st)
+		st, _ = c.postRaw("/requests/"+number+"/survey", url.Values{"rating": {"4"}, "csrf_token": {csrfOf(t, c, "/requests/"+number)}})
+		must(t, st == 400, "a second survey answer is refused: %d", st)
+		e.clock.Add(15 * 24 * time.Hour)
+		c.signIn("anna") // sessions last 7 days
+		st, body = c.get("/requests/" + number)
+		must(t, st == 200 && !strings.Contains(body, `id="reopen"`) && strings.Contains(body, `id="linked-new"`), "after 14 days: no reopen")
+		st, body = c.postRaw("/requests/"+number+"/reopen", url.Values{"csrf_token": {csrfOf(t, c, "/requests/"+number)}})
+		must(t, st == http.StatusConflict && strings.Contains(body, "can no longer be reopened"), "late reopen refused: %d", st)
+		st, body = c.get("/requests/new?linked=" + number)
+		must(t, st == 200 && strings.Contains(body, `name="linked_number" value="`+number+`"`), "linked new request form")
+		_, body = c.get("/requests")
+		must(t, strings.Contains(body, "Mail stuck"), "closed 15 days ago is listed by default")
+		e.clock.Add(16 * 24 * time.Hour)
+		c.signIn("anna")
+		_, body = c.get("/requests")
+		must(t, !strings.Contains(body, "Mail stuck"), "closed 31 days ago is not listed by default")
+		_, body = c.get("/requests?all=1")
+		must(t, strings.Contains(body, "Mail stuck"), "older requests on request")
+
+		// Organization admin.
+		st, body = c.post("/organization", "/organization/users", url.Values{"email": {"new.user@example.test"}, "name": {"New User"}, "role": {"user"}, "language": {"en"}})
+		must(t, st == 200 && strings.Contains(body, `id="onetime-password"`), "invite: %d", st)
+		st, body = c.get("/organization/history")
+		must(t, st == 200 && strings.Contains(body, number), "history: %d", st)
+
+		// Sign out: the session is gone.
+		st, body = c.post("/", "/signout", url.Values{})
+		must(t, st == 200 && strings.Contains(body, "You are signed out"), "sign out: %d", st)
+		st, body = c.get("/requests")
+		must(t, strings.Contains(body, `id="signin"`), "after sign-out the requests need sign-in")
+
+		// A plain user sees their admins, not requests.
+		u := e.client()
+		u.signIn("thomas")
+		st, body = u.get("/")
+		must(t, st == 200 && strings.Contains(body, `id="admins"`) && strings.Contains(body, "Anna Schmidt") && !strings.Contains(body, `id="h-open"`), "user home: %d", st)
+		st, body = u.get("/requests")
+		must(t, st == http.StatusForbidden && strings.Contains(body, "Only your organization&#39;s administrators"), "user requests: %d", st)
+	})
+}
+
+func csrfOf(t *testing.T, c *client, path string) string {
+	t.Helper()
+	_, body := c.get(path)
+	m := csrfRE.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no token on %s", path)
+	}
+	return m[1]
+}
