@@ -65,7 +65,9 @@ func (p *page) IsGlobalAdmin() bool {
 }
 
 // IsPartner reports whether the viewer belongs to a partner organization.
-func (p *page) IsPartner() bool { return !p.Actor.Anonymous() && p.Actor.OrgKind == casedesk.OrgPartner }
+func (p *page) IsPartner() bool {
+	return !p.Actor.Anonymous() && p.Actor.OrgKind == casedesk.OrgPartner
+}
 
 // When formats an instant as date and time in the viewer's time zone.
 func (p *page) When(t time.Time) string {
@@ -131,11 +133,11 @@ func (p *page) errorMessage(err error) string {
 
 // errorPage is the data of the error page.
 type errorPage struct {
-	Status  int
-	Code    string
-	Message string
+	Status   int
+	Code     string
+	Message  string
 	AskAdmin bool
-	Admins  []*casedesk.User
+	Admins   []*casedesk.User
 }
 
 // fail renders err: sign-in for a missing session, otherwise the error
