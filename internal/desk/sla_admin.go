@@ -253,11 +253,14 @@ func (d *Desk) RecomputeClocks(ctx context.Context, org int64, reason string, ac
 		var n, last int
 		err := d.db.Write(ctx, func(tx *store.Tx) error {
 			n, last = 0, 0
-			clocks, err := tx.RunningClocks(ctx, org, after, 2000)
+			clocks, err := tx.RunningClocks(ctx, org, after, recomputeBatch)
 			if err != nil {
 				return err
 			}
 			last = len(clocks)
+			var changed []*store.ClockRow
+			var events []*casedesk.Event
+			now := d.now()
 			for _, c := range clocks {
 				in, ok := inputs[c.OrgID]
 				if !ok {
@@ -281,18 +284,20 @@ func (d *Desk) RecomputeClocks(ctx context.Context, org int64, reason string, ac
 				if nu == old && oldPol == c.PolicyVersion && oldCal != nil && *oldCal == *c.CalendarVersion {
 					continue
 				}
-				c.UpdatedAt = d.now()
-				if err := tx.UpdateClock(ctx, c); err != nil {
-					return err
-				}
+				c.UpdatedAt = now
+				changed = append(changed, c)
 				if nu != old {
-					n++
-					if err := tx.CreateEvent(ctx, &casedesk.Event{RequestID: c.RequestID, OrgID: c.OrgID, ActorID: actor, Kind: "sla_recomputed",
-						Field: c.Metric + " (" + reason + ")", Old: old, New: nu, Internal: true, At: c.UpdatedAt}); err != nil {
-						return err
-					}
+					events = append(events, &casedesk.Event{RequestID: c.RequestID, OrgID: c.OrgID, ActorID: actor, Kind: "sla_recomputed",
+						Field: c.Metric + " (" + reason + ")", Old: old, New: nu, Internal: true, At: now})
 				}
 			}
+			if err := tx.UpdateClockTargets(ctx, changed); err != nil {
+				return err
+			}
+			if err := tx.InsertEvents(ctx, events); err != nil {
+				return err
+			}
+			n = len(events)
 			if last > 0 {
 				after = clocks[last-1].ID
 			}
@@ -302,7 +307,7 @@ func (d *Desk) RecomputeClocks(ctx context.Context, org int64, reason string, ac
 			return moved, err
 		}
 		moved += n
-		if last < 2000 {
+		if last < recomputeBatch {
 			break
 		}
 	}
@@ -311,3 +316,7 @@ func (d *Desk) RecomputeClocks(ctx context.Context, org int64, reason string, ac
 	}
 	return moved, nil
 }
+
+// recomputeBatch is how many clocks one write transaction recomputes: large
+// enough to amortize the commit, small enough not to hold up other writes.
+const recomputeBatch = 5000

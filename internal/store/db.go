@@ -109,8 +109,10 @@ func openSQLite(ctx context.Context, cfg Config) (*DB, error) {
 	path := filepath.Join(cfg.Dir, "casedesk.db")
 	// synchronous=FULL: a COMMIT returns only after the WAL is on disk, so an
 	// acknowledged write survives a crash or power loss.
+	// temp_store(MEMORY) keeps the savepoint journal of group commit in
+	// memory rather than in a temporary file written page by page.
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)" +
-		"&_pragma=busy_timeout(10000)&_txlock=immediate"
+		"&_pragma=busy_timeout(10000)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-32768)&_txlock=immediate"
 	wdb, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
@@ -276,6 +278,25 @@ func (db *DB) commitBatch(ops []*writeOp) {
 		for _, op := range ops {
 			op.done <- fmt.Errorf("store: begin: %w", err)
 		}
+		return
+	}
+	if len(ops) == 1 {
+		// Alone in its batch, a write needs no savepoint: an error rolls back
+		// the whole transaction. Big writes (recomputing thousands of clocks)
+		// avoid the savepoint journal this way.
+		op := ops[0]
+		op.tx = &Tx{Queries: Queries{q: sqltx, engine: SQLite, stmts: db.wstmts, tx: sqltx}}
+		err := op.ctx.Err()
+		if err == nil {
+			err = runProtected(op.fn, op.tx)
+		}
+		if err != nil {
+			sqltx.Rollback()
+		} else if err = sqltx.Commit(); err != nil {
+			err = fmt.Errorf("store: commit: %w", err)
+		}
+		op.done <- err
+		db.wstmts.prepareWanted(ctx)
 		return
 	}
 	errs := make([]error, len(ops))

@@ -1,0 +1,107 @@
+package desk_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/sla"
+	"github.com/casedesk/casedesk/internal/store"
+	"github.com/casedesk/casedesk/internal/store/storetest"
+)
+
+// BenchmarkRecomputeAfterCalendarChange measures how long recomputing every
+// running clock takes after an operator changes the calendar they count on:
+// CASEDESK_BENCH_CLOCKS open requests (default 1,000,000) of customers in
+// Germany on business-hours coverage. Each clock moves, so each gets an
+// update and a history event.
+func BenchmarkRecomputeAfterCalendarChange(b *testing.B) {
+	n := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("CASEDESK_BENCH_CLOCKS")); err == nil && v > 0 {
+		n = v
+	}
+	for _, e := range []store.Engine{store.SQLite} {
+		b.Run(string(e), func(b *testing.B) {
+			db := storetest.Open(b, e)
+			w := &world{db: db, clock: &casedesk.FixedClock{T: monday}, admins: map[string]*casedesk.Actor{}, orgs: map[string]*casedesk.Organization{}, blobsDir: b.TempDir()}
+			w.d = w.newDesk()
+			ctx := context.Background()
+			op, err := w.d.Bootstrap(ctx, "P", "op@p.test", "Op", "operator-password")
+			if err != nil {
+				b.Fatal(err)
+			}
+			w.op = &casedesk.Actor{User: op, OrgKind: casedesk.OrgProvider}
+			p := sla.DefaultPolicy()
+			p.Entries[sla.FamilyEnterprise][sla.SeverityB] = sla.Entitlement{Coverage: sla.CoverageBusinessHours, Target: sla.Target{Kind: sla.TargetMinutes, Minutes: 480}}
+			body, _ := json.Marshal(p)
+			if _, _, err := w.d.SetSLAPolicy(ctx, w.op, body); err != nil {
+				b.Fatal(err)
+			}
+			var orgs []int64
+			for i := range 100 {
+				o := &casedesk.Organization{Kind: casedesk.OrgCustomer, Name: "C" + strconv.Itoa(i), Country: "DE"}
+				if err := w.d.CreateOrganization(ctx, w.op, o); err != nil {
+					b.Fatal(err)
+				}
+				if err := w.d.AddSubscription(ctx, w.op, o.ID, &casedesk.Subscription{PlanCode: "e3"}); err != nil {
+					b.Fatal(err)
+				}
+				orgs = append(orgs, o.ID)
+			}
+			start := time.Now()
+			for done := 0; done < n; done += 10000 {
+				err := db.Write(ctx, func(tx *store.Tx) error {
+					rs := make([]*casedesk.Request, 0, 10000)
+					for i := done; i < min(n, done+10000); i++ {
+						at := monday.Add(-time.Duration(n-i) * time.Second)
+						rs = append(rs, &casedesk.Request{OrgID: orgs[i%len(orgs)], Category: "technical", Title: "t", Description: "d",
+							Severity: "B", Status: "open", Language: "en", ContactMethod: "email", Channel: "api", CreatedAt: at, UpdatedAt: at})
+					}
+					if err := tx.InsertRequests(ctx, rs); err != nil {
+						return err
+					}
+					for _, r := range rs {
+						if err := tx.CreateClock(ctx, &store.ClockRow{RequestID: r.ID, OrgID: r.OrgID, Metric: "initial_response", OpenedAt: r.CreatedAt,
+							PolicyVersion: 2, Family: "enterprise", Severity: "B", Coverage: "business_hours", TargetKind: "minutes", TargetMinutes: 480,
+							Pauses: "[]", UpdatedAt: r.CreatedAt}); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.Logf("seeded %d open requests with clocks in %s", n, time.Since(start).Round(time.Millisecond))
+			cals, _ := w.d.Calendars(ctx, w.op)
+			var de desk.CalendarView
+			for _, c := range cals {
+				if c.Region == "DE" {
+					de = c
+				}
+			}
+			hours := []string{"08:00-17:00", "09:00-17:00"}
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				spec := strings.ReplaceAll(string(de.Spec), "09:00-17:00", hours[i%2])
+				spec = strings.ReplaceAll(spec, "08:00-17:00", hours[i%2])
+				_, moved, err := w.d.UpdateCalendar(ctx, w.op, de.ID, desk.NewCalendar{Name: de.Name, Spec: json.RawMessage(spec)})
+				if err != nil {
+					b.Fatal(err)
+				}
+				de.Spec = json.RawMessage(spec)
+				if moved != n {
+					b.Fatalf("moved %d clocks, want %d", moved, n)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Seconds())/float64(b.N), "s/recompute")
+		})
+	}
+}
