@@ -43,7 +43,6 @@ CREATE TABLE sla_clocks (
     updated_at       INTEGER NOT NULL,
     UNIQUE (request_id, metric, cycle)
 );
-CREATE INDEX sla_clocks_org ON sla_clocks (org_id, id);
 -- The next warning and the next breach are each one index seek away.
 CREATE INDEX sla_clocks_breach_due ON sla_clocks (due_at) WHERE stopped_at IS NULL AND breach_fired_at IS NULL AND due_at IS NOT NULL;
 CREATE INDEX sla_clocks_warn_due ON sla_clocks (warn_at) WHERE stopped_at IS NULL AND warn_fired_at IS NULL AND warn_at IS NOT NULL;
