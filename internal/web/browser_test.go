@@ -117,14 +117,16 @@ func (b *browserRun) text(sel string) string {
 
 func (b *browserRun) has(sel string) bool {
 	b.t.Helper()
-	n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int]("document.querySelectorAll(" + jsString(sel) + ").length"))
+	n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int]("document.querySelectorAll("+jsString(sel)+").length"))
 	if err != nil {
 		b.t.Fatal(err)
 	}
 	return n > 0
 }
 
-func jsString(s string) string { return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'" }
+func jsString(s string) string {
+	return "'" + strings.ReplaceAll(strings.ReplaceAll(s, `\`, `\\`), "'", `\'`) + "'"
+}
 
 func (b *browserRun) shot(name string) {
 	b.t.Helper()
