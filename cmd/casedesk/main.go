@@ -40,15 +40,20 @@ usage:
 Run "casedesk COMMAND -h" for a command's flags.
 `
 
-func main() {
+func main() { os.Exit(mainExit()) }
+
+// mainExit runs the command line until done or until SIGINT/SIGTERM asks
+// for a graceful stop, and returns the exit code.
+func mainExit() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "casedesk:", err)
 		}
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"io"
 	"os"
 	"os/exec"
@@ -16,12 +15,7 @@ import (
 // crash test can start and SIGKILL real server processes without a build.
 func TestMain(m *testing.M) {
 	if os.Getenv("CASEDESK_TEST_CHILD") == "1" {
-		ctx := context.Background()
-		if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
-			os.Stderr.WriteString("casedesk: " + err.Error() + "\n")
-			os.Exit(1)
-		}
-		os.Exit(0)
+		os.Exit(mainExit())
 	}
 	os.Exit(m.Run())
 }
