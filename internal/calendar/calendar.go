@@ -217,11 +217,6 @@ func (c *Calendar) holidayIndex(z int64) int {
 	return -1
 }
 
-// openDay reports whether day number z has hours and is not a holiday.
-func (c *Calendar) openDay(z int64) bool {
-	return c.dayTotal[weekdayOf(z)] > 0 && c.holidayIndex(z) < 0
-}
-
 // zoneAt returns the UTC offset in effect at unix second u and the unix
 // second at which that offset stops being in effect (farFuture if never).
 // The end may also be an artificial boundary at which the offset does not

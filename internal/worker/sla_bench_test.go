@@ -63,7 +63,7 @@ func breachLags(b *testing.B, e store.Engine, n int) []time.Duration {
 	// Open them "an hour ago" so that they fall due from half a second from now.
 	base := time.Now().Add(500 * time.Millisecond)
 	for i := range n {
-		clock.set(base.Add(time.Duration(i)*10*time.Millisecond).Sub(time.Now()) - time.Hour)
+		clock.set(time.Until(base.Add(time.Duration(i)*10*time.Millisecond)) - time.Hour)
 		if _, _, err := d.OpenRequest(ctx, admin, desk.NewRequest{Category: "technical", Title: "t", Description: "d", Severity: "A"}, ""); err != nil {
 			b.Fatal(err)
 		}
