@@ -180,8 +180,13 @@ func (s *Server) wrap(rt Route) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
+		elapsed := time.Since(start)
 		s.reqs.WithLabelValues(r.Method, rt.Pattern, itoa(sw.status)).Inc()
-		s.latency.WithLabelValues(r.Method, rt.Pattern).Observe(time.Since(start).Seconds())
+		s.latency.WithLabelValues(r.Method, rt.Pattern).Observe(elapsed.Seconds())
+		if s.log.Enabled(r.Context(), slog.LevelDebug) {
+			s.log.LogAttrs(r.Context(), slog.LevelDebug, "request", slog.String("method", r.Method), slog.String("route", rt.Pattern),
+				slog.String("path", r.URL.Path), slog.Int("status", sw.status), slog.Duration("elapsed", elapsed))
+		}
 	})
 }
 
