@@ -96,9 +96,16 @@ func (d *Desk) AddMessage(ctx context.Context, a *casedesk.Actor, number string,
 		if err := ch.record(ctx, tx); err != nil {
 			return err
 		}
-		if a.IsStaff() && !m.Internal {
+		switch {
+		case a.IsStaff() && !m.Internal:
 			// A public reply or a logged call is the provider's response.
-			if err := d.stopClocks(ctx, tx, r, sla.MetricInitialResponse, now, &a.User.ID); err != nil {
+			for _, metric := range []sla.Metric{sla.MetricInitialResponse, sla.MetricNextReply} {
+				if err := d.stopClocks(ctx, tx, r, metric, now, &a.User.ID); err != nil {
+					return err
+				}
+			}
+		case !a.IsStaff():
+			if err := d.startNextReply(ctx, tx, r, now, &a.User.ID); err != nil {
 				return err
 			}
 		}

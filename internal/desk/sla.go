@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"encoding/json"
+	"errors"
 
 	"fmt"
 	"sync"
@@ -122,7 +123,22 @@ func (d *Desk) inputsFor(ctx context.Context, q *store.Queries, orgID int64) (in
 	return in, true, nil
 }
 
-// metricsOn returns the metrics the policy turns on.
+// errMetricOff: the policy in force no longer measures the clock's metric;
+// the clock is left as it was.
+var errMetricOff = errors.New("desk: metric turned off by the policy")
+
+func metricOn(p sla.Policy, m sla.Metric) bool {
+	switch m {
+	case sla.MetricNextReply:
+		return p.NextReplyEnabled
+	case sla.MetricResolution:
+		return p.ResolutionEnabled
+	}
+	return true
+}
+
+// metricsOn returns the metrics started at opening that the policy turns on
+// (next-reply clocks start at customer messages instead).
 func metricsOn(p sla.Policy) []sla.Metric {
 	ms := []sla.Metric{sla.MetricInitialResponse}
 	if p.ResolutionEnabled {
@@ -176,6 +192,9 @@ func encodePauses(ps []sla.Pause) string {
 // inputs, from its opening instant and its pauses, and, if c is stopped,
 // its verdict. It returns the sla.Clock for explanations.
 func compute(c *store.ClockRow, in clockInputs) (*sla.Clock, error) {
+	if !metricOn(in.policy, sla.Metric(c.Metric)) {
+		return nil, errMetricOff
+	}
 	pauses, err := decodePauses(c.Pauses)
 	if err != nil {
 		return nil, fmt.Errorf("desk: clock %d pauses: %w", c.ID, err)
@@ -279,7 +298,9 @@ func (d *Desk) recomputeClocks(ctx context.Context, tx *store.Tx, r *casedesk.Re
 
 func (d *Desk) recomputeOne(ctx context.Context, tx *store.Tx, c *store.ClockRow, in clockInputs, actor *int64, reason string) error {
 	old := dueString(c.DueAt)
-	if _, err := compute(c, in); err != nil {
+	if _, err := compute(c, in); errors.Is(err, errMetricOff) {
+		return nil
+	} else if err != nil {
 		return err
 	}
 	c.UpdatedAt = d.now()
@@ -323,7 +344,9 @@ func (d *Desk) stopClocks(ctx context.Context, tx *store.Tx, r *casedesk.Request
 			pauses[len(pauses)-1].To = at
 			c.Pauses = encodePauses(pauses)
 		}
-		if _, err := compute(c, in); err != nil {
+		if _, err := compute(c, in); errors.Is(err, errMetricOff) {
+			c.Met = nil // stopped without a verdict: the metric is no longer measured
+		} else if err != nil {
 			return err
 		}
 		c.UpdatedAt = d.now()
@@ -424,8 +447,11 @@ func (d *Desk) RequestClocks(ctx context.Context, a *casedesk.Actor, number stri
 			return nil, err
 		}
 		if ok {
-			clk, err := compute(&store.ClockRow{Metric: c.Metric, Severity: c.Severity, OpenedAt: c.OpenedAt, Pauses: c.Pauses}, in)
-			if err != nil {
+			clk, err := compute(&store.ClockRow{Metric: c.Metric, Severity: c.Severity, OpenedAt: c.OpenedAt, Pauses: c.Pauses, StoppedAt: c.StoppedAt}, in)
+			if errors.Is(err, errMetricOff) {
+				out = append(out, v)
+				continue
+			} else if err != nil {
 				return nil, err
 			}
 			st := clk.Evaluate(now, false)
@@ -509,4 +535,41 @@ func (d *Desk) clocksAfterUpdate(ctx context.Context, tx *store.Tx, r *casedesk.
 		return d.pauseClocks(ctx, tx, r, false, at, actor)
 	}
 	return nil
+}
+
+// startNextReply starts a next-reply clock at a customer's message, when the
+// policy measures next replies and none is running.
+func (d *Desk) startNextReply(ctx context.Context, tx *store.Tx, r *casedesk.Request, at time.Time, actor *int64) error {
+	if r.Severity == "" {
+		return nil
+	}
+	in, ok, err := d.inputsFor(ctx, &tx.Queries, r.OrgID)
+	if err != nil || !ok || !in.policy.NextReplyEnabled {
+		return err
+	}
+	clocks, err := tx.Clocks(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	cycle := 0
+	for _, c := range clocks {
+		if c.Metric != string(sla.MetricNextReply) {
+			continue
+		}
+		if c.StoppedAt == nil {
+			return nil
+		}
+		cycle = max(cycle, c.Cycle+1)
+	}
+	c := &store.ClockRow{RequestID: r.ID, OrgID: r.OrgID, Metric: string(sla.MetricNextReply), Cycle: cycle, OpenedAt: at,
+		Severity: string(r.Severity), Pauses: "[]", UpdatedAt: d.now()}
+	if _, err := compute(c, in); err != nil {
+		return err
+	}
+	if err := tx.CreateClock(ctx, c); err != nil {
+		return err
+	}
+	tx.AfterCommit(d.signalSLA)
+	return tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: "sla_started",
+		Field: string(sla.MetricNextReply), New: dueString(c.DueAt), Internal: true, At: at})
 }

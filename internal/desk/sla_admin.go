@@ -277,7 +277,9 @@ func (d *Desk) RecomputeClocks(ctx context.Context, org int64, reason string, ac
 					continue // the organization has no active plan any more; leave the clock as it was
 				}
 				old, oldPol, oldCal := dueString(c.DueAt), c.PolicyVersion, c.CalendarVersion
-				if _, err := compute(c, *in); err != nil {
+				if _, err := compute(c, *in); errors.Is(err, errMetricOff) {
+					continue
+				} else if err != nil {
 					return err
 				}
 				nu := dueString(c.DueAt)

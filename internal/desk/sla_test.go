@@ -380,3 +380,70 @@ func TestClocksReplay(t *testing.T) {
 		}
 	})
 }
+
+// With next-reply and resolution clocks turned on, a customer's message
+// starts a next-reply clock that the provider's reply stops, and resolving
+// stops the resolution clock.
+func TestNextReplyAndResolutionClocks(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		p := sla.DefaultPolicy()
+		p.NextReplyEnabled, p.ResolutionEnabled = true, true
+		p.NextReply, p.Resolution = sla.Table{}, sla.Table{}
+		for f, row := range p.Entries {
+			p.NextReply[f], p.Resolution[f] = map[sla.Severity]sla.Entitlement{}, map[sla.Severity]sla.Entitlement{}
+			for s := range row {
+				p.NextReply[f][s] = sla.Entitlement{Coverage: sla.Coverage24x7, Target: sla.Target{Kind: sla.TargetMinutes, Minutes: 240}}
+				p.Resolution[f][s] = sla.Entitlement{Coverage: sla.Coverage24x7, Target: sla.Target{Kind: sla.TargetMinutes, Minutes: 2880}}
+			}
+		}
+		body, _ := json.Marshal(p)
+		if _, _, err := w.d.SetSLAPolicy(ctx, w.op, body); err != nil {
+			t.Fatal(err)
+		}
+		r := w.open("elevated", casedesk.SeverityB)
+		byMetric := func() map[string][]desk.ClockView {
+			m := map[string][]desk.ClockView{}
+			for _, c := range w.clocks(r) {
+				m[c.Metric] = append(m[c.Metric], c)
+			}
+			return m
+		}
+		if m := byMetric(); len(m["initial_response"]) != 1 || len(m["resolution"]) != 1 || len(m["next_reply"]) != 0 {
+			t.Fatalf("at opening: %+v", m)
+		}
+		w.clock.Add(10 * time.Minute)
+		if _, err := w.d.AddMessage(ctx, w.ag, r.Number, desk.NewMessage{Body: "hello"}); err != nil {
+			t.Fatal(err)
+		}
+		w.clock.Add(10 * time.Minute)
+		at := w.clock.T
+		if _, err := w.d.AddMessage(ctx, w.admins["elevated"], r.Number, desk.NewMessage{Body: "more details"}); err != nil {
+			t.Fatal(err)
+		}
+		m := byMetric()
+		if len(m["next_reply"]) != 1 || !m["next_reply"][0].DueAt.Equal(at.Add(4*time.Hour)) {
+			t.Fatalf("next reply after the customer's message: %+v", m["next_reply"])
+		}
+		w.clock.Add(time.Hour)
+		if _, err := w.d.AddMessage(ctx, w.ag, r.Number, desk.NewMessage{Body: "answer"}); err != nil {
+			t.Fatal(err)
+		}
+		if nr := byMetric()["next_reply"][0]; nr.State != "met" {
+			t.Fatalf("next reply answered in an hour: %+v", nr)
+		}
+		w.patch(r, desk.RequestPatch{Status: status(casedesk.StatusResolved)})
+		if res := byMetric()["resolution"][0]; res.State != "met" || *res.BusinessMinutes != 80 {
+			t.Fatalf("resolution: %+v minutes %v", res, *res.BusinessMinutes)
+		}
+		// Turning the extra clocks off leaves their records alone.
+		body, _ = json.Marshal(sla.DefaultPolicy())
+		if _, _, err := w.d.SetSLAPolicy(ctx, w.op, body); err != nil {
+			t.Fatal(err)
+		}
+		if m := byMetric(); len(m["resolution"]) != 1 {
+			t.Fatalf("after turning clocks off: %+v", m)
+		}
+	})
+}
