@@ -278,10 +278,11 @@ func (d *Desk) SupportPhones(ctx context.Context, country, language string, tria
 			generic = append(generic, p)
 		}
 	}
-	out := append(local, trials...)
-	if len(local) == 0 {
-		out = append(out, generic...)
+	out := local
+	if len(out) == 0 {
+		out = generic
 	}
+	out = append(out, trials...)
 	if out == nil {
 		out = []*store.SupportPhone{}
 	}
