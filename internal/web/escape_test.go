@@ -119,6 +119,7 @@ func escapingRound(t *testing.T, e *env, p string) {
 		if r := raw(body); r != "" {
 			t.Fatalf("GET %s: payload came back active:\n%s", path, r)
 		}
+		must(t, !strings.Contains(body, "%!"), "GET %s: a catalogue entry got the wrong arguments", path)
 		seen += body
 	}
 	escaped := strings.NewReplacer("<", "&lt;", ">", "&gt;", `"`, "&#34;").Replace(p)

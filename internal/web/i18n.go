@@ -46,7 +46,7 @@ func (c catalog) t(key string, args ...any) string {
 	if !ok {
 		return key
 	}
-	if len(args) == 0 {
+	if len(args) == 0 || !strings.Contains(s, "%") {
 		return s
 	}
 	return fmt.Sprintf(s, args...)

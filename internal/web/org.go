@@ -119,8 +119,10 @@ func eventText(p *page, e *casedesk.Event) string {
 		return v
 	}
 	switch e.Kind {
-	case "created", "message", "attachment", "reopened", "survey", "callback", "phone":
+	case "attachment", "survey", "callback":
 		return p.T("event."+e.Kind, e.New)
+	case "created", "message", "reopened", "phone":
+		return p.T("event." + e.Kind)
 	case "status", "severity":
 		return p.T("event."+e.Kind, val(e.Old), val(e.New))
 	case "assignee":

@@ -39,6 +39,7 @@ func mustTemplates() *templates {
 		"seq":    seq,
 		"list":   func(s ...string) []string { return s },
 		"dict":   dict,
+		"bytes":  humanBytes,
 	})
 	base = template.Must(base.ParseFS(templateFS, "templates/_*.html"))
 	pages, err := fs.Glob(templateFS, "templates/*.html")
@@ -163,4 +164,16 @@ func dict(kv ...any) map[string]any {
 		m[k] = kv[i+1]
 	}
 	return m
+}
+
+// humanBytes writes a file size for people: 56 B, 12 KB, 3.4 MB.
+func humanBytes(n int64) string {
+	switch {
+	case n < 1024:
+		return itoa(n) + " B"
+	case n < 1024*1024:
+		return itoa((n+512)/1024) + " KB"
+	}
+	tenths := (n*10 + 512*1024) / (1024 * 1024)
+	return itoa(tenths/10) + "." + itoa(tenths%10) + " MB"
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -136,3 +137,64 @@ func csrfOf(t *testing.T, c *client, path string) string {
 	}
 	return m[1]
 }
+
+// TestPartnerDelegation: a partner's user switches between the customers
+// that delegated to them, acts on their behalf, and loses access when a
+// customer revokes the delegation.
+func TestPartnerDelegation(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		g, err := e.desk.GrantPartner(ctx, e.actor("wei"), e.yunfan.ID, desk.NewGrant{PartnerID: e.partner.ID})
+		must(t, err == nil, "grant: %v", err)
+		fr := e.openRequest("anna", e.fabrikam.ID, "Fabrikam's own")
+		yr := e.openRequest("wei", e.yunfan.ID, "Yunfan's own")
+
+		p := e.client()
+		p.signIn("priya")
+		_, body := p.get("/requests")
+		must(t, strings.Contains(body, "Fabrikam&#39;s own") && !strings.Contains(body, "Yunfan&#39;s own"), "first customer's list")
+		st, body := p.post("/", "/customer", url.Values{"customer_id": {itoa(e.yunfan.ID)}, "next": {"/requests"}})
+		must(t, st == 200 && strings.Contains(body, "Yunfan&#39;s own") && !strings.Contains(body, "Fabrikam&#39;s own"), "after the switch: %d", st)
+		must(t, strings.Contains(body, "on behalf of 云帆科技"), "the banner names the customer")
+		st, _ = p.post("/", "/customer", url.Values{"customer_id": {itoa(e.users["anna"].OrgID + 1000)}})
+		must(t, st == http.StatusNotFound, "switch to an organization that did not delegate: %d", st)
+
+		// A reply on behalf shows who it was for.
+		st, body = p.post("/requests/"+yr.Number, "/requests/"+yr.Number+"/reply", url.Values{"body": {"Partner here."}})
+		must(t, st == 200 && strings.Contains(body, "Priya Patel") && strings.Contains(body, "on behalf of Proseware Solutions"), "reply on behalf: %d", st)
+
+		// Yunfan revokes: the partner no longer sees its requests.
+		a := e.client()
+		a.signIn("wei")
+		st, body = a.post("/organization", "/organization/partners/"+itoa(g.ID)+"/revoke", url.Values{})
+		must(t, st == 200 && strings.Contains(body, "委派已撤销"), "revoke: %d", st)
+		st, _ = p.get("/requests/" + yr.Number)
+		must(t, st == http.StatusNotFound, "after revocation: %d", st)
+		_, body = p.get("/requests")
+		must(t, strings.Contains(body, "Fabrikam&#39;s own"), "back on the remaining customer")
+		st, _ = p.get("/requests/" + fr.Number)
+		must(t, st == 200, "the other delegation stays: %d", st)
+
+		// Granting again by partner ID, through the form.
+		st, body = a.post("/organization", "/organization/partners", url.Values{"partner_id": {itoa(e.partner.ID)}})
+		must(t, st == 200 && strings.Contains(body, "已向该合作伙伴委派管理权限"), "grant by partner ID: %d", st)
+		st, body = a.post("/organization", "/organization/partners", url.Values{"partner_id": {"abc"}})
+		must(t, st == 400 && strings.Contains(body, `id="err-partner"`), "bad partner ID: %d", st)
+	})
+}
+
+// TestPresalesForm files a prospect's question and refuses the honeypot.
+func TestPresalesForm(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	c := e.client()
+	st, body := c.post("/presales", "/presales", url.Values{"name": {"Ada"}, "email": {"ada@prospect.example"}, "country": {"gb"},
+		"question": {"Pricing for 300 seats?"}, "plan_interest": {"Enterprise plans"}})
+	must(t, st == 200 && strings.Contains(body, `id="presales-number"`), "presales: %d\n%s", st, body)
+	st, _ = c.post("/presales", "/presales", url.Values{"name": {"Bot"}, "email": {"bot@spam.example"}, "question": {"buy now"}, "website": {"http://spam.example"}})
+	must(t, st == 400, "the honeypot is refused: %d", st)
+	st, body = c.post("/presales", "/presales", url.Values{"name": {""}, "email": {"x@y.example"}, "question": {"q"}})
+	must(t, st == 400 && strings.Contains(body, `id="err-name"`), "missing name: %d", st)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
