@@ -93,6 +93,11 @@ func (a *App) Run(ctx context.Context) error {
 		w := &worker.SLA{Alerts: a.Desk, Clock: a.clock, Log: a.log}
 		w.Run(wctx)
 	})
+	workers.Go(func() {
+		if err := a.Desk.RunEventRelay(wctx); err != nil {
+			a.log.Error("event relay", "err", err)
+		}
+	})
 	defer workers.Wait()
 	defer stopWorkers()
 	errc := make(chan error, 1)

@@ -1,9 +1,12 @@
 package desk
 
 import (
+	"context"
 	"sync"
+	"time"
 
 	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/store"
 )
 
 // Broker fans committed events out to subscribers in this process: the
@@ -47,3 +50,97 @@ func (b *Broker) Publish(e casedesk.Event) {
 
 // Events returns the desk's event broker.
 func (d *Desk) Events() *Broker { return d.events }
+
+// eventsChannel is the PostgreSQL notification channel on which instances
+// tell each other that history events were written.
+const eventsChannel = "casedesk_events"
+
+// write runs fn in a transaction (store.DB.Write) and, once it commits,
+// publishes the history events it wrote: directly on SQLite, where this
+// process is the only writer, and through a notification on PostgreSQL, which
+// every instance's relay (RunEventRelay) answers by reading the new events.
+func (d *Desk) write(ctx context.Context, fn func(*store.Tx) error) error {
+	return d.db.Write(ctx, func(tx *store.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if len(tx.Events()) == 0 {
+			return nil
+		}
+		if d.db.Engine() == store.Postgres {
+			return tx.Notify(ctx, eventsChannel)
+		}
+		tx.AfterCommit(func() {
+			for _, e := range tx.Events() {
+				d.events.Publish(e)
+			}
+		})
+		return nil
+	})
+}
+
+// RunEventRelay, on PostgreSQL, publishes to this instance's subscribers
+// every history event any instance writes, until ctx ends. It reads events
+// by id after each notification; since ids are handed out before commit, a
+// short look-back window catches events that committed out of id order, and
+// ids already published are skipped. On SQLite it returns at once.
+func (d *Desk) RunEventRelay(ctx context.Context) error {
+	if d.db.Engine() != store.Postgres {
+		return nil
+	}
+	last, err := d.db.LastEventID(ctx)
+	if err != nil {
+		return err
+	}
+	const lookBack = 256
+	seen := map[int64]bool{}
+	for ctx.Err() == nil {
+		err := d.db.Listen(ctx, eventsChannel, func() {
+			for {
+				es, err := d.db.EventsAfter(ctx, max(0, last-lookBack), 1000)
+				if err != nil {
+					d.log.Warn("event relay", "err", err)
+					return
+				}
+				for _, e := range es {
+					if seen[e.ID] {
+						continue
+					}
+					seen[e.ID] = true
+					last = max(last, e.ID)
+					d.events.Publish(*e)
+				}
+				for id := range seen {
+					if id <= last-lookBack {
+						delete(seen, id)
+					}
+				}
+				if len(es) < 1000 {
+					return
+				}
+			}
+		})
+		if err != nil && ctx.Err() == nil {
+			d.log.Warn("event relay: reconnecting", "err", err)
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+		}
+	}
+	return nil
+}
+
+// EventFilter returns the test a live event must pass to be shown to the
+// actor: staff see everything; customer admins and partners see the events
+// of the requests in their scope that are not staff-only.
+func (d *Desk) EventFilter(a *casedesk.Actor) (func(casedesk.Event) bool, error) {
+	scope, err := requestScope(a)
+	if err != nil {
+		return nil, err
+	}
+	if a.IsStaff() {
+		return func(casedesk.Event) bool { return true }, nil
+	}
+	return func(e casedesk.Event) bool { return !e.Internal && inScope(scope, e.OrgID) }, nil
+}

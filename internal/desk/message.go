@@ -46,7 +46,7 @@ func (d *Desk) AddMessage(ctx context.Context, a *casedesk.Actor, number string,
 	if len(in.AttachmentIDs) > 20 {
 		return nil, casedesk.Invalid("attachment_ids", "at most 20 attachments per message")
 	}
-	err = d.db.Write(ctx, func(tx *store.Tx) error {
+	err = d.write(ctx, func(tx *store.Tx) error {
 		r, err := tx.Request(ctx, scope, id)
 		if err != nil {
 			return err
@@ -154,7 +154,7 @@ func (d *Desk) AddAttachment(ctx context.Context, a *casedesk.Actor, number, nam
 	scope, _ := requestScope(a)
 	att := &casedesk.Attachment{RequestID: r.ID, UploaderID: a.User.ID, Name: name, ContentType: info.ContentType,
 		Size: info.Size, SHA256: info.SHA256, Internal: internal, CreatedAt: d.now()}
-	err = d.db.Write(ctx, func(tx *store.Tx) error {
+	err = d.write(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Request(ctx, scope, r.ID); err != nil {
 			return err
 		}

@@ -22,7 +22,7 @@ func (d *Desk) CreateOrganization(ctx context.Context, a *casedesk.Actor, o *cas
 		return err
 	}
 	o.CreatedAt = d.now()
-	return d.db.Write(ctx, func(tx *store.Tx) error { return tx.CreateOrganization(ctx, o) })
+	return d.write(ctx, func(tx *store.Tx) error { return tx.CreateOrganization(ctx, o) })
 }
 
 // Organization returns an organization the actor may see.
@@ -47,7 +47,7 @@ func (d *Desk) UpdateOrganization(ctx context.Context, a *casedesk.Actor, id int
 		return nil, err
 	}
 	var o *casedesk.Organization
-	err := d.db.Write(ctx, func(tx *store.Tx) error {
+	err := d.write(ctx, func(tx *store.Tx) error {
 		var err error
 		if o, err = tx.Organization(ctx, id); err != nil {
 			return err
@@ -130,7 +130,7 @@ func (d *Desk) CreateUser(ctx context.Context, a *casedesk.Actor, org int64, in 
 	if err != nil {
 		return nil, "", err
 	}
-	err = d.db.Write(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, u, hash) })
+	err = d.write(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, u, hash) })
 	return u, temp, err
 }
 
@@ -184,7 +184,7 @@ func (d *Desk) UpdateUser(ctx context.Context, a *casedesk.Actor, org, id int64,
 		return nil, err
 	}
 	var u *casedesk.User
-	err = d.db.Write(ctx, func(tx *store.Tx) error {
+	err = d.write(ctx, func(tx *store.Tx) error {
 		var err error
 		if u, err = tx.User(ctx, org, id); err != nil {
 			return err
@@ -237,7 +237,7 @@ func (d *Desk) CreatePlan(ctx context.Context, a *casedesk.Actor, p *casedesk.Pl
 		return err
 	}
 	p.Active = true
-	return d.db.Write(ctx, func(tx *store.Tx) error { return tx.CreatePlan(ctx, p) })
+	return d.write(ctx, func(tx *store.Tx) error { return tx.CreatePlan(ctx, p) })
 }
 
 // Products lists the catalog of products and services (anyone signed in).
@@ -257,7 +257,7 @@ func (d *Desk) CreateProduct(ctx context.Context, a *casedesk.Actor, p *casedesk
 		return err
 	}
 	p.Active = true
-	return d.db.Write(ctx, func(tx *store.Tx) error { return tx.CreateProduct(ctx, p) })
+	return d.write(ctx, func(tx *store.Tx) error { return tx.CreateProduct(ctx, p) })
 }
 
 // Subscriptions lists an organization's subscriptions.
@@ -281,7 +281,7 @@ func (d *Desk) AddSubscription(ctx context.Context, a *casedesk.Actor, org int64
 	if err := s.Validate(); err != nil {
 		return err
 	}
-	err := d.db.Write(ctx, func(tx *store.Tx) error {
+	err := d.write(ctx, func(tx *store.Tx) error {
 		o, err := tx.Organization(ctx, org)
 		if err != nil {
 			return err
@@ -320,7 +320,7 @@ func (d *Desk) UpdateSubscription(ctx context.Context, a *casedesk.Actor, org, i
 		return nil, err
 	}
 	var s *casedesk.Subscription
-	err := d.db.Write(ctx, func(tx *store.Tx) error {
+	err := d.write(ctx, func(tx *store.Tx) error {
 		var err error
 		if s, err = tx.Subscription(ctx, org, id); err != nil {
 			return err
@@ -378,7 +378,7 @@ func (d *Desk) GrantPartner(ctx context.Context, a *casedesk.Actor, org int64, i
 		return nil, casedesk.Invalid("expires_at", "expires_at must be in the future")
 	}
 	g := &casedesk.PartnerGrant{CustomerID: org, PartnerID: in.PartnerID, GrantedBy: a.User.ID, CreatedAt: now, ExpiresAt: in.ExpiresAt}
-	err := d.db.Write(ctx, func(tx *store.Tx) error {
+	err := d.write(ctx, func(tx *store.Tx) error {
 		c, err := tx.Organization(ctx, org)
 		if err != nil {
 			return err
@@ -411,7 +411,7 @@ func (d *Desk) RevokeGrant(ctx context.Context, a *casedesk.Actor, org, id int64
 	if a.OrgKind == casedesk.OrgPartner {
 		return casedesk.Errorf(casedesk.EFORBIDDEN, "only the customer revokes a delegation")
 	}
-	return d.db.Write(ctx, func(tx *store.Tx) error { return tx.RevokeGrant(ctx, org, id, a.User.ID, d.now()) })
+	return d.write(ctx, func(tx *store.Tx) error { return tx.RevokeGrant(ctx, org, id, a.User.ID, d.now()) })
 }
 
 // OrgHistory lists the history of an organization's requests (its admins and staff).

@@ -118,7 +118,7 @@ func (d *Desk) AnswerSurvey(ctx context.Context, a *casedesk.Actor, number strin
 		return nil, err
 	}
 	s := &store.Survey{UserID: a.User.ID, Rating: rating, Comment: comment, CreatedAt: d.now()}
-	err = d.db.Write(ctx, func(tx *store.Tx) error {
+	err = d.write(ctx, func(tx *store.Tx) error {
 		r, err := tx.Request(ctx, scope, id)
 		if err != nil {
 			return err
@@ -158,7 +158,7 @@ func (d *Desk) RequestCallback(ctx context.Context, a *casedesk.Actor, number, p
 		return nil, err
 	}
 	c := &store.Callback{UserID: a.User.ID, Phone: phone, PreferredTime: when, CreatedAt: d.now()}
-	err = d.db.Write(ctx, func(tx *store.Tx) error {
+	err = d.write(ctx, func(tx *store.Tx) error {
 		r, err := tx.Request(ctx, scope, id)
 		if err != nil {
 			return err
@@ -217,7 +217,7 @@ func (d *Desk) RequestPasswordReset(ctx context.Context, email, clientIP string)
 		return "", nil, nil // quietly: the earlier links still work
 	}
 	secret, hash := auth.NewToken("cdr_")
-	err = d.db.Write(ctx, func(tx *store.Tx) error {
+	err = d.write(ctx, func(tx *store.Tx) error {
 		return tx.CreatePasswordReset(ctx, hash, u.ID, now, now.Add(PasswordResetTTL))
 	})
 	if err != nil {
@@ -237,7 +237,7 @@ func (d *Desk) ResetPasswordWithLink(ctx context.Context, secret, password strin
 		return err
 	}
 	now := d.now()
-	err = d.db.Write(ctx, func(tx *store.Tx) error {
+	err = d.write(ctx, func(tx *store.Tx) error {
 		userID, err := tx.UsePasswordReset(ctx, auth.HashToken(secret), now)
 		if err != nil {
 			return err

@@ -65,7 +65,7 @@ func (d *Desk) SubmitPresales(ctx context.Context, a *casedesk.Actor, p Prospect
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	err := d.db.Write(ctx, func(tx *store.Tx) error {
+	err := d.write(ctx, func(tx *store.Tx) error {
 		prov, err := tx.ProviderOrganization(ctx)
 		if err != nil {
 			return err
@@ -113,7 +113,7 @@ func (d *Desk) Bootstrap(ctx context.Context, providerName, email, name, passwor
 	if err := u.Validate(casedesk.OrgProvider); err != nil {
 		return nil, err
 	}
-	err = d.db.Write(ctx, func(tx *store.Tx) error {
+	err = d.write(ctx, func(tx *store.Tx) error {
 		prov, err := tx.ProviderOrganization(ctx)
 		if casedesk.ErrorCode(err) == casedesk.ENOTFOUND {
 			prov = &casedesk.Organization{Kind: casedesk.OrgProvider, Name: providerName, TimeZone: "UTC", Language: "en", CreatedAt: d.now()}

@@ -79,7 +79,7 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 		fingerprint = hex.EncodeToString(sum[:])
 	}
 	var created bool
-	err = d.db.Write(ctx, func(tx *store.Tx) error {
+	err = d.write(ctx, func(tx *store.Tx) error {
 		created = false
 		if idemKey != "" {
 			id, fp, err := tx.IdempotentRequest(ctx, a.User.ID, idemKey)
@@ -290,7 +290,7 @@ func (d *Desk) UpdateRequest(ctx context.Context, a *casedesk.Actor, number stri
 		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
 	}
 	var r *casedesk.Request
-	err = d.db.Write(ctx, func(tx *store.Tx) error {
+	err = d.write(ctx, func(tx *store.Tx) error {
 		var err error
 		r, err = tx.Request(ctx, scope, id)
 		if err != nil {
@@ -508,7 +508,7 @@ func (d *Desk) Reopen(ctx context.Context, a *casedesk.Actor, number string) (*c
 		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
 	}
 	var r *casedesk.Request
-	err = d.db.Write(ctx, func(tx *store.Tx) error {
+	err = d.write(ctx, func(tx *store.Tx) error {
 		var err error
 		if r, err = tx.Request(ctx, scope, id); err != nil {
 			return err

@@ -52,14 +52,14 @@ func (d *Desk) Login(ctx context.Context, email, password, clientIP string) (str
 		auth.VerifyPassword(dummyHash(d.policy.PasswordParams), password)
 	}
 	if !ok {
-		if err := d.db.Write(ctx, func(tx *store.Tx) error { return tx.RecordLoginFailure(ctx, now, acctKey, ipKey) }); err != nil {
+		if err := d.write(ctx, func(tx *store.Tx) error { return tx.RecordLoginFailure(ctx, now, acctKey, ipKey) }); err != nil {
 			return "", nil, err
 		}
 		return "", nil, casedesk.Errorf(casedesk.EUNAUTHORIZED, "the email or password is wrong")
 	}
 	secret, tokHash := auth.NewToken(TokenPrefix)
 	exp := now.Add(d.policy.SessionTTL)
-	err = d.db.Write(ctx, func(tx *store.Tx) error {
+	err = d.write(ctx, func(tx *store.Tx) error {
 		if err := tx.ClearLoginFailures(ctx, acctKey); err != nil {
 			return err
 		}
@@ -124,7 +124,7 @@ func (d *Desk) Authenticate(ctx context.Context, secret, clientIP string) (*case
 func (d *Desk) Logout(ctx context.Context, secret string) error {
 	hash := auth.HashToken(secret)
 	d.tokens.drop(hash)
-	return d.db.Write(ctx, func(tx *store.Tx) error { return tx.RevokeTokenByHash(ctx, hash, d.now()) })
+	return d.write(ctx, func(tx *store.Tx) error { return tx.RevokeTokenByHash(ctx, hash, d.now()) })
 }
 
 // NewAPIToken creates a named API token for the actor and returns the secret,
@@ -142,7 +142,7 @@ func (d *Desk) NewAPIToken(ctx context.Context, a *casedesk.Actor, name string, 
 	}
 	secret, hash := auth.NewToken(TokenPrefix)
 	t := &store.Token{Hash: hash, UserID: a.User.ID, Kind: "api", Name: name, CreatedAt: now, ExpiresAt: expires}
-	if err := d.db.Write(ctx, func(tx *store.Tx) error { return tx.CreateToken(ctx, t) }); err != nil {
+	if err := d.write(ctx, func(tx *store.Tx) error { return tx.CreateToken(ctx, t) }); err != nil {
 		return "", nil, err
 	}
 	return secret, t, nil
@@ -162,7 +162,7 @@ func (d *Desk) RevokeAPIToken(ctx context.Context, a *casedesk.Actor, id int64) 
 		return errUnauthenticated()
 	}
 	d.tokens.clear() // the cache is keyed by hash, which we do not have here
-	return d.db.Write(ctx, func(tx *store.Tx) error { return tx.RevokeToken(ctx, a.User.ID, id, d.now()) })
+	return d.write(ctx, func(tx *store.Tx) error { return tx.RevokeToken(ctx, a.User.ID, id, d.now()) })
 }
 
 // ChangePassword sets the actor's own password after checking the current one.
@@ -185,7 +185,7 @@ func (d *Desk) ChangePassword(ctx context.Context, a *casedesk.Actor, current, n
 		return err
 	}
 	d.tokens.clear()
-	return d.db.Write(ctx, func(tx *store.Tx) error {
+	return d.write(ctx, func(tx *store.Tx) error {
 		return tx.SetPassword(ctx, a.User.OrgID, a.User.ID, newHash, false)
 	})
 }
@@ -206,7 +206,7 @@ func (d *Desk) ResetPassword(ctx context.Context, email, password string, mustCh
 		return err
 	}
 	d.tokens.clear()
-	return d.db.Write(ctx, func(tx *store.Tx) error {
+	return d.write(ctx, func(tx *store.Tx) error {
 		if err := tx.SetPassword(ctx, store.AllOrgs, u.ID, hash, mustChange); err != nil {
 			return err
 		}

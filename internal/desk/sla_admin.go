@@ -75,7 +75,7 @@ func (d *Desk) SetSLAPolicy(ctx context.Context, a *casedesk.Actor, body []byte)
 		return 0, 0, slaInvalid("", err)
 	}
 	var version int64
-	err = d.db.Write(ctx, func(tx *store.Tx) error {
+	err = d.write(ctx, func(tx *store.Tx) error {
 		cur, err := tx.CurrentPolicy(ctx)
 		switch {
 		case casedesk.ErrorCode(err) == casedesk.ENOTFOUND:
@@ -174,7 +174,7 @@ func (d *Desk) CreateCalendar(ctx context.Context, a *casedesk.Actor, in NewCale
 		return CalendarView{}, err
 	}
 	row := &store.CalendarRow{Name: in.Name, Region: in.Region, Spec: spec, UpdatedAt: d.now()}
-	if err := d.db.Write(ctx, func(tx *store.Tx) error { return tx.CreateCalendar(ctx, row) }); err != nil {
+	if err := d.write(ctx, func(tx *store.Tx) error { return tx.CreateCalendar(ctx, row) }); err != nil {
 		return CalendarView{}, err
 	}
 	// Customers of the region may have counted on the default calendar until now.
@@ -198,7 +198,7 @@ func (d *Desk) UpdateCalendar(ctx context.Context, a *casedesk.Actor, id int64, 
 		return CalendarView{}, 0, err
 	}
 	row := &store.CalendarRow{ID: id, Name: in.Name, Region: cur.Region, Spec: spec, UpdatedAt: d.now()}
-	if err := d.db.Write(ctx, func(tx *store.Tx) error { return tx.UpdateCalendar(ctx, row) }); err != nil {
+	if err := d.write(ctx, func(tx *store.Tx) error { return tx.UpdateCalendar(ctx, row) }); err != nil {
 		return CalendarView{}, 0, err
 	}
 	moved, err := d.RecomputeClocks(ctx, 0, "calendar "+row.Name+" v"+fmt.Sprint(row.Version), &a.User.ID)
@@ -251,7 +251,7 @@ func (d *Desk) RecomputeClocks(ctx context.Context, org int64, reason string, ac
 	inputs := map[int64]*clockInputs{} // by organization, for this run
 	for {
 		var n, last int
-		err := d.db.Write(ctx, func(tx *store.Tx) error {
+		err := d.write(ctx, func(tx *store.Tx) error {
 			n, last = 0, 0
 			clocks, err := tx.RunningClocks(ctx, org, after, recomputeBatch)
 			if err != nil {

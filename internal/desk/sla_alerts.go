@@ -25,7 +25,7 @@ func (d *Desk) FireDue(ctx context.Context, now time.Time) (int, error) {
 			return fired, err
 		}
 		n := 0
-		err = d.db.Write(ctx, func(tx *store.Tx) error {
+		err = d.write(ctx, func(tx *store.Tx) error {
 			n = 0
 			for _, c := range due {
 				for _, a := range []struct {
@@ -48,7 +48,6 @@ func (d *Desk) FireDue(ctx context.Context, now time.Time) (int, error) {
 					if err := tx.CreateEvent(ctx, e); err != nil {
 						return err
 					}
-					tx.AfterCommit(func() { d.events.Publish(*e) })
 					n++
 				}
 			}

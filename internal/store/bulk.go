@@ -118,6 +118,9 @@ func (q *Queries) UpdateClockTargets(ctx context.Context, cs []*ClockRow) error 
 
 // InsertEvents appends many history lines with multi-row statements.
 func (q *Queries) InsertEvents(ctx context.Context, es []*casedesk.Event) error {
+	for _, e := range es {
+		q.noteCreated(e)
+	}
 	if q.engine == SQLite {
 		for _, e := range es {
 			var actor any

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casedesk/casedesk"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
 )
@@ -169,7 +170,30 @@ func (db *DB) Ping(ctx context.Context) error {
 // Tx is a write transaction. Its Queries see the transaction's own writes.
 type Tx struct {
 	Queries
-	after []func()
+	after  []func()
+	events []casedesk.Event
+}
+
+func newTx(q Queries) *Tx {
+	tx := &Tx{Queries: q}
+	tx.created = &tx.events
+	return tx
+}
+
+// Events returns the history events the transaction wrote so far.
+func (tx *Tx) Events() []casedesk.Event { return tx.events }
+
+// Notify sends a PostgreSQL notification on channel when the transaction
+// commits, so that other instances learn of the change; on SQLite, where one
+// process owns the database, it does nothing.
+func (tx *Tx) Notify(ctx context.Context, channel string) error {
+	if tx.engine != Postgres {
+		return nil
+	}
+	if _, err := tx.q.ExecContext(ctx, "SELECT pg_notify($1, '')", channel); err != nil {
+		return fmt.Errorf("store: notify: %w", err)
+	}
+	return nil
 }
 
 // AfterCommit registers f to run once the transaction is durable: the place
@@ -209,7 +233,7 @@ func (db *DB) writePostgres(ctx context.Context, fn func(*Tx) error) error {
 		if err != nil {
 			return fmt.Errorf("store: begin: %w", err)
 		}
-		tx := &Tx{Queries: Queries{q: sqltx, engine: Postgres}}
+		tx := newTx(Queries{q: sqltx, engine: Postgres})
 		err = fn(tx)
 		if err == nil {
 			err = sqltx.Commit()
@@ -285,7 +309,7 @@ func (db *DB) commitBatch(ops []*writeOp) {
 		// the whole transaction. Big writes (recomputing thousands of clocks)
 		// avoid the savepoint journal this way.
 		op := ops[0]
-		op.tx = &Tx{Queries: Queries{q: sqltx, engine: SQLite, stmts: db.wstmts, tx: sqltx}}
+		op.tx = newTx(Queries{q: sqltx, engine: SQLite, stmts: db.wstmts, tx: sqltx})
 		err := op.ctx.Err()
 		if err == nil {
 			err = runProtected(op.fn, op.tx)
@@ -301,7 +325,7 @@ func (db *DB) commitBatch(ops []*writeOp) {
 	}
 	errs := make([]error, len(ops))
 	for i, op := range ops {
-		op.tx = &Tx{Queries: Queries{q: sqltx, engine: SQLite, stmts: db.wstmts, tx: sqltx}}
+		op.tx = newTx(Queries{q: sqltx, engine: SQLite, stmts: db.wstmts, tx: sqltx})
 		if err := op.ctx.Err(); err != nil {
 			errs[i] = err
 			continue

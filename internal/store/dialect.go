@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+
 	"database/sql"
 	"errors"
+	"github.com/casedesk/casedesk"
 	"strings"
 	"time"
 
@@ -28,6 +30,9 @@ type Queries struct {
 	engine Engine
 	stmts  *stmtCache // SQLite only; see stmt.go
 	tx     *sql.Tx    // set with stmts inside a write transaction
+	// created collects the history events written in a transaction, for
+	// desk to publish once it commits.
+	created *[]casedesk.Event
 }
 
 func isUniqueViolation(err error) bool {

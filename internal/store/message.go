@@ -142,7 +142,49 @@ func (q *Queries) CreateEvent(ctx context.Context, e *casedesk.Event) error {
 	if err != nil {
 		return fmt.Errorf("store: create event: %w", err)
 	}
+	q.noteCreated(e)
 	return nil
+}
+
+func (q *Queries) noteCreated(e *casedesk.Event) {
+	if q.created != nil {
+		ev := *e
+		ev.Number = casedesk.RequestNumber(e.RequestID)
+		*q.created = append(*q.created, ev)
+	}
+}
+
+// EventsAfter returns up to limit history lines with ids above after, oldest
+// first: how instances sharing a database catch up on each other's events.
+func (q *Queries) EventsAfter(ctx context.Context, after int64, limit int) ([]*casedesk.Event, error) {
+	rows, err := q.query(ctx, `SELECT id, request_id, org_id, actor_id, on_behalf_of_org_id, kind, field, old_value, new_value, internal, at
+		FROM events WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: events after: %w", err)
+	}
+	defer rows.Close()
+	out := []*casedesk.Event{}
+	for rows.Next() {
+		var e casedesk.Event
+		var actor, onBehalf sql.NullInt64
+		var at int64
+		if err := rows.Scan(&e.ID, &e.RequestID, &e.OrgID, &actor, &onBehalf, &e.Kind, &e.Field, &e.Old, &e.New, &e.Internal, &at); err != nil {
+			return nil, err
+		}
+		e.ActorID, e.OnBehalfOf, e.At = nullID(actor), nullID(onBehalf), fromTS(at)
+		e.Number = casedesk.RequestNumber(e.RequestID)
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}
+
+// LastEventID returns the highest event id, 0 when there is none.
+func (q *Queries) LastEventID(ctx context.Context) (int64, error) {
+	var id sql.NullInt64
+	if err := q.queryRow(ctx, "SELECT MAX(id) FROM events").Scan(&id); err != nil {
+		return 0, fmt.Errorf("store: last event: %w", err)
+	}
+	return id.Int64, nil
 }
 
 // EventFilter selects history lines.
