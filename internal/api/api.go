@@ -105,6 +105,7 @@ func (s *Server) Routes() []Route {
 		{"DELETE", "/api/v1/organizations/{id}/partners/{grant}", SignedIn, "Revoke a partner grant", s.revokeGrant},
 		{"GET", "/api/v1/organizations/{id}/history", SignedIn, "Who did what on the organization's requests", s.orgHistory},
 
+		{"GET", "/api/v1/queue", SignedIn, "An agent queue ordered by SLA due time (staff)", s.queue},
 		{"GET", "/api/v1/events", SignedIn, "Live history of the requests you may see (server-sent events)", s.streamEvents},
 		{"GET", "/api/v1/requests/{number}/sla", SignedIn, "The request's service-level clocks (staff: with explanations)", s.requestSLA},
 

@@ -199,6 +199,7 @@ func matrix() map[string]routeCase {
 		}},
 		"GET /api/v1/organizations/{id}/history": {requestsOfX, xCall},
 		"GET /api/v1/requests/{number}/sla":      {requestsOfX, num},
+		"GET /api/v1/queue":                      {staffOnly.with(200, "operator", 403), nil},
 		"GET /api/v1/events":                     {requestsOfX.with(200, "otheradmin", 200, "revokedpartner", 200), nil},
 		"GET /api/v1/sla/policy":                 {signedIn, nil},
 		"PUT /api/v1/sla/policy": {operatorOnly.with(201), func(*fixture, string) call {

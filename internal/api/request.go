@@ -227,3 +227,27 @@ func (s *Server) presales(w http.ResponseWriter, r *http.Request, a *casedesk.Ac
 	writeJSON(w, http.StatusCreated, map[string]any{"number": req.Number, "status": req.Status, "created_at": req.CreatedAt})
 	return nil
 }
+
+func (s *Server) queue(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
+	q := r.URL.Query()
+	for k := range q {
+		switch k {
+		case "view", "category", "limit":
+		default:
+			return casedesk.Invalid(k, "unknown query parameter %q", k)
+		}
+	}
+	limit, err := queryInt(r, "limit")
+	if err != nil {
+		return err
+	}
+	if q.Has("limit") && (limit < 1 || limit > 200) {
+		return casedesk.Invalid("limit", "limit must be between 1 and 200")
+	}
+	items, err := s.desk.Queue(r.Context(), a, desk.QueueView(q.Get("view")), casedesk.Category(q.Get("category")), int(limit))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page[desk.QueueEntry]{Items: items})
+	return nil
+}

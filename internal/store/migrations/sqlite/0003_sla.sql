@@ -48,6 +48,8 @@ CREATE INDEX sla_clocks_breach_due ON sla_clocks (due_at) WHERE stopped_at IS NU
 CREATE INDEX sla_clocks_warn_due ON sla_clocks (warn_at) WHERE stopped_at IS NULL AND warn_fired_at IS NULL AND warn_at IS NOT NULL;
 CREATE INDEX sla_clocks_running ON sla_clocks (id) WHERE stopped_at IS NULL;
 CREATE INDEX sla_clocks_org_running ON sla_clocks (org_id, id) WHERE stopped_at IS NULL;
+-- Queues order open requests by the due time of their running clocks.
+CREATE INDEX sla_clocks_queue ON sla_clocks (due_at, request_id) WHERE stopped_at IS NULL AND due_at IS NOT NULL;
 
 -- SPEC's default policy is version 1; the default region calendars follow.
 INSERT INTO sla_policies (version, body, created_at) VALUES (1, '{"version":1,"warn_share":0.75,"pause_while_waiting":true,"reopen_days":14,"initial_response":{"business":{"A":{"coverage":"24x7","target":"minutes","minutes":60},"B":{"coverage":"business_hours","target":"none"},"C":{"coverage":"business_hours","target":"none"}},"elevated":{"A":{"coverage":"24x7","target":"minutes","minutes":60},"B":{"coverage":"24x7","target":"minutes","minutes":120},"C":{"coverage":"24x7","target":"minutes","minutes":240}},"enterprise":{"A":{"coverage":"24x7","target":"minutes","minutes":60},"B":{"coverage":"24x7","target":"next_business_day"},"C":{"coverage":"24x7","target":"none"}},"frontline":{"A":{"coverage":"24x7","target":"minutes","minutes":60},"B":{"coverage":"24x7","target":"next_business_day"},"C":{"coverage":"24x7","target":"none"}}},"next_reply":{"enabled":false,"targets":{}},"resolution":{"enabled":false,"targets":{}}}', 0);
