@@ -367,8 +367,6 @@ func TestBrowser(t *testing.T) {
 			chromedp.WaitVisible(chromedp.CSS("#h-open")))
 		n.contains(".notice", "Your password has been changed")
 		// The admin deactivates her again; her session ends.
-		lena := b.text("#users-table")
-		_ = lena
 		b.do(chromedp.Navigate(e.srv.URL+"/organization"), chromedp.WaitVisible(chromedp.CSS("#users-table")))
 		id, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll('#users-table tr')).filter(r => r.textContent.includes('Lena Fischer')).map(r => r.querySelector('button[id^=deactivate]').id)[0]`))
 		if err != nil {
@@ -376,6 +374,44 @@ func TestBrowser(t *testing.T) {
 		}
 		b.do(chromedp.Click(chromedp.CSS("#"+id)), chromedp.WaitVisible(chromedp.CSS(".notice")))
 		n.do(chromedp.Navigate(e.srv.URL+"/requests"), chromedp.WaitVisible(chromedp.CSS("#signin")))
+	})
+
+	run("keyboard and phone width", func(b *browserRun) {
+		b.do(chromedp.Navigate(e.srv.URL+"/help"), chromedp.WaitVisible(chromedp.CSS("#q")), chromedp.KeyEvent("\t"))
+		if !b.has(".skip:focus") {
+			b.t.Fatal("the first Tab does not reach the skip link")
+		}
+		// Sign in with the keyboard alone.
+		b.do(chromedp.Navigate(e.srv.URL+"/signin"), chromedp.WaitVisible(chromedp.CSS("#email")), chromedp.Focus(chromedp.CSS("#email")), chromedp.KeyEvent("anna@example.test"),
+			chromedp.KeyEvent("\t"), chromedp.KeyEvent(password))
+		if v, _ := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS("#password"))); v != password {
+			b.t.Fatalf("Tab did not move to the password field (it holds %q)", v)
+		}
+		b.do(chromedp.KeyEvent("\r"))
+		for { // Enter submits the form; wait for the home page.
+			loc, err := chromedp.Run(b.ctx, chromedp.Location())
+			if err != nil {
+				b.t.Fatalf("waiting for the home page: %v", err)
+			}
+			if loc == e.srv.URL+"/" {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		b.do(chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#signout")))
+		e.openRequest("anna", e.fabrikam.ID, "A request to show at phone width")
+		b.do(chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.srv.URL+"/requests"), chromedp.WaitVisible(chromedp.CSS("#requests")))
+		display, err := chromedp.Run(b.ctx, chromedp.Evaluate[string]("getComputedStyle(document.querySelector('#requests td')).display"))
+		if err != nil || display != "flex" {
+			b.t.Fatalf("at phone width the rows stack: display %q, %v", display, err)
+		}
+		wide, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool]("document.documentElement.scrollWidth > window.innerWidth + 1"))
+		if err != nil || wide {
+			b.t.Fatalf("the page scrolls sideways at phone width (%v)", err)
+		}
+		b.shot("requests-phone")
+		b.do(chromedp.Navigate(e.srv.URL+"/requests/new"), chromedp.WaitVisible(chromedp.CSS("#title")))
+		b.shot("new-request-phone")
 	})
 
 	// Last, because it moves the shared clock past every session's life.
