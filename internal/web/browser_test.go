@@ -220,10 +220,22 @@ func TestBrowser(t *testing.T) {
 			chromedp.SetUploadFiles(chromedp.CSS("#files"), []string{upload}),
 			chromedp.Click(chromedp.CSS("#callback")), chromedp.SendKeys(chromedp.CSS("#callback_phone"), "+49 89 5555 0142"),
 			chromedp.SetValue(chromedp.CSS("#callback_time"), "mornings"))
+		// A file dropped on the attachments joins the chosen ones.
+		n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`(() => {
+			const zone = document.querySelector("[data-dropzone]"), dt = new DataTransfer();
+			dt.items.add(new File(["dropped"], "dropped.txt", {type: "text/plain"}));
+			zone.dispatchEvent(new DragEvent("drop", {dataTransfer: dt, bubbles: true, cancelable: true}));
+			return document.getElementById("files").files.length;
+		})()`))
+		if err != nil || n != 2 {
+			b.t.Fatalf("drop: %d files, %v", n, err)
+		}
 		b.shot("new-request")
 		b.do(chromedp.Click(chromedp.CSS("#submit-request")), chromedp.WaitVisible(chromedp.CSS("#conversation")))
 		b.contains(".notice", "Your request has been submitted")
 		b.contains("#conversation", "outbox.log")
+		b.contains("#impact", "service unreachable")
+		b.contains("#conversation", "dropped.txt")
 		loc, _ := chromedp.Run(b.ctx, chromedp.Location())
 		number = loc[strings.LastIndex(loc, "/")+1:]
 		if i := strings.IndexByte(number, '?'); i > 0 {

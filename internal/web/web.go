@@ -56,7 +56,7 @@ type Article struct {
 // the system clock and the default policy.
 type Options struct {
 	// Clock tells the time for the reopen window and the recent-requests
-	// list; pass the desk's clock.
+	// list; nil means the desk's clock.
 	Clock casedesk.Clock
 	// Policy supplies the support policy shown on the home page.
 	Policy PolicySource
@@ -91,7 +91,7 @@ func New(d *desk.Desk, log *slog.Logger, o Options) *Server {
 		s.log = slog.Default()
 	}
 	if s.clock == nil {
-		s.clock = casedesk.SystemClock{}
+		s.clock = d.Clock()
 	}
 	if s.policy == nil {
 		s.policy = DefaultPolicySource{}
