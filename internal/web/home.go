@@ -172,7 +172,7 @@ func (s *Server) saveAccount(w http.ResponseWriter, r *http.Request, p *page) er
 		return err
 	}
 	if l, ok := supported(lang); ok {
-		setCookie(w, r, langCookie, l, 365*24*3600)
+		s.setCookie(w, r, langCookie, l, 365*24*3600)
 	}
 	http.Redirect(w, r, "/account?notice=saved", http.StatusSeeOther)
 	return nil

@@ -233,7 +233,7 @@ func (s *Server) switchCustomer(w http.ResponseWriter, r *http.Request, p *page)
 	if _, err := s.desk.Organization(r.Context(), p.Actor, id); err != nil {
 		return err
 	}
-	setCookie(w, r, customerCookie, strconv.FormatInt(id, 10), 0)
+	s.setCookie(w, r, customerCookie, strconv.FormatInt(id, 10), 0)
 	http.Redirect(w, r, localNext(r.PostFormValue("next")), http.StatusSeeOther)
 	return nil
 }

@@ -44,9 +44,9 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-func setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
+func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
 	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
-		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode})
+		Secure: s.secure || r.TLS != nil, SameSite: http.SameSiteLaxMode})
 }
 
 // authenticate fills p with the actor behind the session cookie. An expired
@@ -59,7 +59,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, p *page) e
 		case err == nil:
 			p.Actor, p.User, p.secret = a, a.User, c.Value
 		case casedesk.ErrorCode(err) == casedesk.EUNAUTHORIZED:
-			setCookie(w, r, sessionCookie, "", -1)
+			s.setCookie(w, r, sessionCookie, "", -1)
 		default:
 			return err
 		}
@@ -69,7 +69,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, p *page) e
 			p.secret = c.Value
 		} else {
 			p.secret = auth.RandomString(24)
-			setCookie(w, r, preCookie, p.secret, 0)
+			s.setCookie(w, r, preCookie, p.secret, 0)
 		}
 	}
 	p.CSRF = csrfToken(p.secret)
@@ -151,8 +151,8 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request, p *page) error {
 		}
 		return err
 	}
-	setCookie(w, r, sessionCookie, secret, int(s.desk.Policy().SessionTTL.Seconds()))
-	setCookie(w, r, preCookie, "", -1)
+	s.setCookie(w, r, sessionCookie, secret, int(s.desk.Policy().SessionTTL.Seconds()))
+	s.setCookie(w, r, preCookie, "", -1)
 	if u.MustChangePass {
 		http.Redirect(w, r, "/password", http.StatusSeeOther)
 		return nil
@@ -167,8 +167,8 @@ func (s *Server) signout(w http.ResponseWriter, r *http.Request, p *page) error 
 			return err
 		}
 	}
-	setCookie(w, r, sessionCookie, "", -1)
-	setCookie(w, r, customerCookie, "", -1)
+	s.setCookie(w, r, sessionCookie, "", -1)
+	s.setCookie(w, r, customerCookie, "", -1)
 	http.Redirect(w, r, "/signin?notice=signedout", http.StatusSeeOther)
 	return nil
 }
@@ -256,7 +256,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request, p *page) error {
 		}
 		return err
 	}
-	setCookie(w, r, sessionCookie, "", -1)
+	s.setCookie(w, r, sessionCookie, "", -1)
 	http.Redirect(w, r, "/signin?notice=reset", http.StatusSeeOther)
 	return nil
 }
@@ -268,7 +268,7 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request, p *page) er
 	if !ok {
 		return casedesk.Invalid("lang", "unsupported language")
 	}
-	setCookie(w, r, langCookie, lang, 365*24*3600)
+	s.setCookie(w, r, langCookie, lang, 365*24*3600)
 	if !p.Actor.Anonymous() && p.User.Language != lang {
 		if _, err := s.desk.UpdateUser(r.Context(), p.Actor, p.User.OrgID, p.User.ID, desk.UserPatch{Language: &lang}); err != nil {
 			return err

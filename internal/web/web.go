@@ -67,6 +67,10 @@ type Options struct {
 	BaseURL string
 	// RecentDays is how long closed requests stay in the default list (30).
 	RecentDays int
+	// SecureCookies marks cookies Secure on every answer, for a portal
+	// served over HTTPS by a proxy; without it they are Secure when the
+	// request itself came over TLS.
+	SecureCookies bool
 }
 
 // Server serves the pages.
@@ -78,6 +82,7 @@ type Server struct {
 	articles ArticleSource
 	baseURL  string
 	recent   time.Duration
+	secure   bool
 	tmpl     *templates
 	zones    *zoneCache
 	md       *markdown
@@ -86,7 +91,7 @@ type Server struct {
 // New returns the web surface over d.
 func New(d *desk.Desk, log *slog.Logger, o Options) *Server {
 	s := &Server{desk: d, log: log, clock: o.Clock, policy: o.Policy, articles: o.Articles, baseURL: o.BaseURL,
-		recent: time.Duration(o.RecentDays) * 24 * time.Hour, zones: newZoneCache(), md: newMarkdown()}
+		recent: time.Duration(o.RecentDays) * 24 * time.Hour, secure: o.SecureCookies, zones: newZoneCache(), md: newMarkdown()}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

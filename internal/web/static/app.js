@@ -53,7 +53,6 @@
 
     // Out-of-scope topics: show the guidance at once.
     var topic = document.getElementById("topic"), live = document.getElementById("scope-live");
-    var submit = document.getElementById("submit-request");
     function scope() {
       if (!topic || !live) return;
       var text = category() === "technical" ? live.getAttribute("data-" + topic.value) : null;
@@ -115,7 +114,18 @@
       });
     }
 
+    // The callback's fields appear once a call back is asked for.
+    var cb = document.getElementById("callback");
+    function callback() {
+      ["callback_phone", "callback_time"].forEach(function (id) {
+        var el = document.getElementById(id);
+        if (el) el.closest(".field").hidden = !cb.checked;
+      });
+    }
+    if (cb) cb.addEventListener("change", callback);
+
     showTechnical();
     suggest();
+    if (cb) callback();
   });
 })();
