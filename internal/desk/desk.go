@@ -24,6 +24,8 @@ type Policy struct {
 	LoginPerAddress int           // failures per client address in the window
 	PresalesPerHour int           // anonymous pre-sales submissions per address per hour
 	PasswordParams  auth.Params
+	// AutoAssign routes a request to an agent when it is triaged (routing.go).
+	AutoAssign bool
 }
 
 // DefaultPolicy is SPEC's default.
@@ -31,7 +33,7 @@ func DefaultPolicy() Policy {
 	return Policy{
 		ReopenDays: 14, AttachmentLimit: 25 << 20, SessionTTL: 7 * 24 * time.Hour,
 		LoginWindow: 15 * time.Minute, LoginPerAccount: 5, LoginPerAddress: 30, PresalesPerHour: 10,
-		PasswordParams: auth.Default,
+		PasswordParams: auth.Default, AutoAssign: true,
 	}
 }
 

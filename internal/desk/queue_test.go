@@ -55,20 +55,24 @@ func TestQueueOrderedByDue(t *testing.T) {
 				}
 			}
 		}
-		eq(numbers(desk.QueueUnassigned), a.Number, b.Number, c.Number, d.Number)
+		// Triage routed every triaged request to the only agent.
+		eq(numbers(desk.QueueAll), a.Number, b.Number, c.Number, d.Number)
+		eq(numbers(desk.QueueMine), a.Number, b.Number, c.Number, d.Number)
+		eq(numbers(desk.QueueUnassigned))
 		eq(numbers(desk.QueueTriage), e.Number)
 		// At 10:40: A is breached, B (warns at 10:40) at risk.
 		w.clock.T = monday.Add(100 * time.Minute)
 		eq(numbers(desk.QueueBreached), a.Number)
 		eq(numbers(desk.QueueAtRisk), b.Number)
-		q, _ := w.d.Queue(ctx, w.ag, desk.QueueUnassigned, "", 0)
+		q, _ := w.d.Queue(ctx, w.ag, desk.QueueAll, "", 0)
 		if q[0].State != "breached" || q[1].State != "at_risk" || q[2].State != "running" || q[3].State != "no_target" {
 			t.Fatalf("states %s %s %s %s", q[0].State, q[1].State, q[2].State, q[3].State)
 		}
-		// Assigned to the agent: moves from unassigned to mine.
-		w.patch(c, desk.RequestPatch{AssigneeID: &w.ag.User.ID})
-		eq(numbers(desk.QueueMine), c.Number)
-		eq(numbers(desk.QueueUnassigned), a.Number, b.Number, d.Number)
+		// Unassigned by a supervisor's hand: moves from mine to unassigned.
+		none := int64(0)
+		w.patch(c, desk.RequestPatch{AssigneeID: &none})
+		eq(numbers(desk.QueueMine), a.Number, b.Number, d.Number)
+		eq(numbers(desk.QueueUnassigned), c.Number)
 		// Customers have no queues.
 		if _, err := w.d.Queue(ctx, w.admins["enterprise"], desk.QueueAll, "", 0); casedesk.ErrorCode(err) != casedesk.EFORBIDDEN {
 			t.Fatalf("customer queue: %v", err)

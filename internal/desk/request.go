@@ -106,7 +106,13 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 			OnBehalfOf: r.OnBehalfOfOrgID, Kind: "created", New: string(r.Status), At: now}); err != nil {
 			return err
 		}
-		return d.startClocks(ctx, tx, r, 0, r.CreatedAt, &a.User.ID)
+		if err := d.startClocks(ctx, tx, r, 0, r.CreatedAt, &a.User.ID); err != nil {
+			return err
+		}
+		if d.policy.AutoAssign && r.Severity != "" {
+			return d.autoAssign(ctx, tx, r, nil)
+		}
+		return nil
 	})
 	if errors.Is(err, store.ErrKeyTaken) {
 		// Another instance committed the same key first (PostgreSQL): answer
@@ -311,7 +317,13 @@ func (d *Desk) UpdateRequest(ctx context.Context, a *casedesk.Actor, number stri
 		if err := ch.record(ctx, tx); err != nil {
 			return err
 		}
-		return d.clocksAfterUpdate(ctx, tx, r, oldSeverity, oldStatus, ch.now, &a.User.ID)
+		if err := d.clocksAfterUpdate(ctx, tx, r, oldSeverity, oldStatus, ch.now, &a.User.ID); err != nil {
+			return err
+		}
+		if d.policy.AutoAssign && oldSeverity == "" && r.Severity != "" && p.AssigneeID == nil {
+			return d.autoAssign(ctx, tx, r, nil) // triaged: route it
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

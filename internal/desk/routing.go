@@ -1,0 +1,144 @@
+package desk
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/store"
+)
+
+// candidate is an agent as routing sees them.
+type candidate struct {
+	user    *casedesk.User
+	load    int
+	onShift bool
+}
+
+// speaks reports whether the agent works in the language: the same tag or
+// the same primary language ("zh" covers "zh-CN").
+func speaks(u *casedesk.User, lang string) bool {
+	primary := func(s string) string { p, _, _ := strings.Cut(strings.ToLower(s), "-"); return p }
+	for _, l := range u.Languages {
+		if strings.EqualFold(l, lang) || primary(l) == primary(lang) {
+			return true
+		}
+	}
+	return false
+}
+
+// covers reports whether the agent takes the request's category or product;
+// an agent without skills takes everything.
+func covers(u *casedesk.User, r *casedesk.Request) bool {
+	return len(u.Skills) == 0 || slices.Contains(u.Skills, string(r.Category)) || (r.Product != "" && slices.Contains(u.Skills, r.Product))
+}
+
+// route picks the agent for a request: among agents who cover it and are on
+// shift, one who speaks its language with the least open load; if nobody on
+// shift speaks it, the least-loaded on shift, flagged as needing a
+// translator. If nobody is on shift, a request that must be answered around
+// the clock (alwaysOn) still goes to the least-loaded agent who covers it;
+// otherwise it stays unassigned until someone's shift begins.
+func route(cands []candidate, r *casedesk.Request, alwaysOn bool) (pick *casedesk.User, translator bool) {
+	best := func(ok func(c candidate) bool) *casedesk.User {
+		var pool []candidate
+		for _, c := range cands {
+			if covers(c.user, r) && ok(c) {
+				pool = append(pool, c)
+			}
+		}
+		if len(pool) == 0 {
+			return nil
+		}
+		sort.SliceStable(pool, func(i, j int) bool {
+			if pool[i].load != pool[j].load {
+				return pool[i].load < pool[j].load
+			}
+			return pool[i].user.ID < pool[j].user.ID
+		})
+		return pool[0].user
+	}
+	if u := best(func(c candidate) bool { return c.onShift && speaks(c.user, r.Language) }); u != nil {
+		return u, false
+	}
+	if u := best(func(c candidate) bool { return c.onShift }); u != nil {
+		return u, true
+	}
+	if alwaysOn {
+		if u := best(func(c candidate) bool { return speaks(c.user, r.Language) }); u != nil {
+			return u, false
+		}
+		if u := best(func(candidate) bool { return true }); u != nil {
+			return u, true
+		}
+	}
+	return nil, false
+}
+
+// onShift reports whether an agent works now: by the calendar of their first
+// region (their working hours and holidays), or always when they list none.
+func (d *Desk) onShift(ctx context.Context, q *store.Queries, u *casedesk.User, now time.Time) (bool, error) {
+	if len(u.Regions) == 0 {
+		return true, nil
+	}
+	row, err := q.CalendarForRegion(ctx, strings.ToUpper(u.Regions[0]))
+	if err != nil {
+		return false, err
+	}
+	cal, err := d.parsedCalendar(row)
+	if err != nil {
+		return false, err
+	}
+	return cal.IsBusinessMinute(now), nil
+}
+
+
+// autoAssign routes a just-triaged, unassigned request, inside its
+// transaction, and records the assignment (and a translator flag) in the
+// history.
+func (d *Desk) autoAssign(ctx context.Context, tx *store.Tx, r *casedesk.Request, actor *int64) error {
+	if r.AssigneeID != nil || r.Severity == "" || !r.Status.Active() {
+		return nil
+	}
+	loads, err := tx.AgentLoads(ctx)
+	if err != nil {
+		return err
+	}
+	now := d.now()
+	var cands []candidate
+	for id, load := range loads {
+		u, err := tx.User(ctx, store.AllOrgs, id)
+		if err != nil {
+			return err
+		}
+		on, err := d.onShift(ctx, &tx.Queries, u, now)
+		if err != nil {
+			return err
+		}
+		cands = append(cands, candidate{user: u, load: load, onShift: on})
+	}
+	alwaysOn := false
+	if clocks, err := tx.Clocks(ctx, r.ID); err == nil {
+		for _, c := range clocks {
+			alwaysOn = alwaysOn || (c.StoppedAt == nil && c.Coverage == "24x7" && r.Severity == casedesk.SeverityA)
+		}
+	}
+	u, translator := route(cands, r, alwaysOn)
+	if u == nil {
+		return nil
+	}
+	r.AssigneeID = &u.ID
+	r.UpdatedAt = now
+	if err := tx.UpdateRequest(ctx, store.Scope{All: true}, r); err != nil {
+		return err
+	}
+	e := &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: "assignee", Field: "assignee_id",
+		New: idString(r.AssigneeID), Internal: true, At: now}
+	if translator {
+		e.Field = "assignee_id (translator needed: nobody on shift speaks " + r.Language + ")"
+	}
+	return tx.CreateEvent(ctx, e)
+}
