@@ -95,7 +95,6 @@ func (d *Desk) onShift(ctx context.Context, q *store.Queries, u *casedesk.User, 
 	return cal.IsBusinessMinute(now), nil
 }
 
-
 // autoAssign routes a just-triaged, unassigned request, inside its
 // transaction, and records the assignment (and a translator flag) in the
 // history.
