@@ -356,6 +356,12 @@ func TestBrowser(t *testing.T) {
 		b.do(chromedp.Click(chromedp.CSS("#presales-submit")), chromedp.WaitVisible(chromedp.CSS("#presales-number")))
 		b.contains("#presales-number", "Your question has number")
 		b.shot("presales-sent")
+		b.do(chromedp.Navigate(e.srv.URL+"/help?q=domain"), chromedp.WaitVisible(chromedp.CSS(".articles")))
+		b.contains(".articles", "Add and verify a domain")
+		b.shot("help")
+		b.do(chromedp.Click(chromedp.CSS(".articles a")), chromedp.WaitVisible(chromedp.CSS("article")))
+		b.contains("article", "TXT record")
+		b.shot("article")
 	})
 
 	run("organization admin and first sign-in", func(b *browserRun) {
@@ -373,6 +379,7 @@ func TestBrowser(t *testing.T) {
 		n.do(chromedp.Navigate(e.srv.URL+"/signin"), chromedp.WaitVisible(chromedp.CSS("#email")),
 			chromedp.SendKeys(chromedp.CSS("#email"), "lena@example.test"), chromedp.SendKeys(chromedp.CSS("#password"), temp),
 			chromedp.Click(chromedp.CSS("#signin")), chromedp.WaitVisible(chromedp.CSS("#change-password")))
+		n.shot("password-first-sign-in")
 		n.do(chromedp.Navigate(e.srv.URL+"/requests"), chromedp.WaitVisible(chromedp.CSS("#change-password")))
 		n.do(chromedp.SendKeys(chromedp.CSS("#current_password"), temp), chromedp.SendKeys(chromedp.CSS("#new_password"), "lena-own-password"),
 			chromedp.SendKeys(chromedp.CSS("#confirm_password"), "lena-own-password"), chromedp.Click(chromedp.CSS("#change-password")),

@@ -62,6 +62,9 @@ func TestSecurity(t *testing.T) {
 	resp.Body.Close()
 	must(t, resp.StatusCode == http.StatusForbidden, "cross-origin POST: %d", resp.StatusCode)
 
+	st, body := c.get("/no/such/page")
+	must(t, st == http.StatusNotFound && strings.Contains(body, `id="signout"`), "unknown page for a signed-in user: %d", st)
+
 	// Another organization's request is not found, not forbidden.
 	y := e.openRequest("wei", e.yunfan.ID, "Yunfan only")
 	st, _ = c.get("/requests/" + y.Number)
@@ -71,7 +74,7 @@ func TestSecurity(t *testing.T) {
 
 	// Forgot password: the link goes to the log, works once, and signs the user out everywhere.
 	a := e.client()
-	st, body := a.post("/forgot", "/forgot", url.Values{"email": {"markus@example.test"}})
+	st, body = a.post("/forgot", "/forgot", url.Values{"email": {"markus@example.test"}})
 	must(t, st == 200 && strings.Contains(body, "a reset link is on its way"), "forgot: %d", st)
 	st, body = a.post("/forgot", "/forgot", url.Values{"email": {"nobody@example.test"}})
 	must(t, st == 200 && strings.Contains(body, "a reset link is on its way"), "forgot for an unknown address answers the same: %d", st)

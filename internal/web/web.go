@@ -178,10 +178,9 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle(rt.pattern, s.wrap(rt))
 	}
 	mux.Handle("GET /static/", staticHandler())
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		p := s.newPage(w, r)
-		s.fail(w, r, p, casedesk.Errorf(casedesk.ENOTFOUND, "page not found"))
-	})
+	mux.Handle("/", s.wrap(route{"/", public, func(w http.ResponseWriter, r *http.Request, p *page) error {
+		return casedesk.Errorf(casedesk.ENOTFOUND, "page not found")
+	}}))
 	return securityHeaders(mux)
 }
 
