@@ -115,7 +115,7 @@ func TestPortalFlows(t *testing.T) {
 		// Sign out: the session is gone.
 		st, body = c.post("/", "/signout", url.Values{})
 		must(t, st == 200 && strings.Contains(body, "You are signed out"), "sign out: %d", st)
-		st, body = c.get("/requests")
+		_, body = c.get("/requests")
 		must(t, strings.Contains(body, `id="signin"`), "after sign-out the requests need sign-in")
 
 		// A plain user sees their admins, not requests.
