@@ -280,11 +280,11 @@ func TestBrowser(t *testing.T) {
 			b.t.Fatal("the category filter kept a technical request")
 		}
 		// An agent answers; the admin replies with a file and sees the conversation.
-		if _, err := e.desk.AddMessage(context.Background(), e.actor("agent"), number, desk.NewMessage{Body: "We are looking into it. Please send a **message trace**."}); err != nil {
-			b.t.Fatal(err)
-		}
 		sev := casedesk.SeverityA
 		if _, err := e.desk.UpdateRequest(context.Background(), e.actor("agent"), number, desk.RequestPatch{Severity: &sev}); err != nil {
+			b.t.Fatal(err)
+		}
+		if _, err := e.desk.AddMessage(context.Background(), e.actor("agent"), number, desk.NewMessage{Body: "We are looking into it. Please send a **message trace**."}); err != nil {
 			b.t.Fatal(err)
 		}
 		b.do(chromedp.Navigate(e.srv.URL+"/requests/"+number), chromedp.WaitVisible(chromedp.CSS("#body")))

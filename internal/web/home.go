@@ -114,7 +114,7 @@ func (s *Server) support(ctx context.Context, p *page, d *homeData, subs []cased
 		return nil
 	}
 	d.Family = f
-	pol, err := s.policy.SupportPolicy(ctx)
+	pol, err := s.policy.SLAPolicy(ctx, p.Actor)
 	if err != nil {
 		return err
 	}

@@ -319,6 +319,7 @@ type detailData struct {
 	Callbacks   []*store.Callback
 	Target      string // initial-response target, when there is one
 	RespondedAt string
+	Due         string // when the first answer is due, while it is pending
 	TargetMet   string // "met", "missed", "pending" or ""
 	Provider    int64
 }
@@ -417,11 +418,45 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page, number 
 }
 
 // initialResponse shows the request's initial-response target and whether
-// the first answer of the provider's people met it. Targets on a 24/7
-// calendar are computed here; business-hours ones need the region calendar
-// and are shown without a verdict until the SLA engine reports it.
+// the first answer of the provider's people met it: from the SLA engine's
+// clock when the request has one, otherwise computed here from the policy
+// for targets on a 24/7 calendar (business-hours ones need the region
+// calendar and are shown without a verdict).
 func (s *Server) initialResponse(ctx context.Context, p *page, d *detailData) {
 	req := d.Request
+	var first *casedesk.Message
+	for i := range d.Messages {
+		if d.Messages[i].Support {
+			first = d.Messages[i].Message
+			break
+		}
+	}
+	if first != nil {
+		d.RespondedAt = p.When(first.CreatedAt)
+	}
+	if clocks, err := s.desk.RequestClocks(ctx, p.Actor, req.Number); err == nil {
+		var c *desk.ClockView
+		for i := range clocks {
+			if clocks[i].Metric == string(sla.MetricInitialResponse) && (c == nil || clocks[i].Cycle > c.Cycle) {
+				c = &clocks[i]
+			}
+		}
+		if c != nil {
+			d.Target = targetText(p, sla.Target{Kind: sla.TargetKind(c.TargetKind), Minutes: c.TargetMinutes}) + " · " + p.T("coverage."+c.Coverage)
+			switch c.State {
+			case "met":
+				d.TargetMet = "met"
+			case "breached":
+				d.TargetMet = "missed"
+			case "running", "warning", "paused":
+				if c.DueAt != nil {
+					d.Due = p.When(*c.DueAt)
+				}
+				d.TargetMet = "pending"
+			}
+			return
+		}
+	}
 	if req.Severity == "" || req.Category == casedesk.CategoryPresales || p.CustomerID == 0 {
 		return
 	}
@@ -433,7 +468,7 @@ func (s *Server) initialResponse(ctx context.Context, p *page, d *detailData) {
 	if !ok {
 		return
 	}
-	pol, err := s.policy.SupportPolicy(ctx)
+	pol, err := s.policy.SLAPolicy(ctx, p.Actor)
 	if err != nil {
 		return
 	}
@@ -442,16 +477,6 @@ func (s *Server) initialResponse(ctx context.Context, p *page, d *detailData) {
 		return
 	}
 	d.Target = targetText(p, e.Target) + " · " + p.T("coverage."+string(e.Coverage))
-	var first *casedesk.Message
-	for i := range d.Messages {
-		if d.Messages[i].Support {
-			first = d.Messages[i].Message
-			break
-		}
-	}
-	if first != nil {
-		d.RespondedAt = p.When(first.CreatedAt)
-	}
 	if e.Coverage != sla.Coverage24x7 || e.Target.Kind == sla.TargetNone {
 		return
 	}
@@ -465,6 +490,7 @@ func (s *Server) initialResponse(ctx context.Context, p *page, d *detailData) {
 	case first != nil || s.clock.Now().After(due):
 		d.TargetMet = "missed"
 	default:
+		d.Due = p.When(due)
 		d.TargetMet = "pending"
 	}
 }

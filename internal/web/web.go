@@ -20,17 +20,17 @@ import (
 )
 
 // PolicySource gives the support policy whose initial-response targets the
-// home page shows. The default is sla.DefaultPolicy; the SLA engine passes
-// the stored policy.
+// home page shows, as seen by the actor. The default is sla.DefaultPolicy;
+// *desk.Desk satisfies it with the stored policy (Options{Policy: d}).
 type PolicySource interface {
-	SupportPolicy(ctx context.Context) (sla.Policy, error)
+	SLAPolicy(ctx context.Context, a *casedesk.Actor) (sla.Policy, error)
 }
 
 // DefaultPolicySource serves sla.DefaultPolicy.
 type DefaultPolicySource struct{}
 
-// SupportPolicy returns sla.DefaultPolicy.
-func (DefaultPolicySource) SupportPolicy(context.Context) (sla.Policy, error) {
+// SLAPolicy returns sla.DefaultPolicy.
+func (DefaultPolicySource) SLAPolicy(context.Context, *casedesk.Actor) (sla.Policy, error) {
 	return sla.DefaultPolicy(), nil
 }
 
