@@ -195,6 +195,15 @@ func TestPresalesForm(t *testing.T) {
 	must(t, st == 400, "the honeypot is refused: %d", st)
 	st, body = c.post("/presales", "/presales", url.Values{"name": {""}, "email": {"x@y.example"}, "question": {"q"}})
 	must(t, st == 400 && strings.Contains(body, `id="err-name"`), "missing name: %d", st)
+	limited := false
+	for range 12 {
+		st, _ = c.post("/presales", "/presales", url.Values{"name": {"Flood"}, "email": {"flood@spam.example"}, "question": {"again"}})
+		if st == http.StatusTooManyRequests {
+			limited = true
+			break
+		}
+	}
+	must(t, limited, "pre-sales submissions are rate limited")
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
