@@ -65,6 +65,22 @@ func TestSecurity(t *testing.T) {
 	st, body := c.get("/no/such/page")
 	must(t, st == http.StatusNotFound && strings.Contains(body, `id="signout"`), "unknown page for a signed-in user: %d", st)
 
+	// Uploads over the limit are refused before they are read to the end.
+	{
+		var buf strings.Builder
+		buf.WriteString("--b\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n" + csrfOf(t, c, "/") + "\r\n")
+		buf.WriteString("--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.bin\"\r\n\r\n")
+		buf.WriteString(strings.Repeat("x", 7<<20) + "\r\n--b--\r\n")
+		req, _ := http.NewRequest("POST", e.srv.URL+"/requests/"+r.Number+"/reply", strings.NewReader(buf.String()))
+		req.Header.Set("Content-Type", "multipart/form-data; boundary=b")
+		resp, err := c.c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		must(t, resp.StatusCode == http.StatusRequestEntityTooLarge, "oversized upload: %d", resp.StatusCode)
+	}
+
 	// Another organization's request is not found, not forbidden.
 	y := e.openRequest("wei", e.yunfan.ID, "Yunfan only")
 	st, _ = c.get("/requests/" + y.Number)
@@ -198,6 +214,22 @@ func TestCatalogues(t *testing.T) {
 	for k := range used {
 		if _, ok := en[k]; !ok {
 			t.Errorf("key %q is used but not in the catalogues", k)
+		}
+	}
+}
+
+// TestNoInlineCode keeps the templates within the CSP: no inline script,
+// event handler attribute or style.
+func TestNoInlineCode(t *testing.T) {
+	bad := regexp.MustCompile(`(?i)<script>|<script [^>]*>[^<]|<style|\sstyle=|\son[a-z]+=|javascript:`)
+	files, _ := filepath.Glob("templates/*.html")
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := bad.FindString(string(b)); m != "" {
+			t.Errorf("%s: inline code %q (the CSP forbids it)", f, m)
 		}
 	}
 }
