@@ -289,11 +289,18 @@ func TestBrowser(t *testing.T) {
 		}
 		b.do(chromedp.Navigate(e.srv.URL+"/requests/"+number), chromedp.WaitVisible(chromedp.CSS("#body")))
 		b.contains("#conversation", "message trace")
+		// The open page learns of a change as it happens.
+		if _, err := e.desk.AddMessage(context.Background(), e.actor("agent"), number, desk.NewMessage{Body: "One more thing."}); err != nil {
+			b.t.Fatal(err)
+		}
+		b.do(chromedp.WaitVisible(chromedp.CSS("#live")))
 		b.contains("#target", "1 hour")
 		b.contains("#target", "target met")
 		b.do(chromedp.SendKeys(chromedp.CSS("#body"), "Trace attached, thanks."),
 			chromedp.SetUploadFiles(chromedp.CSS("#files"), []string{upload}),
-			chromedp.Click(chromedp.CSS("#send-reply")), chromedp.WaitVisible(chromedp.CSS(".notice")))
+			chromedp.Click(chromedp.CSS("#send-reply")))
+		b.waitURL("notice=replied")
+		b.do(chromedp.WaitVisible(chromedp.CSS(".notice")))
 		b.contains("#conversation", "Trace attached, thanks.")
 		b.shot("request-reply")
 	})

@@ -605,3 +605,58 @@ func (s *Server) attachment(w http.ResponseWriter, r *http.Request, p *page) err
 	_, err = io.Copy(w, f)
 	return err
 }
+
+// liveFor bounds one live stream; the browser reconnects after it, so a
+// stream never holds a shutdown for long.
+const liveFor = 2 * time.Minute
+
+// live streams a signal (server-sent events) each time the request changes,
+// so the open page can offer to show the update. It sends only the kind of
+// change, for events desk's filter lets the viewer see.
+func (s *Server) live(w http.ResponseWriter, r *http.Request, p *page) error {
+	req, err := s.desk.Request(r.Context(), p.Actor, r.PathValue("number"))
+	if err != nil {
+		return err
+	}
+	allow, err := s.desk.EventFilter(p.Actor)
+	if err != nil {
+		return err
+	}
+	fl, ok := w.(http.Flusher)
+	if !ok {
+		return casedesk.Errorf(casedesk.EINTERNAL, "streaming is not supported here")
+	}
+	events, stop := s.desk.Events().Subscribe(64)
+	defer stop()
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	io.WriteString(w, "retry: 5000\n\n")
+	fl.Flush()
+	end := time.NewTimer(liveFor)
+	defer end.Stop()
+	tick := time.NewTicker(20 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return nil
+		case <-end.C:
+			return nil
+		case <-tick.C:
+			io.WriteString(w, ": keep-alive\n\n")
+			fl.Flush()
+		case e, ok := <-events:
+			if !ok {
+				return nil
+			}
+			if e.RequestID != req.ID || !allow(e) {
+				continue
+			}
+			io.WriteString(w, "event: changed\ndata: "+e.Kind+"\n\n")
+			fl.Flush()
+		}
+	}
+}

@@ -85,6 +85,8 @@ func TestSecurity(t *testing.T) {
 	y := e.openRequest("wei", e.yunfan.ID, "Yunfan only")
 	st, _ = c.get("/requests/" + y.Number)
 	must(t, st == http.StatusNotFound, "another tenant's request: %d", st)
+	st, _ = c.get("/requests/" + y.Number + "/live")
+	must(t, st == http.StatusNotFound, "another tenant's live stream: %d", st)
 	st, _ = c.get("/requests/" + y.Number + "/attachments/1")
 	must(t, st == http.StatusNotFound, "another tenant's attachment: %d", st)
 

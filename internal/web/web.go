@@ -153,6 +153,7 @@ func (s *Server) routes() []route {
 		{"POST /requests/{number}/survey", signedIn, s.survey},
 		{"POST /requests/{number}/callback", signedIn, s.callback},
 		{"GET /requests/{number}/attachments/{id}", signedIn, s.attachment},
+		{"GET /requests/{number}/live", signedIn, s.live},
 
 		{"GET /organization", signedIn, s.organization},
 		{"POST /organization/users", signedIn, s.inviteUser},

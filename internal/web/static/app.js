@@ -36,6 +36,14 @@
       });
     });
 
+    // Live updates on a request's page: say when it changed, offer to show it.
+    var live = document.getElementById("live");
+    if (live && window.EventSource) {
+      var es = new EventSource(live.getAttribute("data-url"));
+      es.addEventListener("changed", function () { live.hidden = false; });
+      window.addEventListener("pagehide", function () { es.close(); });
+    }
+
     var form = document.getElementById("new-request");
     if (!form) return;
 
