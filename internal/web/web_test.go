@@ -125,6 +125,14 @@ func TestPortalFlows(t *testing.T) {
 		must(t, st == 200 && strings.Contains(body, `id="admins"`) && strings.Contains(body, "Anna Schmidt") && !strings.Contains(body, `id="h-open"`), "user home: %d", st)
 		st, body = u.get("/requests")
 		must(t, st == http.StatusForbidden && strings.Contains(body, "Only your organization&#39;s administrators"), "user requests: %d", st)
+
+		// The provider's staff can use the pages too (their console is elsewhere).
+		s := e.client()
+		s.signIn("agent")
+		for _, p := range []string{"/", "/requests", "/requests/" + number, "/organization", "/organization/history", "/account"} {
+			st, _ := s.get(p)
+			must(t, st < 500, "agent GET %s: %d", p, st)
+		}
 	})
 }
 
