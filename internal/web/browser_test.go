@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -438,6 +439,50 @@ func TestBrowser(t *testing.T) {
 		b.shot("requests-phone")
 		b.do(chromedp.Navigate(e.srv.URL+"/requests/new"), chromedp.WaitVisible(chromedp.CSS("#title")))
 		b.shot("new-request-phone")
+	})
+
+	run("forgot password", func(b *browserRun) {
+		b.do(chromedp.Navigate(e.srv.URL+"/signin"), chromedp.WaitVisible(chromedp.CSS("#email")),
+			chromedp.Click(chromedp.CSS(`a[href="/forgot"]`)), chromedp.WaitVisible(chromedp.CSS("#email")),
+			chromedp.SendKeys(chromedp.CSS("#email"), "thomas@example.test"), chromedp.Submit(chromedp.CSS("#email")))
+		b.waitURL("/forgot")
+		b.do(chromedp.WaitVisible(chromedp.CSS(".notice")))
+		m := regexp.MustCompile(`link="?([^"\s]+/reset\?token=[^"\s]+)`).FindAllStringSubmatch(e.logs.String(), -1)
+		if len(m) == 0 {
+			b.t.Fatal("no reset link in the log")
+		}
+		b.do(chromedp.Navigate(m[len(m)-1][1]), chromedp.WaitVisible(chromedp.CSS("#new_password")))
+		b.shot("reset-password")
+		b.do(chromedp.SendKeys(chromedp.CSS("#new_password"), "thomas-new-pass"), chromedp.SendKeys(chromedp.CSS("#confirm_password"), "thomas-new-pass"),
+			chromedp.Submit(chromedp.CSS("#new_password")))
+		b.waitURL("notice=reset")
+		b.do(chromedp.WaitVisible(chromedp.CSS(".notice")))
+		b.contains(".notice", "Your password has been reset")
+	})
+
+	run("every field has a label", func(b *browserRun) {
+		const unlabelled = `Array.from(document.querySelectorAll("input:not([type=hidden]), select, textarea"))
+			.filter(el => !el.closest("[aria-hidden=true]") && el.getAttribute("aria-hidden") !== "true")
+			.filter(el => el.labels.length === 0 && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby"))
+			.map(el => el.name || el.id)`
+		check := func(path string) {
+			b.do(chromedp.Navigate(e.srv.URL+path), chromedp.WaitReady(chromedp.CSS("main")))
+			names, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](unlabelled))
+			if err != nil {
+				b.t.Fatal(err)
+			}
+			if len(names) > 0 {
+				b.t.Errorf("%s: fields without a label: %v", path, names)
+			}
+		}
+		for _, p := range []string{"/signin", "/forgot", "/presales", "/help"} {
+			check(p)
+		}
+		b.signIn("anna")
+		r := e.openRequest("anna", e.fabrikam.ID, "Label check")
+		for _, p := range []string{"/", "/requests", "/requests/new", "/requests/" + r.Number, "/organization", "/account", "/password"} {
+			check(p)
+		}
 	})
 
 	// Last, because it moves the shared clock past every session's life.
