@@ -47,6 +47,16 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request) *page {
 // T translates a catalogue key, formatting args into it.
 func (p *page) T(key string, args ...any) string { return p.cat.t(key, args...) }
 
+// Or translates key when the catalogue has it, and otherwise shows
+// fallback: for catalogue data (plan and product names) that the provider
+// may extend beyond the translated defaults.
+func (p *page) Or(key, fallback string) string {
+	if v, ok := p.cat[key]; ok {
+		return v
+	}
+	return fallback
+}
+
 // OnBehalf reports whether the viewer works for another organization's
 // customer (a partner's user): everything they do is recorded as on its behalf.
 func (p *page) OnBehalf() bool { return p.Customer != nil }
