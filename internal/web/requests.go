@@ -240,13 +240,21 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request, p *page) 
 			return s.render(w, r, p, "new", http.StatusBadRequest)
 		}
 	}
-	req, _, err := s.desk.OpenRequest(ctx, p.Actor, in, "web:"+f["idem"])
+	key := "" // the form's key makes a double submit open one request, not two
+	if f["idem"] != "" {
+		key = "web:" + f["idem"]
+	}
+	req, created, err := s.desk.OpenRequest(ctx, p.Actor, in, key)
 	if err != nil {
 		if code := casedesk.ErrorCode(err); code == casedesk.EINVALID || code == casedesk.ECONFLICT {
 			p.formError(err)
 			return s.render(w, r, p, "new", http.StatusBadRequest)
 		}
 		return err
+	}
+	if !created { // the same form again: the request exists with its files
+		http.Redirect(w, r, "/requests/"+req.Number+"?notice=created", http.StatusSeeOther)
+		return nil
 	}
 	notice := "created"
 	if _, failed := s.upload(ctx, p, r, req.Number); failed != "" {

@@ -64,6 +64,15 @@ func TestPortalFlows(t *testing.T) {
 		r, err := e.desk.Request(ctx, e.actor("anna"), number)
 		must(t, err == nil && r.Severity == "" && r.Impact.UsersAffected == "several" && r.Channel == casedesk.ChannelWeb, "stored request: %+v %v", r, err)
 
+		// A double submit of the same form opens one request.
+		st, body = c.post("/requests/new", "/requests", url.Values{"category": {"technical"}, "product": {"mail"}, "topic": {"setup"},
+			"title": {"Mail stuck in the outbox"}, "description": {"Since **Monday** mail stays in the outbox."},
+			"unreachable": {"no"}, "users": {"several"}, "workaround": {"no"}, "language": {"en"}, "contact_method": {"email"},
+			"callback": {"yes"}, "callback_phone": {"+49 89 5555 0142"}, "callback_time": {"mornings"}, "idem": {"k1"}})
+		must(t, st == 200 && strings.Contains(body, "/requests/"+number), "double submit: %d", st)
+		cbs, _ := e.desk.Callbacks(ctx, e.actor("anna"), number)
+		must(t, len(cbs) == 1, "a double submit asks for one call back, not %d", len(cbs))
+
 		// Severity cannot be chosen without elevated support; the form does not offer it.
 		_, body = c.get("/requests/new")
 		must(t, !strings.Contains(body, `id="severity"`) && strings.Contains(body, "Support confirms the severity"), "no severity choice for Fabrikam")
