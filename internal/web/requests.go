@@ -246,6 +246,13 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request, p *page) 
 	}
 	req, created, err := s.desk.OpenRequest(ctx, p.Actor, in, key)
 	if err != nil {
+		if casedesk.ErrorField(err) == "Idempotency-Key" {
+			// This form was sent before and has been changed since (the
+			// back button): a fresh key makes the next send a new request.
+			d.Idem = auth.RandomString(12)
+			p.Error = p.T("new.resent")
+			return s.render(w, r, p, "new", http.StatusConflict)
+		}
 		if code := casedesk.ErrorCode(err); code == casedesk.EINVALID || code == casedesk.ECONFLICT {
 			p.formError(err)
 			return s.render(w, r, p, "new", http.StatusBadRequest)

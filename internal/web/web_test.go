@@ -73,6 +73,11 @@ func TestPortalFlows(t *testing.T) {
 		cbs, _ := e.desk.Callbacks(ctx, e.actor("anna"), number)
 		must(t, len(cbs) == 1, "a double submit asks for one call back, not %d", len(cbs))
 
+		// The same form changed and sent again (back button) is not a replay.
+		st, body = c.post("/requests/new", "/requests", url.Values{"category": {"billing"}, "title": {"Another question"},
+			"description": {"Changed after sending."}, "idem": {"k1"}})
+		must(t, st == http.StatusConflict && strings.Contains(body, "already sent") && !strings.Contains(body, `value="k1"`), "changed resend: %d", st)
+
 		// Severity cannot be chosen without elevated support; the form does not offer it.
 		_, body = c.get("/requests/new")
 		must(t, !strings.Contains(body, `id="severity"`) && strings.Contains(body, "Support confirms the severity"), "no severity choice for Fabrikam")
