@@ -39,7 +39,7 @@ func (d *Desk) RecentRequests(ctx context.Context, a *casedesk.Actor, f ListFilt
 	if f.Limit < 1 || f.Limit > 200 {
 		return nil, "", casedesk.Invalid("limit", "limit must be between 1 and 200")
 	}
-	sf := store.RequestFilter{Active: true, ClosedAfter: since.UnixMicro(), Severity: f.Severity, Category: f.Category, OrgID: f.OrgID, Limit: f.Limit + 1}
+	sf := store.RequestFilter{Severity: f.Severity, Category: f.Category, OrgID: f.OrgID, Limit: f.Limit + 1}
 	if f.Cursor != "" {
 		id, ok := casedesk.ParseRequestNumber(f.Cursor)
 		if !ok {
@@ -50,7 +50,7 @@ func (d *Desk) RecentRequests(ctx context.Context, a *casedesk.Actor, f ListFilt
 	if f.OrgID != 0 && !inScope(scope, f.OrgID) {
 		return []*casedesk.Request{}, "", nil
 	}
-	rs, err := d.db.Requests(ctx, scope, sf)
+	rs, err := d.db.RecentRequests(ctx, scope, sf, since.UnixMicro())
 	if err != nil {
 		return nil, "", err
 	}

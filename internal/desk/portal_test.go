@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -278,6 +279,46 @@ func TestNamesAndRecentRequests(t *testing.T) {
 		}
 		if rs, _, err := w.d.RecentRequests(ctx, w.actors["partner"], desk.ListFilter{OrgID: w.y.ID}, w.clock.Now()); err != nil || len(rs) != 0 {
 			t.Errorf("partner lists an organization that did not delegate: %d %v", len(rs), err)
+		}
+	})
+}
+
+func TestRecentRequestsMergeAndPages(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newPortalWorld(t, db)
+		a := w.open(t, "xadmin", w.x.ID)
+		b := w.open(t, "xadmin", w.x.ID)
+		c := w.open(t, "xadmin", w.x.ID)
+		d := w.open(t, "xadmin", w.x.ID)
+		closed := casedesk.StatusClosed
+		for _, r := range []*casedesk.Request{b, d} {
+			if _, err := w.d.UpdateRequest(ctx, w.actors["agent"], r.Number, desk.RequestPatch{Status: &closed}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		since := w.clock.Now().Add(-time.Hour)
+		var got []string
+		cursor := ""
+		for range 3 {
+			rs, next, err := w.d.RecentRequests(ctx, w.actors["xadmin"], desk.ListFilter{Limit: 3, Cursor: cursor}, since)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rs {
+				got = append(got, r.Number)
+			}
+			if cursor = next; cursor == "" {
+				break
+			}
+		}
+		want := []string{d.Number, c.Number, b.Number, a.Number}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("pages: %v, want %v (active and recently closed merged, newest first)", got, want)
+		}
+		rs, _, err := w.d.RecentRequests(ctx, w.actors["xadmin"], desk.ListFilter{}, w.clock.Now().Add(time.Hour))
+		if err != nil || len(rs) != 2 || rs[0].Number != c.Number || rs[1].Number != a.Number {
+			t.Fatalf("only the active ones when nothing changed since: %v", rs)
 		}
 	})
 }
