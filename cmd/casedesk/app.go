@@ -60,7 +60,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, clock casede
 	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics"} {
 		mux.Handle(p, apiHandler)
 	}
-	mux.Handle("/", web.New(d, log, web.Options{}).Handler())
+	mux.Handle("/", web.New(d, log, web.Options{Policy: d}).Handler())
 	a.srv = &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 10 * time.Second,

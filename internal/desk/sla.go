@@ -247,6 +247,13 @@ func (d *Desk) startClocks(ctx context.Context, tx *store.Tx, r *casedesk.Reques
 		if r.Status == casedesk.StatusWaiting {
 			c.Pauses = encodePauses([]sla.Pause{{From: now}})
 		}
+		if m == sla.MetricInitialResponse {
+			// Triaged after the provider already answered: the clock starts
+			// stopped at that answer.
+			if c.StoppedAt, err = tx.FirstStaffResponse(ctx, r.ID, openedAt); err != nil {
+				return err
+			}
+		}
 		if _, err := compute(c, in); err != nil {
 			return err
 		}

@@ -19,8 +19,12 @@ func (d *Desk) NextAlert(ctx context.Context) (time.Time, bool, error) { return 
 // call recorded.
 func (d *Desk) FireDue(ctx context.Context, now time.Time) (int, error) {
 	fired := 0
+	const batch = 50 // small transactions, so a breach falling due meanwhile waits little
 	for {
-		due, err := d.db.DueAlerts(ctx, now, 500)
+		if n := d.now(); n.After(now) {
+			now = n // take in alerts that fell due while the previous batch was written
+		}
+		due, err := d.db.DueAlerts(ctx, now, batch)
 		if err != nil || len(due) == 0 {
 			return fired, err
 		}
@@ -57,7 +61,7 @@ func (d *Desk) FireDue(ctx context.Context, now time.Time) (int, error) {
 			return fired, err
 		}
 		fired += n
-		if len(due) < 500 {
+		if len(due) < batch {
 			return fired, nil
 		}
 		if n == 0 {

@@ -447,3 +447,22 @@ func TestNextReplyAndResolutionClocks(t *testing.T) {
 		}
 	})
 }
+
+// An answer given before triage counts: the clock starts stopped at it.
+func TestResponseBeforeTriage(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		r := w.open("enterprise", "")
+		w.clock.Add(20 * time.Minute)
+		if _, err := w.d.AddMessage(ctx, w.ag, r.Number, desk.NewMessage{Body: "looking into it"}); err != nil {
+			t.Fatal(err)
+		}
+		w.clock.Add(time.Hour)
+		w.patch(r, desk.RequestPatch{Severity: sev(casedesk.SeverityA)})
+		cs := w.clocks(r)
+		if len(cs) != 1 || cs[0].StoppedAt == nil || !cs[0].StoppedAt.Equal(monday.Add(20*time.Minute)) || cs[0].State != "met" {
+			t.Fatalf("clock after a pre-triage answer: %+v", cs[0])
+		}
+	})
+}

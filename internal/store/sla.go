@@ -345,3 +345,16 @@ func (q *Queries) MarkFired(ctx context.Context, clockID int64, kind string, due
 	n, err := res.RowsAffected()
 	return n == 1, err
 }
+
+// FirstStaffResponse returns when the provider's staff first answered the
+// request in public (a reply or a logged call) at or after since.
+func (q *Queries) FirstStaffResponse(ctx context.Context, requestID int64, since time.Time) (*time.Time, error) {
+	var at sql.NullInt64
+	err := q.queryRow(ctx, `SELECT MIN(m.created_at) FROM messages m JOIN users u ON u.id = m.author_id
+		JOIN organizations o ON o.id = u.org_id
+		WHERE m.request_id = $1 AND NOT m.internal AND o.kind = 'provider' AND m.created_at >= $2`, requestID, ts(since)).Scan(&at)
+	if err != nil {
+		return nil, fmt.Errorf("store: first response: %w", err)
+	}
+	return fromNullTS(at), nil
+}
