@@ -384,7 +384,7 @@ func (s *seeder) script(p *request) []step {
 	if p.t.cat == casedesk.CategoryTechnical && p.sev == casedesk.SeverityB && r.chance(0.1) {
 		raised := casedesk.SeverityA
 		add(r.between(30*time.Minute, 4*time.Hour), func(ctx context.Context) error {
-			return s.update(ctx, p, p.agent, desk.RequestPatch{Severity: &raised})
+			return s.update(ctx, p, p.agent, desk.RequestPatch{Severity: &raised, Reason: "More users affected and no workaround left."})
 		})
 		add(r.between(time.Minute, 5*time.Minute), func(ctx context.Context) error {
 			return s.message(ctx, p, p.agent, desk.NewMessage{Internal: true,

@@ -218,6 +218,42 @@ type ListFilter struct {
 	Limit      int
 }
 
+// storeFilter checks f, status aside, and returns the store filter it
+// describes, asking for one row more than a page to know if another follows.
+func (f *ListFilter) storeFilter() (store.RequestFilter, error) {
+	if !f.Severity.Valid() {
+		return store.RequestFilter{}, casedesk.Invalid("severity", "severity must be A, B or C")
+	}
+	if f.Category != "" && !f.Category.Valid() {
+		return store.RequestFilter{}, casedesk.Invalid("category", "category must be one of presales, billing or technical")
+	}
+	if f.Limit == 0 {
+		f.Limit = 50
+	}
+	if f.Limit < 1 || f.Limit > 200 {
+		return store.RequestFilter{}, casedesk.Invalid("limit", "limit must be between 1 and 200")
+	}
+	sf := store.RequestFilter{Severity: f.Severity, Category: f.Category, OrgID: f.OrgID, AssigneeID: f.AssigneeID,
+		Unassigned: f.Unassigned, Limit: f.Limit + 1}
+	if f.Cursor != "" {
+		id, ok := casedesk.ParseRequestNumber(f.Cursor)
+		if !ok {
+			return store.RequestFilter{}, casedesk.Invalid("cursor", "cursor is not one this API returned")
+		}
+		sf.Before = id
+	}
+	return sf, nil
+}
+
+// pageOf cuts the extra row storeFilter asked for into the next cursor.
+func pageOf(rs []*casedesk.Request, limit int) ([]*casedesk.Request, string) {
+	if len(rs) > limit {
+		rs = rs[:limit]
+		return rs, rs[len(rs)-1].Number
+	}
+	return rs, ""
+}
+
 // ListRequests lists the requests the actor may see, newest first, a page at
 // a time; the returned cursor fetches the next page ("" at the end).
 func (d *Desk) ListRequests(ctx context.Context, a *casedesk.Actor, f ListFilter) ([]*casedesk.Request, string, error) {
@@ -225,7 +261,10 @@ func (d *Desk) ListRequests(ctx context.Context, a *casedesk.Actor, f ListFilter
 	if err != nil {
 		return nil, "", err
 	}
-	sf := store.RequestFilter{Severity: f.Severity, Category: f.Category, OrgID: f.OrgID, AssigneeID: f.AssigneeID, Unassigned: f.Unassigned}
+	sf, err := f.storeFilter()
+	if err != nil {
+		return nil, "", err
+	}
 	switch {
 	case f.Status == "active":
 		sf.Active = true
@@ -234,38 +273,14 @@ func (d *Desk) ListRequests(ctx context.Context, a *casedesk.Actor, f ListFilter
 	default:
 		return nil, "", casedesk.Invalid("status", "status must be one of new, open, waiting, resolved, closed or active")
 	}
-	if !f.Severity.Valid() {
-		return nil, "", casedesk.Invalid("severity", "severity must be A, B or C")
-	}
-	if f.Category != "" && !f.Category.Valid() {
-		return nil, "", casedesk.Invalid("category", "category must be one of presales, billing or technical")
-	}
-	if f.Limit == 0 {
-		f.Limit = 50
-	}
-	if f.Limit < 1 || f.Limit > 200 {
-		return nil, "", casedesk.Invalid("limit", "limit must be between 1 and 200")
-	}
-	if f.Cursor != "" {
-		id, ok := casedesk.ParseRequestNumber(f.Cursor)
-		if !ok {
-			return nil, "", casedesk.Invalid("cursor", "cursor is not one this API returned")
-		}
-		sf.Before = id
-	}
 	if f.OrgID != 0 && !inScope(scope, f.OrgID) {
 		return []*casedesk.Request{}, "", nil
 	}
-	sf.Limit = f.Limit + 1
 	rs, err := d.db.Requests(ctx, scope, sf)
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(rs) > f.Limit {
-		rs = rs[:f.Limit]
-		next = rs[len(rs)-1].Number
-	}
+	rs, next := pageOf(rs, f.Limit)
 	return rs, next, nil
 }
 
@@ -280,6 +295,9 @@ type RequestPatch struct {
 	Language      *string            `json:"preferred_language,omitempty"`
 	ContactMethod *string            `json:"contact_method,omitempty"`
 	Phone         *string            `json:"phone,omitempty"`
+	// Reason explains a change that needs one: staff changing the severity
+	// an organization with elevated support chose itself.
+	Reason string `json:"reason,omitempty"`
 }
 
 // UpdateRequest applies patch. Staff may change everything; the customer's
@@ -437,6 +455,10 @@ func (c *changes) apply(ctx context.Context, tx *store.Tx, p RequestPatch) error
 			}
 			if f, _ := casedesk.SupportFamily(subs); f != casedesk.FamilyElevated {
 				return &casedesk.Error{Code: casedesk.EFORBIDDEN, Field: "severity", Message: "support sets the severity; only organizations with elevated support choose it themselves"}
+			}
+		} else if *p.Severity != r.Severity {
+			if err := c.checkSeverityReason(ctx, tx, p.Reason); err != nil {
+				return err
 			}
 		}
 		c.note("severity", "severity", string(r.Severity), string(*p.Severity))

@@ -1,0 +1,317 @@
+package desk
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/store"
+)
+
+// This file holds the verbs of the agent console beyond the API's: the
+// elevated-support severity rule, assignment by supervisors, transfer
+// between groups, the callback queue, the organization panel and the
+// supervisor's view. All are for the provider's staff (authz.go).
+
+// checkSeverityReason enforces SPEC's rule for organizations with elevated
+// support: the severity the customer chose stands, and the provider's staff
+// may change it only with a reason, which is recorded in the history.
+func (c *changes) checkSeverityReason(ctx context.Context, tx *store.Tx, reason string) error {
+	r := c.r
+	if r.Severity == "" {
+		return nil
+	}
+	subs, err := tx.Subscriptions(ctx, r.OrgID)
+	if err != nil {
+		return err
+	}
+	if f, _ := casedesk.SupportFamily(subs); f != casedesk.FamilyElevated {
+		return nil
+	}
+	setter, changed, err := tx.LastSeverityActor(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	if !changed {
+		setter = r.OpenedByID // chosen when the request was opened
+	}
+	u, err := tx.User(ctx, store.AllOrgs, setter)
+	if err != nil || u.Role.IsStaff() {
+		return nil
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return casedesk.Invalid("reason", "this organization has elevated support and chose severity %s itself; give a reason to change it", r.Severity)
+	}
+	if err := casedesk.CheckText("reason", reason, 1, 500); err != nil {
+		return err
+	}
+	c.note("severity_reason", "severity", string(r.Severity), reason)
+	return nil
+}
+
+func needSupervisor(a *casedesk.Actor) error {
+	if err := needStaff(a); err != nil {
+		return err
+	}
+	if !a.IsSupervisor() {
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "only supervisors may do this")
+	}
+	return nil
+}
+
+// needAgent admits the staff who work requests: agents and supervisors.
+func needAgent(a *casedesk.Actor) error {
+	if err := needStaff(a); err != nil {
+		return err
+	}
+	_, err := requestScope(a)
+	return err
+}
+
+// Assign sets a request's assignee (0 unassigns). Agents may take an
+// unassigned request themselves; giving a request to someone else or taking
+// it from them is a supervisor's reassignment.
+func (d *Desk) Assign(ctx context.Context, a *casedesk.Actor, number string, assignee int64) (*casedesk.Request, error) {
+	if err := needAgent(a); err != nil {
+		return nil, err
+	}
+	if !a.IsSupervisor() {
+		r, err := d.Request(ctx, a, number)
+		if err != nil {
+			return nil, err
+		}
+		if assignee != a.User.ID || (r.AssigneeID != nil && *r.AssigneeID != a.User.ID) {
+			return nil, &casedesk.Error{Code: casedesk.EFORBIDDEN, Field: "assignee_id",
+				Message: "agents take unassigned requests themselves; only supervisors reassign"}
+		}
+	}
+	return d.UpdateRequest(ctx, a, number, RequestPatch{AssigneeID: &assignee})
+}
+
+// Transfer moves a request to another group (category) with a note for the
+// group that takes it: the note is internal, the request is unassigned and
+// routed again within the new group.
+func (d *Desk) Transfer(ctx context.Context, a *casedesk.Actor, number string, to casedesk.Category, note string) (*casedesk.Request, error) {
+	if err := needAgent(a); err != nil {
+		return nil, err
+	}
+	if !to.Valid() {
+		return nil, casedesk.Invalid("category", "category must be one of presales, billing or technical")
+	}
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return nil, casedesk.Invalid("note", "say in a note what the group taking it over needs to know")
+	}
+	if err := casedesk.CheckText("note", note, 1, 5000); err != nil {
+		return nil, err
+	}
+	id, ok := casedesk.ParseRequestNumber(number)
+	if !ok {
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	}
+	scope := store.Scope{All: true}
+	var r *casedesk.Request
+	err := d.write(ctx, func(tx *store.Tx) error {
+		var err error
+		if r, err = tx.Request(ctx, scope, id); err != nil {
+			return err
+		}
+		if !r.Status.Active() {
+			return casedesk.Errorf(casedesk.ECONFLICT, "request %s is %s; only active requests are transferred", r.Number, r.Status)
+		}
+		if r.Category == to {
+			return casedesk.Invalid("category", "request %s is already with %s", r.Number, to)
+		}
+		now := d.now()
+		m := &casedesk.Message{RequestID: r.ID, AuthorID: a.User.ID, AuthorName: a.User.Name, Body: note, Internal: true,
+			Kind: "message", CreatedAt: now, OnBehalfOf: onBehalfOf(a, r.OrgID)}
+		if err := tx.CreateMessage(ctx, m); err != nil {
+			return err
+		}
+		ch := changes{d: d, a: a, r: r, now: now}
+		ch.note("note", "", "", strconv.FormatInt(m.ID, 10))
+		ch.events[0].Internal = true
+		ch.note("transfer", "category", string(r.Category), string(to))
+		r.Category = to
+		if r.AssigneeID != nil {
+			ch.note("assignee", "assignee_id", idString(r.AssigneeID), "")
+			ch.events[len(ch.events)-1].Internal = true
+			r.AssigneeID = nil
+		}
+		r.UpdatedAt = now
+		if err := tx.UpdateRequest(ctx, scope, r); err != nil {
+			return err
+		}
+		if err := ch.record(ctx, tx); err != nil {
+			return err
+		}
+		if d.policy.AutoAssign {
+			return d.autoAssign(ctx, tx, r, &a.User.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// PendingCallbacks lists the callback requests not yet placed, oldest
+// first (staff who work requests).
+func (d *Desk) PendingCallbacks(ctx context.Context, a *casedesk.Actor, limit int) ([]*store.PendingCallback, error) {
+	if err := needAgent(a); err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > 500 {
+		limit = 200
+	}
+	return d.db.PendingCallbacks(ctx, limit)
+}
+
+// CallbackDone records that a callback of a request was placed.
+func (d *Desk) CallbackDone(ctx context.Context, a *casedesk.Actor, number string, id int64) error {
+	r, err := d.Request(ctx, a, number)
+	if err != nil {
+		return err
+	}
+	if err := needAgent(a); err != nil {
+		return err
+	}
+	return d.write(ctx, func(tx *store.Tx) error {
+		now := d.now()
+		if err := tx.MarkCallbackDone(ctx, r.OrgID, id, now); err != nil {
+			return err
+		}
+		return tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
+			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: "callback_done", New: strconv.FormatInt(id, 10), Internal: true, At: now})
+	})
+}
+
+// OrgPanel is what an agent sees of a customer organization.
+type OrgPanel struct {
+	Org           *casedesk.Organization
+	Subscriptions []casedesk.Subscription
+	Family        casedesk.Family
+	Elevated      bool
+	Admins        []*casedesk.User
+	Open          []*casedesk.Request
+	Surveys       []*store.OrgSurvey
+}
+
+// OrganizationPanel returns a customer organization's plans, support
+// family, admins, active requests and past survey answers (staff who work
+// requests).
+func (d *Desk) OrganizationPanel(ctx context.Context, a *casedesk.Actor, org int64) (*OrgPanel, error) {
+	if err := needAgent(a); err != nil {
+		return nil, err
+	}
+	o, err := d.db.Organization(ctx, org)
+	if err != nil {
+		return nil, err
+	}
+	p := &OrgPanel{Org: o}
+	if p.Subscriptions, err = d.db.Subscriptions(ctx, org); err != nil {
+		return nil, err
+	}
+	p.Family, _ = casedesk.SupportFamily(p.Subscriptions)
+	p.Elevated = p.Family == casedesk.FamilyElevated
+	if p.Admins, err = d.db.Users(ctx, org, store.UserFilter{Admins: true, Limit: 100}); err != nil {
+		return nil, err
+	}
+	if p.Open, err = d.db.Requests(ctx, store.OrgScope(org), store.RequestFilter{Active: true, Limit: 100}); err != nil {
+		return nil, err
+	}
+	if p.Surveys, err = d.db.OrgSurveys(ctx, org, 20); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// AgentStatus is a provider engineer as the supervisor sees them.
+type AgentStatus struct {
+	User    *casedesk.User
+	Load    int
+	OnShift bool
+}
+
+// SupervisorView is the supervisor's dashboard.
+type SupervisorView struct {
+	Counts    []store.QueueCount
+	Triage    int
+	Breached  int
+	AtRisk    int
+	Breaching []QueueEntry // due within the next hour
+	Agents    []AgentStatus
+}
+
+// Supervisor returns counts by queue and severity, the requests that breach
+// within the next hour, and the agents with their load and whether they are
+// on shift now (supervisors).
+func (d *Desk) Supervisor(ctx context.Context, a *casedesk.Actor) (*SupervisorView, error) {
+	if err := needSupervisor(a); err != nil {
+		return nil, err
+	}
+	now := d.now()
+	v := &SupervisorView{}
+	var err error
+	if v.Counts, err = d.db.ActiveCounts(ctx); err != nil {
+		return nil, err
+	}
+	for _, c := range v.Counts {
+		if c.Status == casedesk.StatusNew && c.Severity == "" {
+			v.Triage += c.N
+		}
+	}
+	if v.Breached, v.AtRisk, err = d.db.ClockCounts(ctx, now); err != nil {
+		return nil, err
+	}
+	items, err := d.db.DueBetween(ctx, now, now.Add(time.Hour), 100)
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range items {
+		e := QueueEntry{QueueItem: it, State: "running", Left: it.DueAt.Sub(now).Truncate(time.Second).String()}
+		if it.WarnAt != nil && !it.WarnAt.After(now) {
+			e.State = "at_risk"
+		}
+		v.Breaching = append(v.Breaching, e)
+	}
+	if v.Agents, err = d.agents(ctx, now); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// Agents lists the agents and supervisors with their open load and shift,
+// for assignment (staff who work requests).
+func (d *Desk) Agents(ctx context.Context, a *casedesk.Actor) ([]AgentStatus, error) {
+	if err := needAgent(a); err != nil {
+		return nil, err
+	}
+	return d.agents(ctx, d.now())
+}
+
+func (d *Desk) agents(ctx context.Context, now time.Time) ([]AgentStatus, error) {
+	loads, err := d.db.AgentLoads(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]AgentStatus, 0, len(loads))
+	for id, n := range loads {
+		u, err := d.db.User(ctx, store.AllOrgs, id)
+		if err != nil {
+			return nil, err
+		}
+		on, err := d.onShift(ctx, &d.db.Queries, u, now)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, AgentStatus{User: u, Load: n, OnShift: on})
+	}
+	slices.SortFunc(out, func(x, y AgentStatus) int { return strings.Compare(x.User.Name, y.User.Name) })
+	return out, nil
+}
