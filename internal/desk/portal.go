@@ -27,25 +27,9 @@ func (d *Desk) RecentRequests(ctx context.Context, a *casedesk.Actor, f ListFilt
 	if err != nil {
 		return nil, "", err
 	}
-	if !f.Severity.Valid() {
-		return nil, "", casedesk.Invalid("severity", "severity must be A, B or C")
-	}
-	if f.Category != "" && !f.Category.Valid() {
-		return nil, "", casedesk.Invalid("category", "category must be one of presales, billing or technical")
-	}
-	if f.Limit == 0 {
-		f.Limit = 50
-	}
-	if f.Limit < 1 || f.Limit > 200 {
-		return nil, "", casedesk.Invalid("limit", "limit must be between 1 and 200")
-	}
-	sf := store.RequestFilter{Severity: f.Severity, Category: f.Category, OrgID: f.OrgID, Limit: f.Limit + 1}
-	if f.Cursor != "" {
-		id, ok := casedesk.ParseRequestNumber(f.Cursor)
-		if !ok {
-			return nil, "", casedesk.Invalid("cursor", "cursor is not one this list returned")
-		}
-		sf.Before = id
+	sf, err := f.storeFilter()
+	if err != nil {
+		return nil, "", err
 	}
 	if f.OrgID != 0 && !inScope(scope, f.OrgID) {
 		return []*casedesk.Request{}, "", nil
@@ -54,11 +38,7 @@ func (d *Desk) RecentRequests(ctx context.Context, a *casedesk.Actor, f ListFilt
 	if err != nil {
 		return nil, "", err
 	}
-	next := ""
-	if len(rs) > f.Limit {
-		rs = rs[:f.Limit]
-		next = rs[len(rs)-1].Number
-	}
+	rs, next := pageOf(rs, f.Limit)
 	return rs, next, nil
 }
 
