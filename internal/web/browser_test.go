@@ -145,6 +145,9 @@ func (b *browserRun) waitURL(part string) {
 	b.t.Helper()
 	for {
 		loc, err := chromedp.Run(b.ctx, chromedp.Location())
+		if err != nil && strings.Contains(err.Error(), "navigated or closed") && b.ctx.Err() == nil {
+			continue // asked in the middle of the navigation we are waiting for
+		}
 		if err != nil {
 			b.t.Fatalf("waiting for an address with %q: %v", part, err)
 		}
