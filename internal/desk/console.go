@@ -315,3 +315,12 @@ func (d *Desk) agents(ctx context.Context, now time.Time) ([]AgentStatus, error)
 	slices.SortFunc(out, func(x, y AgentStatus) int { return strings.Compare(x.User.Name, y.User.Name) })
 	return out, nil
 }
+
+// ConsoleEventFilter is EventFilter for the agent console's live stream:
+// only staff who work requests may open it.
+func (d *Desk) ConsoleEventFilter(a *casedesk.Actor) (func(casedesk.Event) bool, error) {
+	if err := needAgent(a); err != nil {
+		return nil, err
+	}
+	return d.EventFilter(a)
+}

@@ -128,7 +128,7 @@ type route struct {
 
 // routes is the portal's route table.
 func (s *Server) routes() []route {
-	return []route{
+	return append([]route{
 		{"GET /{$}", signedIn, s.home},
 		{"GET /signin", public, s.signinForm},
 		{"POST /signin", public, s.signin},
@@ -169,7 +169,7 @@ func (s *Server) routes() []route {
 		{"GET /presales", public, s.presalesForm},
 		{"POST /presales", public, s.presales},
 		{"GET /presales/sent", public, s.presalesSent},
-	}
+	}, s.consoleRoutes()...)
 }
 
 // Handler returns the pages' handler.

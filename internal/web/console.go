@@ -1,0 +1,601 @@
+package web
+
+import (
+	"cmp"
+	"context"
+	"html/template"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/store"
+)
+
+// The agent console: queues ordered by the SLA, the work page of a request,
+// phone calls and callbacks, the organization panel and the supervisor's
+// view, under /console. Like the portal it only renders desk's answers:
+// desk refuses customers and partners (EFORBIDDEN → the 403 page).
+
+// consoleRoutes is the console's part of the route table.
+func (s *Server) consoleRoutes() []route {
+	return []route{
+		{"GET /console", signedIn, s.consoleQueue},
+		{"GET /console/live", signedIn, s.consoleLive},
+		{"GET /console/requests/{number}", signedIn, s.consoleRequest},
+		{"POST /console/requests/{number}/severity", signedIn, s.consoleSeverity},
+		{"POST /console/requests/{number}/message", signedIn, s.consoleMessage},
+		{"POST /console/requests/{number}/status", signedIn, s.consoleStatus},
+		{"POST /console/requests/{number}/assign", signedIn, s.consoleAssign},
+		{"POST /console/requests/{number}/transfer", signedIn, s.consoleTransfer},
+		{"POST /console/requests/{number}/callbacks/{id}/done", signedIn, s.consoleCallbackDone},
+		{"GET /console/phone", signedIn, s.consolePhone},
+		{"POST /console/phone", signedIn, s.consoleLogCall},
+		{"GET /console/callbacks", signedIn, s.consoleCallbacks},
+		{"GET /console/organizations/{id}", signedIn, s.consoleOrg},
+		{"GET /console/supervisor", signedIn, s.consoleSupervisor},
+	}
+}
+
+// ---- queues ----
+
+var queueViews = []desk.QueueView{desk.QueueMine, desk.QueueUnassigned, desk.QueueTriage, desk.QueueAtRisk, desk.QueueBreached, desk.QueueAll}
+
+type queueData struct {
+	View     string
+	Category string
+	Views    []string
+	Rows     []queueRow
+	Now      time.Time
+}
+
+type queueRow struct {
+	desk.QueueEntry
+	DueISO string
+	Left   string // time left as people read it, "−12m" once breached
+}
+
+// leftText writes a duration as "2h 05m", "12m 30s" or "−3m 10s".
+func leftText(d time.Duration) string {
+	sign := ""
+	if d < 0 {
+		sign, d = "−", -d
+	}
+	d = d.Truncate(time.Second)
+	h, m, sec := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
+	switch {
+	case h >= 48:
+		return sign + strconv.Itoa(h/24) + "d " + strconv.Itoa(h%24) + "h"
+	case h > 0:
+		return sign + strconv.Itoa(h) + "h " + pad2(m) + "m"
+	}
+	return sign + strconv.Itoa(m) + "m " + pad2(sec) + "s"
+}
+
+func pad2(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
+}
+
+func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, p *page) error {
+	q := r.URL.Query()
+	d := &queueData{View: cmp.Or(q.Get("view"), string(desk.QueueMine)), Category: q.Get("category"), Now: s.clock.Now()}
+	for _, v := range queueViews {
+		d.Views = append(d.Views, string(v))
+	}
+	p.Title, p.Nav = p.T("console.queues"), "console"
+	entries, err := s.desk.Queue(r.Context(), p.Actor, desk.QueueView(d.View), casedesk.Category(d.Category), 100)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		row := queueRow{QueueEntry: e}
+		if e.DueAt != nil {
+			row.DueISO = p.ISO(*e.DueAt)
+			row.Left = leftText(e.DueAt.Sub(d.Now))
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	p.Data = d
+	return s.render(w, r, p, "console_queue", http.StatusOK)
+}
+
+// consoleLive streams a signal each time any request the viewer may see
+// changes, so the open queue refreshes itself. It is the session-cookie
+// counterpart of the API's /api/v1/events: the kind and number only.
+func (s *Server) consoleLive(w http.ResponseWriter, r *http.Request, p *page) error {
+	allow, err := s.desk.ConsoleEventFilter(p.Actor)
+	if err != nil {
+		return err
+	}
+	fl, ok := w.(http.Flusher)
+	if !ok {
+		return casedesk.Errorf(casedesk.EINTERNAL, "streaming is not supported here")
+	}
+	events, stop := s.desk.Events().Subscribe(256)
+	defer stop()
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	io.WriteString(w, "retry: 3000\n\n")
+	fl.Flush()
+	end := time.NewTimer(liveFor)
+	defer end.Stop()
+	tick := time.NewTicker(20 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return nil
+		case <-end.C:
+			return nil
+		case <-tick.C:
+			io.WriteString(w, ": keep-alive\n\n")
+			fl.Flush()
+		case e, ok := <-events:
+			if !ok {
+				return nil
+			}
+			if !allow(e) {
+				continue
+			}
+			number := e.Number
+			if number == "" {
+				number = casedesk.RequestNumber(e.RequestID)
+			}
+			io.WriteString(w, "event: changed\ndata: "+e.Kind+" "+number+"\n\n")
+			fl.Flush()
+		}
+	}
+}
+
+// ---- work page ----
+
+type workData struct {
+	Request    *casedesk.Request
+	Org        *desk.OrgPanel
+	Messages   []messageView
+	History    []eventView
+	Clocks     []desk.ClockView
+	Callbacks  []*store.Callback
+	Agents     []desk.AgentStatus
+	Assignee    string
+	AssigneeNum int64
+	Description template.HTML
+	OpenedBy   string
+	Severities []severityDef
+	Suggested  casedesk.Severity
+	Statuses   []casedesk.Status
+	Categories []casedesk.Category
+	Now        time.Time
+	NeedReason bool // elevated support and a severity set: changing it takes a reason
+	Supervisor bool
+}
+
+func (s *Server) consoleRequest(w http.ResponseWriter, r *http.Request, p *page) error {
+	switch n := r.URL.Query().Get("notice"); n {
+	case "severity", "reply", "note", "phone", "status", "assign", "transfer", "callback", "created":
+		p.Notice = p.T("console.done." + n)
+	}
+	return s.work(w, r, p, r.PathValue("number"), http.StatusOK)
+}
+
+// work renders a request's work page; failed actions render it again with
+// their error in p.
+func (s *Server) work(w http.ResponseWriter, r *http.Request, p *page, number string, status int) error {
+	ctx := r.Context()
+	p.Nav = "console"
+	req, err := s.desk.Request(ctx, p.Actor, number)
+	if err != nil {
+		return err
+	}
+	org, err := s.desk.OrganizationPanel(ctx, p.Actor, req.OrgID)
+	if err != nil {
+		return err
+	}
+	p.Title = p.T("detail.title", req.Number, req.Title)
+	d := &workData{Request: req, Org: org, Severities: severityDefs(p), Supervisor: p.Actor.IsSupervisor(), Now: s.clock.Now(),
+		Statuses:   []casedesk.Status{casedesk.StatusOpen, casedesk.StatusWaiting, casedesk.StatusResolved, casedesk.StatusClosed},
+		Categories: []casedesk.Category{casedesk.CategoryTechnical, casedesk.CategoryBilling, casedesk.CategoryPresales}}
+	if req.Category == casedesk.CategoryTechnical {
+		d.Suggested = req.Impact.SuggestSeverity()
+	}
+	d.NeedReason = org.Elevated && req.Severity != ""
+	d.Description = s.md.render(req.Description)
+	if req.AssigneeID != nil {
+		d.AssigneeNum = *req.AssigneeID
+	}
+	msgs, err := s.desk.Messages(ctx, p.Actor, number)
+	if err != nil {
+		return err
+	}
+	evs, err := s.desk.History(ctx, p.Actor, number)
+	if err != nil {
+		return err
+	}
+	if d.Clocks, err = s.desk.RequestClocks(ctx, p.Actor, number); err != nil {
+		return err
+	}
+	if d.Callbacks, err = s.desk.Callbacks(ctx, p.Actor, number); err != nil {
+		return err
+	}
+	if d.Agents, err = s.desk.Agents(ctx, p.Actor); err != nil {
+		return err
+	}
+	var provider int64
+	if prov, err := s.desk.ProviderOrganization(ctx); err == nil {
+		provider = prov.ID
+	}
+	users, _ := s.consoleNames(ctx, p, req.OrgID, evs, []int64{req.OpenedByID})
+	d.OpenedBy = users[req.OpenedByID]
+	for _, a := range d.Agents {
+		users[a.User.ID] = a.User.Name
+		if req.AssigneeID != nil && a.User.ID == *req.AssigneeID {
+			d.Assignee = a.User.Name
+		}
+	}
+	for _, m := range msgs {
+		d.Messages = append(d.Messages, messageView{Message: m, HTML: s.md.render(m.Body), Support: m.OnBehalfOf != nil && *m.OnBehalfOf == provider})
+	}
+	slices.Reverse(evs) // oldest first, like the conversation
+	for _, e := range evs {
+		v := eventView{Event: e, Text: consoleEventText(p, e, users)}
+		if e.ActorID != nil {
+			v.Actor = users[*e.ActorID]
+		}
+		if v.Actor == "" {
+			v.Actor = p.T("console.system")
+		}
+		d.History = append(d.History, v)
+	}
+	p.Data = d
+	return s.render(w, r, p, "console_request", status)
+}
+
+// consoleNames names the actors of history lines.
+func (s *Server) consoleNames(ctx context.Context, p *page, org int64, evs []*casedesk.Event, more []int64) (map[int64]string, map[int64]string) {
+	ids := append([]int64{}, more...)
+	var orgs []int64
+	for _, e := range evs {
+		if e.ActorID != nil {
+			ids = append(ids, *e.ActorID)
+		}
+		if e.OnBehalfOf != nil {
+			orgs = append(orgs, *e.OnBehalfOf)
+		}
+	}
+	slices.Sort(ids)
+	slices.Sort(orgs)
+	u, o, err := s.desk.Names(ctx, p.Actor, org, slices.Compact(ids), slices.Compact(orgs))
+	if err != nil {
+		return map[int64]string{}, map[int64]string{}
+	}
+	return u, o
+}
+
+// consoleEventText is a history line for staff: the portal's sentences plus
+// the staff-only kinds (notes, clocks, routing, transfers).
+func consoleEventText(p *page, e *casedesk.Event, users map[int64]string) string {
+	switch e.Kind {
+	case "note":
+		return p.T("console.ev.note")
+	case "assignee":
+		if e.New == "" {
+			return p.T("console.ev.unassigned")
+		}
+		name := users[atoi64(e.New)]
+		if strings.Contains(e.Field, "translator") {
+			return p.T("console.ev.assigned.translator", name)
+		}
+		return p.T("console.ev.assigned", name)
+	case "sla_started":
+		return p.T("console.ev.sla_started", e.Field, e.New)
+	case "sla_stopped":
+		return p.T("console.ev.sla_stopped", e.Field, e.New)
+	case "sla_recomputed":
+		return p.T("console.ev.sla_recomputed", e.Field, e.Old, e.New)
+	case "transfer":
+		return p.T("console.ev.transfer", p.T("cat."+e.Old), p.T("cat."+e.New))
+	case "severity_reason":
+		return p.T("console.ev.severity_reason", e.New)
+	case "callback_done":
+		return p.T("console.ev.callback_done")
+	}
+	return eventText(p, e)
+}
+
+// ---- actions on a request ----
+
+// act runs a desk action for the work page: on success back to the page
+// with a notice, on a user error the page again with the message.
+func (s *Server) act(w http.ResponseWriter, r *http.Request, p *page, notice string, do func() error) error {
+	number := r.PathValue("number")
+	if err := do(); err != nil {
+		if code := casedesk.ErrorCode(err); code == casedesk.EINVALID || code == casedesk.ECONFLICT || code == casedesk.EFORBIDDEN && casedesk.ErrorField(err) != "" {
+			p.formError(err)
+			return s.work(w, r, p, number, http.StatusBadRequest)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/console/requests/"+url.PathEscape(number)+"?notice="+notice, http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) consoleSeverity(w http.ResponseWriter, r *http.Request, p *page) error {
+	sev := casedesk.Severity(r.PostFormValue("severity"))
+	reason := r.PostFormValue("reason")
+	p.Form = map[string]string{"severity": string(sev), "reason": reason}
+	return s.act(w, r, p, "severity", func() error {
+		_, err := s.desk.UpdateRequest(r.Context(), p.Actor, r.PathValue("number"), desk.RequestPatch{Severity: &sev, Reason: reason})
+		return err
+	})
+}
+
+func (s *Server) consoleMessage(w http.ResponseWriter, r *http.Request, p *page) error {
+	kind, body := r.PostFormValue("kind"), r.PostFormValue("body")
+	p.Form = map[string]string{"body": body, "kind": kind}
+	in := desk.NewMessage{Body: body}
+	switch kind {
+	case "note":
+		in.Internal = true
+	case "phone":
+		in.Kind = "phone"
+	default:
+		kind = "reply"
+	}
+	return s.act(w, r, p, kind, func() error {
+		if strings.TrimSpace(body) == "" {
+			return casedesk.Invalid("body", "%s", p.T("detail.bodyrequired"))
+		}
+		_, err := s.desk.AddMessage(r.Context(), p.Actor, r.PathValue("number"), in)
+		return err
+	})
+}
+
+func (s *Server) consoleStatus(w http.ResponseWriter, r *http.Request, p *page) error {
+	st := casedesk.Status(r.PostFormValue("status"))
+	return s.act(w, r, p, "status", func() error {
+		_, err := s.desk.UpdateRequest(r.Context(), p.Actor, r.PathValue("number"), desk.RequestPatch{Status: &st})
+		return err
+	})
+}
+
+func (s *Server) consoleAssign(w http.ResponseWriter, r *http.Request, p *page) error {
+	id := atoi64(r.PostFormValue("assignee_id"))
+	if r.PostFormValue("me") == "1" {
+		id = p.User.ID
+	}
+	return s.act(w, r, p, "assign", func() error {
+		_, err := s.desk.Assign(r.Context(), p.Actor, r.PathValue("number"), id)
+		return err
+	})
+}
+
+func (s *Server) consoleTransfer(w http.ResponseWriter, r *http.Request, p *page) error {
+	to, note := casedesk.Category(r.PostFormValue("category")), r.PostFormValue("note")
+	p.Form = map[string]string{"transfer_category": string(to), "note": note}
+	return s.act(w, r, p, "transfer", func() error {
+		_, err := s.desk.Transfer(r.Context(), p.Actor, r.PathValue("number"), to, note)
+		return err
+	})
+}
+
+func (s *Server) consoleCallbackDone(w http.ResponseWriter, r *http.Request, p *page) error {
+	id := atoi64(r.PathValue("id"))
+	if err := s.desk.CallbackDone(r.Context(), p.Actor, r.PathValue("number"), id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, localNext(cmp.Or(r.PostFormValue("next"), "/console/callbacks")), http.StatusSeeOther)
+	return nil
+}
+
+// ---- phone ----
+
+type phoneData struct {
+	Query    string
+	Orgs     []*casedesk.Organization
+	Org      *desk.OrgPanel
+	Checks  []string
+	OrgTime string // now in the organization's time zone
+}
+
+// phoneChecks are what the agent may tick as verified on a call.
+var phoneChecks = []string{"name", "email", "org", "callback"}
+
+func (s *Server) consolePhone(w http.ResponseWriter, r *http.Request, p *page) error {
+	q := r.URL.Query()
+	p.Form = map[string]string{"q": q.Get("q"), "org_id": q.Get("org"), "category": "technical", "number": q.Get("number")}
+	return s.phonePage(w, r, p, http.StatusOK)
+}
+
+func (s *Server) phonePage(w http.ResponseWriter, r *http.Request, p *page, status int) error {
+	ctx := r.Context()
+	p.Title, p.Nav = p.T("console.phone"), "console"
+	d := &phoneData{Query: p.Form["q"], Checks: phoneChecks}
+	if _, err := s.desk.Agents(ctx, p.Actor); err != nil { // staff only, before any search
+		return err
+	}
+	if d.Query != "" {
+		orgs, err := s.desk.Organizations(ctx, p.Actor, store.OrgFilter{Kind: casedesk.OrgCustomer, Name: d.Query, Limit: 20})
+		if err != nil {
+			return err
+		}
+		d.Orgs = orgs
+		if len(orgs) == 1 && p.Form["org_id"] == "" {
+			p.Form["org_id"] = strconv.FormatInt(orgs[0].ID, 10)
+		}
+	}
+	if id := atoi64(p.Form["org_id"]); id != 0 {
+		org, err := s.desk.OrganizationPanel(ctx, p.Actor, id)
+		if err != nil {
+			return err
+		}
+		d.Org, d.OrgTime = org, s.localTime(org.Org.TimeZone)
+	}
+	p.Data = d
+	return s.render(w, r, p, "console_phone", status)
+}
+
+// consoleLogCall opens a request on an admin's behalf from a call, or adds
+// the call to an existing request of the organization; either counts as a
+// response to the customer.
+func (s *Server) consoleLogCall(w http.ResponseWriter, r *http.Request, p *page) error {
+	ctx := r.Context()
+	p.Form = map[string]string{}
+	for _, k := range []string{"q", "org_id", "requester_id", "number", "category", "title", "description", "notes", "severity", "phone"} {
+		p.Form[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	f := p.Form
+	var verified []string
+	for _, v := range r.PostForm["verified"] {
+		if slices.Contains(phoneChecks, v) {
+			verified = append(verified, v)
+			f["verified_"+v] = "1"
+		}
+	}
+	fail := func(err error) error {
+		if code := casedesk.ErrorCode(err); code == casedesk.EINVALID || code == casedesk.ECONFLICT {
+			p.formError(err)
+			return s.phonePage(w, r, p, http.StatusBadRequest)
+		}
+		return err
+	}
+	if len(verified) == 0 {
+		return fail(casedesk.Invalid("verified", "%s", p.T("console.phone.verify.required")))
+	}
+	log := p.T("console.phone.log", strings.Join(verified, ", "))
+	if f["notes"] != "" {
+		log += "\n\n" + f["notes"]
+	}
+	if f["number"] != "" { // a call about an existing request
+		req, err := s.desk.Request(ctx, p.Actor, f["number"])
+		if err != nil {
+			return fail(casedesk.Invalid("number", "request %s not found", f["number"]))
+		}
+		if id := atoi64(f["org_id"]); id != 0 && id != req.OrgID {
+			return fail(casedesk.Invalid("number", "request %s belongs to another organization", req.Number))
+		}
+		if _, err := s.desk.AddMessage(ctx, p.Actor, req.Number, desk.NewMessage{Body: log, Kind: "phone"}); err != nil {
+			return fail(err)
+		}
+		http.Redirect(w, r, "/console/requests/"+req.Number+"?notice=phone", http.StatusSeeOther)
+		return nil
+	}
+	in := desk.NewRequest{OrganizationID: atoi64(f["org_id"]), RequesterID: atoi64(f["requester_id"]),
+		Category: casedesk.Category(f["category"]), Title: f["title"], Description: f["description"],
+		Severity: casedesk.Severity(f["severity"]), Channel: casedesk.ChannelPhone, Phone: f["phone"]}
+	if in.OrganizationID == 0 {
+		return fail(casedesk.Invalid("org_id", "%s", p.T("console.phone.org.required")))
+	}
+	if in.RequesterID == 0 {
+		return fail(casedesk.Invalid("requester_id", "%s", p.T("console.phone.admin.required")))
+	}
+	if in.Phone != "" {
+		in.ContactMethod = "phone"
+	}
+	req, _, err := s.desk.OpenRequest(ctx, p.Actor, in, "")
+	if err != nil {
+		return fail(err)
+	}
+	if _, err := s.desk.AddMessage(ctx, p.Actor, req.Number, desk.NewMessage{Body: log, Kind: "phone"}); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/console/requests/"+req.Number+"?notice=created", http.StatusSeeOther)
+	return nil
+}
+
+// ---- callbacks ----
+
+type callbackRow struct {
+	*store.PendingCallback
+	LocalTime string // now in the customer's time zone
+}
+
+func (s *Server) consoleCallbacks(w http.ResponseWriter, r *http.Request, p *page) error {
+	cbs, err := s.desk.PendingCallbacks(r.Context(), p.Actor, 200)
+	if err != nil {
+		return err
+	}
+	p.Title, p.Nav = p.T("console.callbacks"), "console"
+	now := s.clock.Now()
+	rows := make([]callbackRow, 0, len(cbs))
+	for _, c := range cbs {
+		rows = append(rows, callbackRow{PendingCallback: c, LocalTime: s.localTimeAt(now, c.TimeZone)})
+	}
+	p.Data = rows
+	return s.render(w, r, p, "console_callbacks", http.StatusOK)
+}
+
+// ---- organization and supervisor ----
+
+func (s *Server) consoleOrg(w http.ResponseWriter, r *http.Request, p *page) error {
+	org, err := s.desk.OrganizationPanel(r.Context(), p.Actor, atoi64(r.PathValue("id")))
+	if err != nil {
+		return err
+	}
+	p.Title, p.Nav = org.Org.Name, "console"
+	p.Data = struct {
+		*desk.OrgPanel
+		LocalTime string
+	}{org, s.localTime(org.Org.TimeZone)}
+	return s.render(w, r, p, "console_org", http.StatusOK)
+}
+
+type supervisorData struct {
+	*desk.SupervisorView
+	Categories []casedesk.Category
+	Severities []casedesk.Severity
+	Grid       map[string]int // "category/severity" → active requests
+	Unassigned int
+	Total      int
+	Rows       []queueRow
+	Now        time.Time
+}
+
+func (s *Server) consoleSupervisor(w http.ResponseWriter, r *http.Request, p *page) error {
+	v, err := s.desk.Supervisor(r.Context(), p.Actor)
+	if err != nil {
+		return err
+	}
+	p.Title, p.Nav = p.T("console.supervisor"), "console"
+	d := &supervisorData{SupervisorView: v, Grid: map[string]int{},
+		Categories: []casedesk.Category{casedesk.CategoryTechnical, casedesk.CategoryBilling, casedesk.CategoryPresales},
+		Severities: []casedesk.Severity{casedesk.SeverityA, casedesk.SeverityB, casedesk.SeverityC, casedesk.SeverityNone}}
+	for _, c := range v.Counts {
+		d.Grid[string(c.Category)+"/"+string(c.Severity)] += c.N
+		d.Total += c.N
+		if c.Unassigned && c.Severity != "" {
+			d.Unassigned += c.N
+		}
+	}
+	now := s.clock.Now()
+	d.Now = now
+	for _, e := range v.Breaching {
+		d.Rows = append(d.Rows, queueRow{QueueEntry: e, DueISO: p.ISO(*e.DueAt), Left: leftText(e.DueAt.Sub(now))})
+	}
+	p.Data = d
+	return s.render(w, r, p, "console_supervisor", http.StatusOK)
+}
+
+// GridN returns the count of a category and severity, for the template.
+func (d *supervisorData) GridN(c casedesk.Category, sev casedesk.Severity) int {
+	return d.Grid[string(c)+"/"+string(sev)]
+}
+
+// localTime is the time now in a customer's time zone, for the agent who
+// is about to call: "Tue 14:05 (Europe/Berlin)".
+func (s *Server) localTime(tz string) string { return s.localTimeAt(s.clock.Now(), tz) }
+
+func (s *Server) localTimeAt(t time.Time, tz string) string {
+	loc := s.zones.get(tz)
+	return t.In(loc).Format("Mon 15:04") + " (" + loc.String() + ")"
+}
