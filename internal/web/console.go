@@ -161,24 +161,24 @@ func (s *Server) consoleLive(w http.ResponseWriter, r *http.Request, p *page) er
 // ---- work page ----
 
 type workData struct {
-	Request    *casedesk.Request
-	Org        *desk.OrgPanel
-	Messages   []messageView
-	History    []eventView
-	Clocks     []desk.ClockView
-	Callbacks  []*store.Callback
-	Agents     []desk.AgentStatus
+	Request     *casedesk.Request
+	Org         *desk.OrgPanel
+	Messages    []messageView
+	History     []eventView
+	Clocks      []desk.ClockView
+	Callbacks   []*store.Callback
+	Agents      []desk.AgentStatus
 	Assignee    string
 	AssigneeNum int64
 	Description template.HTML
-	OpenedBy   string
-	Severities []severityDef
-	Suggested  casedesk.Severity
-	Statuses   []casedesk.Status
-	Categories []casedesk.Category
-	Now        time.Time
-	NeedReason bool // elevated support and a severity set: changing it takes a reason
-	Supervisor bool
+	OpenedBy    string
+	Severities  []severityDef
+	Suggested   casedesk.Severity
+	Statuses    []casedesk.Status
+	Categories  []casedesk.Category
+	Now         time.Time
+	NeedReason  bool // elevated support and a severity set: changing it takes a reason
+	Supervisor  bool
 }
 
 func (s *Server) consoleRequest(w http.ResponseWriter, r *http.Request, p *page) error {
@@ -401,9 +401,9 @@ func (s *Server) consoleCallbackDone(w http.ResponseWriter, r *http.Request, p *
 // ---- phone ----
 
 type phoneData struct {
-	Query    string
-	Orgs     []*casedesk.Organization
-	Org      *desk.OrgPanel
+	Query   string
+	Orgs    []*casedesk.Organization
+	Org     *desk.OrgPanel
 	Checks  []string
 	OrgTime string // now in the organization's time zone
 }
