@@ -1,0 +1,266 @@
+package web_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/api"
+	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/store"
+	"github.com/casedesk/casedesk/internal/store/storetest"
+)
+
+// withConsoleStaff adds the provider's console people to an env: Lena
+// (English and German, on the German calendar, technical), Wang (Chinese,
+// on the Chinese calendar) and Sam, a supervisor. The env's clock stands on
+// Monday 09:00 UTC: 10:00 in Berlin (on shift), 17:00 in Shanghai (off).
+func withConsoleStaff(t testing.TB, e *env) {
+	t.Helper()
+	ctx := context.Background()
+	tok, _, err := e.desk.Login(ctx, "operator@contoso.test", password, "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	op, err := e.desk.Authenticate(ctx, tok, "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []struct {
+		key, name string
+		role      casedesk.Role
+		langs     []string
+		region    string
+	}{
+		{"lena", "Lena Fischer", casedesk.RoleAgent, []string{"en", "de"}, "DE"},
+		{"wang", "王芳", casedesk.RoleAgent, []string{"zh-CN"}, "CN"},
+		{"sam", "Sam Supervisor", casedesk.RoleSupervisor, []string{"en"}, ""},
+	} {
+		in := desk.NewUser{Email: u.key + "@example.test", Name: u.name, Role: u.role, Password: password, Language: "en",
+			TimeZone: "Europe/Berlin", Languages: u.langs}
+		if u.region != "" {
+			in.Regions = []string{u.region}
+		}
+		nu, _, err := e.desk.CreateUser(ctx, op, op.User.OrgID, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.users[u.key] = nu
+	}
+	// Sam supervises and takes no requests of his own: a full load keeps
+	// routing away from him, and Emily's profile stays as the portal
+	// tests made it (no languages: only a fallback).
+}
+
+// apiGet calls the REST API as the user with a fresh bearer token.
+func apiGet(t *testing.T, e *env, h http.Handler, as, path string) (int, string) {
+	t.Helper()
+	tok, _, err := e.desk.Login(context.Background(), e.users[as].Email, password, "127.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("GET", path, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	b, _ := io.ReadAll(rec.Body)
+	return rec.Code, string(b)
+}
+
+func TestConsoleFlows(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		withConsoleStaff(t, e)
+		ctx := context.Background()
+		relay, stopRelay := context.WithCancel(ctx) // PostgreSQL: events come back through the relay
+		t.Cleanup(stopRelay)
+		go e.desk.RunEventRelay(relay)
+		apiH := api.New(e.desk, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler()
+
+		agent := e.client()
+		agent.signIn("lena")
+
+		t.Run("customers are refused", func(t *testing.T) {
+			for _, who := range []string{"anna", "thomas", "priya"} {
+				c := e.client()
+				c.signIn(who)
+				for _, path := range []string{"/console", "/console/live", "/console/phone", "/console/callbacks", "/console/supervisor"} {
+					if st, _ := c.get(path); st != http.StatusForbidden {
+						t.Errorf("%s GET %s: %d, want 403", who, path, st)
+					}
+				}
+				if st, body := c.get("/"); strings.Contains(body, `href="/console"`) || st != http.StatusOK {
+					t.Errorf("%s is offered the console (%d)", who, st)
+				}
+			}
+			if st, _ := e.client().get("/console"); st != http.StatusOK { // redirected to sign in
+				t.Errorf("anonymous: %d", st)
+			}
+		})
+
+		r := e.openRequest("anna", e.fabrikam.ID, "Mailbox migration stalls at 80%")
+		t.Run("triage queue, severity, automatic assignment", func(t *testing.T) {
+			st, body := agent.get("/console?view=triage")
+			if st != http.StatusOK || !strings.Contains(body, r.Number) || !strings.Contains(body, "Fabrikam GmbH") {
+				t.Fatalf("triage queue: %d\n%s", st, body)
+			}
+			st, body = agent.post("/console/requests/"+r.Number, "/console/requests/"+r.Number+"/severity", url.Values{"severity": {"A"}})
+			if st != http.StatusOK || !strings.Contains(body, "Severity saved") {
+				t.Fatalf("set severity: %d\n%s", st, body)
+			}
+			got, _ := e.desk.Request(ctx, e.actor("lena"), r.Number)
+			if got.AssigneeID == nil || *got.AssigneeID != e.users["lena"].ID {
+				t.Fatalf("routed to %v, want Lena (speaks en, on shift)", got.AssigneeID)
+			}
+			if !strings.Contains(body, `id="assignee">Lena Fischer`) || !strings.Contains(body, "Why is it due then?") {
+				t.Errorf("work page lacks the assignee or the clock's explanation\n%s", body)
+			}
+			_, body = agent.get("/console?view=mine")
+			if !strings.Contains(body, r.Number) || !strings.Contains(body, `class="left left-running"`) {
+				t.Errorf("mine queue lacks the request with its time left\n%s", body)
+			}
+		})
+
+		t.Run("internal note stays with staff", func(t *testing.T) {
+			const secret = "Customer's tenant is on the old migration cluster"
+			st, body := agent.post("/console/requests/"+r.Number, "/console/requests/"+r.Number+"/message",
+				url.Values{"kind": {"note"}, "body": {secret}})
+			if st != http.StatusOK || !strings.Contains(body, "msg-note") {
+				t.Fatalf("note: %d", st)
+			}
+			for _, who := range []string{"anna", "markus", "priya"} {
+				c := e.client()
+				c.signIn(who)
+				st, page := c.get("/requests/" + r.Number)
+				if st != http.StatusOK || strings.Contains(page, "old migration cluster") {
+					t.Errorf("%s's portal page (%d) shows the note", who, st)
+				}
+				for _, path := range []string{"/messages", "/history", ""} {
+					st, b := apiGet(t, e, apiH, who, "/api/v1/requests/"+r.Number+path)
+					if st != http.StatusOK || strings.Contains(b, "old migration cluster") || strings.Contains(b, `"internal":true`) {
+						t.Errorf("%s API %s: %d %s", who, path, st, b)
+					}
+				}
+			}
+			st, b := apiGet(t, e, apiH, "lena", "/api/v1/requests/"+r.Number+"/messages")
+			if st != http.StatusOK || !strings.Contains(b, "old migration cluster") {
+				t.Errorf("staff API lacks the note: %d", st)
+			}
+		})
+
+		t.Run("elevated support: changing the customer's severity takes a reason", func(t *testing.T) {
+			yr, _, err := e.desk.OpenRequest(ctx, e.actor("wei"), desk.NewRequest{Category: casedesk.CategoryTechnical,
+				Title: "邮件延迟", Description: "邮件延迟两小时。", Severity: casedesk.SeverityB, Language: "zh-CN"}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, body := agent.post("/console/requests/"+yr.Number, "/console/requests/"+yr.Number+"/severity", url.Values{"severity": {"C"}})
+			if st != http.StatusBadRequest || !strings.Contains(body, "give a reason") {
+				t.Fatalf("without a reason: %d", st)
+			}
+			st, body = agent.post("/console/requests/"+yr.Number, "/console/requests/"+yr.Number+"/severity",
+				url.Values{"severity": {"C"}, "reason": {"Only one user affected, workaround in place"}})
+			if st != http.StatusOK || !strings.Contains(body, "gave the reason: Only one user affected") {
+				t.Fatalf("with a reason: %d\n%s", st, body)
+			}
+		})
+
+		t.Run("transfer and reassignment", func(t *testing.T) {
+			st, body := agent.post("/console/requests/"+r.Number, "/console/requests/"+r.Number+"/assign", url.Values{"assignee_id": {itoa(e.users["wang"].ID)}})
+			if st != http.StatusBadRequest || !strings.Contains(body, "only supervisors reassign") {
+				t.Fatalf("agent reassigns: %d", st)
+			}
+			sup := e.client()
+			sup.signIn("sam")
+			st, body = sup.post("/console/requests/"+r.Number, "/console/requests/"+r.Number+"/assign", url.Values{"assignee_id": {itoa(e.users["agent"].ID)}})
+			if st != http.StatusOK || !strings.Contains(body, `id="assignee">Emily Carter`) {
+				t.Fatalf("supervisor reassigns: %d", st)
+			}
+			st, body = agent.post("/console/requests/"+r.Number, "/console/requests/"+r.Number+"/transfer", url.Values{"category": {"billing"}})
+			if st != http.StatusBadRequest {
+				t.Fatalf("transfer without a note: %d", st)
+			}
+			st, body = agent.post("/console/requests/"+r.Number, "/console/requests/"+r.Number+"/transfer",
+				url.Values{"category": {"billing"}, "note": {"Licensing question after all"}})
+			if st != http.StatusOK || !strings.Contains(body, "transferred it from Technical to Billing") {
+				t.Fatalf("transfer: %d\n%s", st, body)
+			}
+			st, body = sup.get("/console/supervisor")
+			if st != http.StatusOK || !strings.Contains(body, `id="agents"`) || !strings.Contains(body, "Lena Fischer") {
+				t.Fatalf("supervisor view: %d", st)
+			}
+			if st, _ := agent.get("/console/supervisor"); st != http.StatusForbidden {
+				t.Errorf("an agent opens the supervisor view: %d", st)
+			}
+		})
+
+		t.Run("phone call on behalf of an admin; callbacks", func(t *testing.T) {
+			st, body := agent.get("/console/phone?q=fabri")
+			if st != http.StatusOK || !strings.Contains(body, `id="admin-`+itoa(e.users["anna"].ID)+`"`) {
+				t.Fatalf("phone search: %d\n%s", st, body)
+			}
+			form := url.Values{"q": {"fabri"}, "org_id": {itoa(e.fabrikam.ID)}, "requester_id": {itoa(e.users["anna"].ID)},
+				"category": {"billing"}, "title": {"Invoice shows 60 licenses"}, "description": {"Anna called: invoice lists 60, they have 50."},
+				"notes": {"Promised an answer today."}}
+			st, body = agent.post("/console/phone?q=fabri", "/console/phone", form)
+			if st != http.StatusBadRequest || !strings.Contains(body, "Tick what you verified") {
+				t.Fatalf("call without verification: %d", st)
+			}
+			form["verified"] = []string{"name", "email"}
+			st, body = agent.post("/console/phone?q=fabri", "/console/phone", form)
+			if st != http.StatusOK || !strings.Contains(body, "Phone call. Verified: name, email.") {
+				t.Fatalf("log call: %d\n%s", st, body)
+			}
+			rs, _, _ := e.desk.ListRequests(ctx, e.actor("anna"), desk.ListFilter{Limit: 10})
+			if rs[0].Title != "Invoice shows 60 licenses" || rs[0].Channel != casedesk.ChannelPhone || rs[0].RequesterID != e.users["anna"].ID {
+				t.Fatalf("the call's request: %+v", rs[0])
+			}
+			if _, err := e.desk.RequestCallback(ctx, e.actor("anna"), rs[0].Number, "+49 89 5555 0142", "after 14:00"); err != nil {
+				t.Fatal(err)
+			}
+			st, body = agent.get("/console/callbacks")
+			if st != http.StatusOK || !strings.Contains(body, "49 89 5555 0142") || !strings.Contains(body, "Mon 10:00 (Europe/Berlin)") {
+				t.Fatalf("callbacks: %d\n%s", st, body)
+			}
+			st, body = agent.get("/console/organizations/" + itoa(e.fabrikam.ID))
+			if st != http.StatusOK || !strings.Contains(body, "Invoice shows 60 licenses") || !strings.Contains(body, "Business plans") {
+				t.Fatalf("organization panel: %d", st)
+			}
+		})
+
+		t.Run("live stream for staff", func(t *testing.T) {
+			req, _ := http.NewRequest("GET", e.srv.URL+"/console/live", nil)
+			ctx2, cancel := context.WithCancel(ctx)
+			defer cancel()
+			resp, err := agent.c.Do(req.WithContext(ctx2))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "text/event-stream" {
+				t.Fatalf("live: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+			}
+			buf := make([]byte, 64)
+			resp.Body.Read(buf) // the retry line
+			nr := e.openRequest("anna", e.fabrikam.ID, "Live one")
+			got := ""
+			for !strings.Contains(got, nr.Number) {
+				n, err := resp.Body.Read(buf)
+				if err != nil {
+					t.Fatalf("live: %v after %q", err, got)
+				}
+				got += string(buf[:n])
+			}
+			if !strings.Contains(got, "event: changed\ndata: created "+nr.Number) {
+				t.Errorf("live event: %q", got)
+			}
+		})
+	})
+}
+
