@@ -103,8 +103,73 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, p *page) e
 		}
 		d.Rows = append(d.Rows, row)
 	}
+	if err := s.queueRest(r.Context(), p, d, 100); err != nil {
+		return err
+	}
 	p.Data = d
 	return s.render(w, r, p, "console_queue", http.StatusOK)
+}
+
+// queueRest completes the views of active work: desk.Queue orders the
+// requests whose initial response is still pending; those already answered
+// (or answered before triage, like a logged call) stay active in "mine",
+// "unassigned" and "all", after them, most recently changed first.
+func (s *Server) queueRest(ctx context.Context, p *page, d *queueData, limit int) error {
+	f := desk.ListFilter{Status: "active", Category: casedesk.Category(d.Category), Limit: 200}
+	switch desk.QueueView(d.View) {
+	case desk.QueueMine:
+		f.AssigneeID = p.User.ID
+	case desk.QueueUnassigned:
+		f.Unassigned = true
+	case desk.QueueAll:
+	default:
+		return nil
+	}
+	if len(d.Rows) >= limit {
+		return nil
+	}
+	rs, _, err := s.desk.ListRequests(ctx, p.Actor, f)
+	if err != nil {
+		return err
+	}
+	seen := map[int64]bool{}
+	for _, row := range d.Rows {
+		seen[row.ID] = true
+	}
+	var rest []*casedesk.Request
+	for _, r := range rs {
+		if !seen[r.ID] && !(f.Unassigned && r.Severity == "") {
+			rest = append(rest, r)
+		}
+	}
+	slices.SortStableFunc(rest, func(a, b *casedesk.Request) int { return b.UpdatedAt.Compare(a.UpdatedAt) })
+	if len(rest) == 0 {
+		return nil
+	}
+	type orgInfo struct{ name, family string }
+	orgs := map[int64]orgInfo{}
+	for _, r := range rest {
+		if len(d.Rows) >= limit {
+			break
+		}
+		o, ok := orgs[r.OrgID]
+		if !ok {
+			org, err := s.desk.Organization(ctx, p.Actor, r.OrgID)
+			if err != nil {
+				return err
+			}
+			subs, err := s.desk.Subscriptions(ctx, p.Actor, r.OrgID)
+			if err != nil {
+				return err
+			}
+			f, _ := casedesk.SupportFamily(subs)
+			o = orgInfo{org.Name, string(f)}
+			orgs[r.OrgID] = o
+		}
+		it := &store.QueueItem{Request: r, OrgName: o.name, Family: o.family}
+		d.Rows = append(d.Rows, queueRow{QueueEntry: desk.QueueEntry{QueueItem: it, State: "responded"}})
+	}
+	return nil
 }
 
 // consoleLive streams a signal each time any request the viewer may see
@@ -172,6 +237,7 @@ type workData struct {
 	AssigneeNum int64
 	Description template.HTML
 	OpenedBy    string
+	Requester   string
 	Severities  []severityDef
 	Suggested   casedesk.Severity
 	Statuses    []casedesk.Status
@@ -235,8 +301,8 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request, p *page, number st
 	if prov, err := s.desk.ProviderOrganization(ctx); err == nil {
 		provider = prov.ID
 	}
-	users, _ := s.consoleNames(ctx, p, req.OrgID, evs, []int64{req.OpenedByID})
-	d.OpenedBy = users[req.OpenedByID]
+	users, _ := s.consoleNames(ctx, p, req.OrgID, evs, []int64{req.OpenedByID, req.RequesterID})
+	d.OpenedBy, d.Requester = users[req.OpenedByID], users[req.RequesterID]
 	for _, a := range d.Agents {
 		users[a.User.ID] = a.User.Name
 		if req.AssigneeID != nil && a.User.ID == *req.AssigneeID {
@@ -297,12 +363,14 @@ func consoleEventText(p *page, e *casedesk.Event, users map[int64]string) string
 			return p.T("console.ev.assigned.translator", name)
 		}
 		return p.T("console.ev.assigned", name)
+	case "status":
+		return p.T("event.status", p.T("console.status."+e.Old), p.T("console.status."+e.New))
 	case "sla_started":
-		return p.T("console.ev.sla_started", e.Field, e.New)
+		return p.T("console.ev.sla_started", metricName(p, e.Field), dueText(p, e.New))
 	case "sla_stopped":
-		return p.T("console.ev.sla_stopped", e.Field, e.New)
+		return p.T("console.ev.sla_stopped", metricName(p, e.Field), e.New)
 	case "sla_recomputed":
-		return p.T("console.ev.sla_recomputed", e.Field, e.Old, e.New)
+		return p.T("console.ev.sla_recomputed", metricName(p, e.Field), dueText(p, e.Old), dueText(p, e.New))
 	case "transfer":
 		return p.T("console.ev.transfer", p.T("cat."+e.Old), p.T("cat."+e.New))
 	case "severity_reason":
@@ -311,6 +379,26 @@ func consoleEventText(p *page, e *casedesk.Event, users map[int64]string) string
 		return p.T("console.ev.callback_done")
 	}
 	return eventText(p, e)
+}
+
+// metricName names a clock's metric; a recomputation's reason follows it
+// in parentheses ("initial_response (severity B→A)").
+func metricName(p *page, field string) string {
+	m, rest, _ := strings.Cut(field, " ")
+	name := p.Or("console.metric."+m, m)
+	if rest != "" {
+		name += " " + rest
+	}
+	return name
+}
+
+// dueText shows a stored due time ("none" or RFC 3339) in the viewer's zone.
+func dueText(p *page, v string) string {
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return p.T("console.nodue")
+	}
+	return p.When(t)
 }
 
 // ---- actions on a request ----
@@ -498,6 +586,9 @@ func (s *Server) consoleLogCall(w http.ResponseWriter, r *http.Request, p *page)
 	}
 	if in.RequesterID == 0 {
 		return fail(casedesk.Invalid("requester_id", "%s", p.T("console.phone.admin.required")))
+	}
+	if in.Severity == "" {
+		return fail(casedesk.Invalid("severity", "%s", p.T("console.phone.severity.required")))
 	}
 	if in.Phone != "" {
 		in.ContactMethod = "phone"

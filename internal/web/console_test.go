@@ -207,7 +207,7 @@ func TestConsoleFlows(t *testing.T) {
 			}
 			form := url.Values{"q": {"fabri"}, "org_id": {itoa(e.fabrikam.ID)}, "requester_id": {itoa(e.users["anna"].ID)},
 				"category": {"billing"}, "title": {"Invoice shows 60 licenses"}, "description": {"Anna called: invoice lists 60, they have 50."},
-				"notes": {"Promised an answer today."}}
+				"notes": {"Promised an answer today."}, "severity": {"C"}}
 			st, body = agent.post("/console/phone?q=fabri", "/console/phone", form)
 			if st != http.StatusBadRequest || !strings.Contains(body, "Tick what you verified") {
 				t.Fatalf("call without verification: %d", st)
