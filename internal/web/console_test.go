@@ -183,7 +183,7 @@ func TestConsoleFlows(t *testing.T) {
 				t.Fatalf("supervisor reassigns: %d", st)
 			}
 			st, body = agent.post("/console/requests/"+r.Number, "/console/requests/"+r.Number+"/transfer", url.Values{"category": {"billing"}})
-			if st != http.StatusBadRequest {
+			if st != http.StatusBadRequest || !strings.Contains(body, "say in a note") {
 				t.Fatalf("transfer without a note: %d", st)
 			}
 			st, body = agent.post("/console/requests/"+r.Number, "/console/requests/"+r.Number+"/transfer",
@@ -263,4 +263,3 @@ func TestConsoleFlows(t *testing.T) {
 		})
 	})
 }
-
