@@ -118,8 +118,8 @@ func (q *Queries) ClockCounts(ctx context.Context, now time.Time) (breached, atR
 // falls due in [from, to), soonest first: those about to breach.
 func (q *Queries) DueBetween(ctx context.Context, from, to time.Time, limit int) ([]*QueueItem, error) {
 	return q.queue(ctx, "SELECT "+requestColumns+`, o.name, c.family, c.due_at, c.warn_at
-		FROM sla_clocks c JOIN requests r ON r.id = c.request_id JOIN organizations o ON o.id = r.org_id
-		WHERE c.stopped_at IS NULL AND c.due_at >= $1 AND c.due_at < $2 AND c.metric = 'initial_response'
+		FROM sla_clocks c CROSS JOIN requests r JOIN organizations o ON o.id = r.org_id
+		WHERE r.id = c.request_id AND c.stopped_at IS NULL AND c.due_at >= $1 AND c.due_at < $2 AND c.metric = 'initial_response'
 		AND r.status IN ('new', 'open', 'waiting') ORDER BY c.due_at, c.request_id LIMIT $3`, ts(from), ts(to), limit)
 }
 

@@ -58,9 +58,17 @@ func (q *Queries) Queue(ctx context.Context, f QueueFilter) ([]*QueueItem, error
 	case f.AtRisk:
 		clockCond = " AND c.warn_at <= " + a.add(ts(f.Now)) + " AND c.due_at >= " + a.add(ts(f.Now))
 	}
+	// Read the clocks in due order through sla_clocks_queue and stop at the
+	// limit: CROSS JOIN keeps SQLite from starting at the (many) active
+	// requests and sorting them all. One agent's requests are few, so for
+	// them the requests come first (requests_assignee).
+	join := "sla_clocks c CROSS JOIN requests r"
+	if f.AssigneeID != 0 {
+		join = "requests r CROSS JOIN sla_clocks c"
+	}
 	due, err := q.queue(ctx, "SELECT "+requestColumns+`, o.name, c.family, c.due_at, c.warn_at
-		FROM sla_clocks c JOIN requests r ON r.id = c.request_id JOIN organizations o ON o.id = r.org_id
-		WHERE c.stopped_at IS NULL AND c.due_at IS NOT NULL AND c.metric = 'initial_response'
+		FROM `+join+` JOIN organizations o ON o.id = r.org_id
+		WHERE r.id = c.request_id AND c.stopped_at IS NULL AND c.due_at IS NOT NULL AND c.metric = 'initial_response'
 		AND r.status IN ('new', 'open', 'waiting')`+clockCond+cond+" ORDER BY c.due_at, c.request_id LIMIT "+a.add(lim), a...)
 	if err != nil || len(due) >= lim || f.Breached || f.AtRisk {
 		return due, err

@@ -51,6 +51,8 @@ type queueData struct {
 	Category string
 	Views    []string
 	Rows     []queueRow
+	Lines    []queueLine
+	Labels   queueLabels
 	Now      time.Time
 }
 
@@ -58,6 +60,31 @@ type queueRow struct {
 	desk.QueueEntry
 	DueISO string
 	Left   string // time left as people read it, "−12m" once breached
+}
+
+// queueLine is a queue row flattened and translated in Go: the queue page
+// renders up to 100 of them, and html/template's reflection over embedded
+// fields and catalogue calls per cell would be most of its cost.
+type queueLine struct {
+	Number, Title, Severity, Family, OrgName, Lang, Category, Channel, Status, StatusText, State, DueISO, Left string
+	OrgID                                                                                                      int64
+}
+
+// queueLabels are the column names, the same for every row.
+type queueLabels struct{ Left, Number, Title, Severity, Family, Org, Lang, Category, Channel, Status, Answered string }
+
+func (s *Server) lines(p *page, rows []queueRow) []queueLine {
+	out := make([]queueLine, len(rows))
+	for i, r := range rows {
+		l := queueLine{Number: r.Number, Title: r.Title, Severity: string(r.Severity), OrgName: r.OrgName, OrgID: r.OrgID,
+			Lang: r.Language, Category: p.T("cat." + string(r.Category)), Channel: p.T("channel." + string(r.Channel)),
+			Status: string(r.Status), StatusText: p.T("console.status." + string(r.Status)), State: r.State, DueISO: r.DueISO, Left: r.Left}
+		if r.Family != "" {
+			l.Family = p.T("family." + r.Family)
+		}
+		out[i] = l
+	}
+	return out
 }
 
 // leftText writes a duration as "2h 05m", "12m 30s" or "−3m 10s".
@@ -106,6 +133,10 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, p *page) e
 	if err := s.queueRest(r.Context(), p, d, 100); err != nil {
 		return err
 	}
+	d.Lines = s.lines(p, d.Rows)
+	d.Labels = queueLabels{Left: p.T("console.col.left"), Number: p.T("col.number"), Title: p.T("col.title"), Severity: p.T("col.severity"),
+		Family: p.T("console.col.family"), Org: p.T("console.col.org"), Lang: p.T("console.col.lang"), Category: p.T("col.category"),
+		Channel: p.T("console.col.channel"), Status: p.T("col.status"), Answered: p.T("console.answered")}
 	p.Data = d
 	return s.render(w, r, p, "console_queue", http.StatusOK)
 }
