@@ -167,3 +167,180 @@ func (q *Queries) LastSeverityActor(ctx context.Context, requestID int64) (actor
 	}
 	return id.Int64, true, nil
 }
+
+// CannedResponse is a prepared answer with {{placeholders}}.
+type CannedResponse struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Language  string    `json:"language"`
+	Body      string    `json:"body"`
+	CreatedBy int64     `json:"created_by"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// CreateCanned stores a canned response and sets its ID; the same name in
+// the same language twice is ECONFLICT.
+func (q *Queries) CreateCanned(ctx context.Context, c *CannedResponse) error {
+	err := q.queryRow(ctx, `INSERT INTO canned_responses (name, language, body, created_by, created_at)
+		VALUES ($1, $2, $3, $4, $5) RETURNING id`, c.Name, c.Language, c.Body, c.CreatedBy, ts(c.CreatedAt)).Scan(&c.ID)
+	if isUniqueViolation(err) {
+		return casedesk.Errorf(casedesk.ECONFLICT, "a canned response %q in %s exists already", c.Name, c.Language)
+	}
+	if err != nil {
+		return fmt.Errorf("store: create canned response: %w", err)
+	}
+	return nil
+}
+
+// CannedResponses lists the canned responses by name.
+func (q *Queries) CannedResponses(ctx context.Context) ([]*CannedResponse, error) {
+	rows, err := q.query(ctx, `SELECT id, name, language, body, created_by, created_at FROM canned_responses ORDER BY name, language`)
+	if err != nil {
+		return nil, fmt.Errorf("store: canned responses: %w", err)
+	}
+	defer rows.Close()
+	out := []*CannedResponse{}
+	for rows.Next() {
+		var c CannedResponse
+		var at int64
+		if err := rows.Scan(&c.ID, &c.Name, &c.Language, &c.Body, &c.CreatedBy, &at); err != nil {
+			return nil, fmt.Errorf("store: canned responses: %w", err)
+		}
+		c.CreatedAt = fromTS(at)
+		out = append(out, &c)
+	}
+	return out, rows.Err()
+}
+
+// SavedFilter is an agent's named queue view.
+type SavedFilter struct {
+	ID        int64     `json:"id"`
+	UserID    int64     `json:"user_id"`
+	Name      string    `json:"name"`
+	View      string    `json:"view"`
+	Category  string    `json:"category"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// SaveFilter stores a user's filter, replacing one of the same name.
+func (q *Queries) SaveFilter(ctx context.Context, f *SavedFilter) error {
+	err := q.queryRow(ctx, `INSERT INTO saved_filters (user_id, name, view, category, created_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (user_id, name) DO UPDATE SET view = excluded.view, category = excluded.category RETURNING id`,
+		f.UserID, f.Name, f.View, f.Category, ts(f.CreatedAt)).Scan(&f.ID)
+	if err != nil {
+		return fmt.Errorf("store: save filter: %w", err)
+	}
+	return nil
+}
+
+// SavedFilters lists a user's filters by name.
+func (q *Queries) SavedFilters(ctx context.Context, userID int64) ([]*SavedFilter, error) {
+	rows, err := q.query(ctx, `SELECT id, user_id, name, view, category, created_at FROM saved_filters WHERE user_id = $1 ORDER BY name`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("store: saved filters: %w", err)
+	}
+	defer rows.Close()
+	out := []*SavedFilter{}
+	for rows.Next() {
+		var f SavedFilter
+		var at int64
+		if err := rows.Scan(&f.ID, &f.UserID, &f.Name, &f.View, &f.Category, &at); err != nil {
+			return nil, fmt.Errorf("store: saved filters: %w", err)
+		}
+		f.CreatedAt = fromTS(at)
+		out = append(out, &f)
+	}
+	return out, rows.Err()
+}
+
+// DeleteFilter removes one of a user's filters.
+func (q *Queries) DeleteFilter(ctx context.Context, userID, id int64) error {
+	res, err := q.exec(ctx, "DELETE FROM saved_filters WHERE user_id = $1 AND id = $2", userID, id)
+	if err != nil {
+		return fmt.Errorf("store: delete filter %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return casedesk.Errorf(casedesk.ENOTFOUND, "filter %d not found", id)
+	}
+	return nil
+}
+
+// Outcome is how a request ended when it was not fixed: out of scope, with
+// the reason (network, addin, script).
+type Outcome struct {
+	RequestID int64     `json:"-"`
+	OrgID     int64     `json:"organization_id"`
+	Outcome   string    `json:"outcome"`
+	Reason    string    `json:"reason"`
+	ActorID   int64     `json:"actor_id"`
+	At        time.Time `json:"at"`
+}
+
+// SetOutcome records (or replaces) a request's outcome.
+func (q *Queries) SetOutcome(ctx context.Context, o *Outcome) error {
+	_, err := q.exec(ctx, `INSERT INTO request_outcomes (request_id, org_id, outcome, reason, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (request_id) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason, actor_id = excluded.actor_id, at = excluded.at`,
+		o.RequestID, o.OrgID, o.Outcome, o.Reason, o.ActorID, ts(o.At))
+	if err != nil {
+		return fmt.Errorf("store: outcome of request %d: %w", o.RequestID, err)
+	}
+	return nil
+}
+
+// RequestOutcome returns a request's recorded outcome, nil when it has none.
+func (q *Queries) RequestOutcome(ctx context.Context, org, requestID int64) (*Outcome, error) {
+	var o Outcome
+	var at int64
+	err := q.queryRow(ctx, `SELECT request_id, org_id, outcome, reason, actor_id, at FROM request_outcomes
+		WHERE org_id = $1 AND request_id = $2`, org, requestID).Scan(&o.RequestID, &o.OrgID, &o.Outcome, &o.Reason, &o.ActorID, &at)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: outcome of request %d: %w", requestID, err)
+	}
+	o.At = fromTS(at)
+	return &o, nil
+}
+
+// OutcomeCounts counts the recorded outcomes and reasons since an instant.
+func (q *Queries) OutcomeCounts(ctx context.Context, since time.Time) (map[string]int, error) {
+	rows, err := q.query(ctx, `SELECT outcome, reason, COUNT(*) FROM request_outcomes WHERE at >= $1 GROUP BY outcome, reason`, ts(since))
+	if err != nil {
+		return nil, fmt.Errorf("store: outcome counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var o, r string
+		var n int
+		if err := rows.Scan(&o, &r, &n); err != nil {
+			return nil, err
+		}
+		out[o+"/"+r] = n
+	}
+	return out, rows.Err()
+}
+
+// SetTier records the support tier working a request.
+func (q *Queries) SetTier(ctx context.Context, org, requestID int64, tier int, at time.Time) error {
+	_, err := q.exec(ctx, `INSERT INTO request_tiers (request_id, org_id, tier, updated_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (request_id) DO UPDATE SET tier = excluded.tier, updated_at = excluded.updated_at`, requestID, org, tier, ts(at))
+	if err != nil {
+		return fmt.Errorf("store: tier of request %d: %w", requestID, err)
+	}
+	return nil
+}
+
+// Tier returns the support tier working a request (1 unless escalated).
+func (q *Queries) Tier(ctx context.Context, org, requestID int64) (int, error) {
+	var tier int
+	err := q.queryRow(ctx, "SELECT tier FROM request_tiers WHERE org_id = $1 AND request_id = $2", org, requestID).Scan(&tier)
+	if err == sql.ErrNoRows {
+		return 1, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: tier of request %d: %w", requestID, err)
+	}
+	return tier, nil
+}

@@ -34,6 +34,13 @@ func (s *Server) consoleRoutes() []route {
 		{"POST /console/requests/{number}/assign", signedIn, s.consoleAssign},
 		{"POST /console/requests/{number}/transfer", signedIn, s.consoleTransfer},
 		{"POST /console/requests/{number}/callbacks/{id}/done", signedIn, s.consoleCallbackDone},
+		{"POST /console/requests/{number}/outofscope", signedIn, s.consoleOutOfScope},
+		{"POST /console/requests/{number}/escalate", signedIn, s.consoleEscalate},
+		{"POST /console/requests/{number}/link", signedIn, s.consoleLink},
+		{"GET /console/canned", signedIn, s.consoleCanned},
+		{"POST /console/canned", signedIn, s.consoleCreateCanned},
+		{"POST /console/filters", signedIn, s.consoleSaveFilter},
+		{"POST /console/filters/{id}/delete", signedIn, s.consoleDeleteFilter},
 		{"GET /console/phone", signedIn, s.consolePhone},
 		{"POST /console/phone", signedIn, s.consoleLogCall},
 		{"GET /console/callbacks", signedIn, s.consoleCallbacks},
@@ -53,6 +60,7 @@ type queueData struct {
 	Rows     []queueRow
 	Lines    []queueLine
 	Labels   queueLabels
+	Filters  []*store.SavedFilter
 	Now      time.Time
 }
 
@@ -134,6 +142,12 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, p *page) e
 		return err
 	}
 	d.Lines = s.lines(p, d.Rows)
+	if d.Filters, err = s.desk.SavedFilters(r.Context(), p.Actor); err != nil {
+		return err
+	}
+	if r.URL.Query().Get("notice") == "filter" {
+		p.Notice = p.T("console.filter.saved")
+	}
 	d.Labels = queueLabels{Left: p.T("console.col.left"), Number: p.T("col.number"), Title: p.T("col.title"), Severity: p.T("col.severity"),
 		Family: p.T("console.col.family"), Org: p.T("console.col.org"), Lang: p.T("console.col.lang"), Category: p.T("col.category"),
 		Channel: p.T("console.col.channel"), Status: p.T("col.status"), Answered: p.T("console.answered")}
@@ -274,13 +288,17 @@ type workData struct {
 	Statuses    []casedesk.Status
 	Categories  []casedesk.Category
 	Now         time.Time
+	Canned      []*store.CannedResponse
+	Outcome     *store.Outcome
+	Tier        int
+	Reasons     []string
 	NeedReason  bool // elevated support and a severity set: changing it takes a reason
 	Supervisor  bool
 }
 
 func (s *Server) consoleRequest(w http.ResponseWriter, r *http.Request, p *page) error {
 	switch n := r.URL.Query().Get("notice"); n {
-	case "severity", "reply", "note", "phone", "status", "assign", "transfer", "callback", "created":
+	case "severity", "reply", "note", "phone", "status", "assign", "transfer", "callback", "created", "outofscope", "escalate", "link", "merge":
 		p.Notice = p.T("console.done." + n)
 	}
 	return s.work(w, r, p, r.PathValue("number"), http.StatusOK)
@@ -327,6 +345,23 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request, p *page, number st
 	}
 	if d.Agents, err = s.desk.Agents(ctx, p.Actor); err != nil {
 		return err
+	}
+	if d.Canned, err = s.desk.CannedResponses(ctx, p.Actor); err != nil {
+		return err
+	}
+	if d.Outcome, err = s.desk.RequestOutcome(ctx, p.Actor, number); err != nil {
+		return err
+	}
+	if d.Tier, err = s.desk.Tier(ctx, p.Actor, number); err != nil {
+		return err
+	}
+	d.Reasons = desk.OutOfScopeReasons
+	if id := atoi64(r.URL.Query().Get("canned")); id != 0 && p.Form == nil {
+		body, err := s.desk.ExpandCanned(ctx, p.Actor, number, id)
+		if err != nil {
+			return err
+		}
+		p.Form = map[string]string{"body": body, "kind": "reply"}
 	}
 	var provider int64
 	if prov, err := s.desk.ProviderOrganization(ctx); err == nil {
@@ -408,6 +443,18 @@ func consoleEventText(p *page, e *casedesk.Event, users map[int64]string) string
 		return p.T("console.ev.severity_reason", e.New)
 	case "callback_done":
 		return p.T("console.ev.callback_done")
+	case "outcome":
+		_, reason, _ := strings.Cut(e.New, ":")
+		return p.T("console.ev.outofscope", p.T("console.oos."+reason))
+	case "escalated":
+		return p.T("console.ev.escalated")
+	case "linked":
+		return p.T("console.ev.linked", e.New)
+	case "merged":
+		if e.Field == "from" {
+			return p.T("console.ev.merged.from", e.New)
+		}
+		return p.T("console.ev.merged.into", e.New)
 	}
 	return eventText(p, e)
 }
@@ -720,4 +767,113 @@ func (s *Server) localTime(tz string) string { return s.localTimeAt(s.clock.Now(
 func (s *Server) localTimeAt(t time.Time, tz string) string {
 	loc := s.zones.get(tz)
 	return t.In(loc).Format("Mon 15:04") + " (" + loc.String() + ")"
+}
+
+// customerCatalog is the catalogue in a request's language, English when
+// the console does not have it: for text sent to the customer.
+func customerCatalog(lang string) catalog {
+	if l, ok := supported(lang); ok {
+		return catalogs[l]
+	}
+	return catalogs["en"]
+}
+
+func (s *Server) consoleOutOfScope(w http.ResponseWriter, r *http.Request, p *page) error {
+	reason := r.PostFormValue("reason")
+	return s.act(w, r, p, "outofscope", func() error {
+		req, err := s.desk.Request(r.Context(), p.Actor, r.PathValue("number"))
+		if err != nil {
+			return err
+		}
+		cat := customerCatalog(req.Language)
+		guidance := cat.t("scope.title") + "\n\n" + cat.t("scope."+reason)
+		_, err = s.desk.OutOfScope(r.Context(), p.Actor, req.Number, reason, guidance)
+		return err
+	})
+}
+
+func (s *Server) consoleEscalate(w http.ResponseWriter, r *http.Request, p *page) error {
+	note := r.PostFormValue("note")
+	p.Form = map[string]string{"escalate_note": note}
+	return s.act(w, r, p, "escalate", func() error {
+		_, err := s.desk.Escalate(r.Context(), p.Actor, r.PathValue("number"), note)
+		return err
+	})
+}
+
+// consoleLink links the request to another, or merges it into the other
+// as a duplicate (the customer is told in their language).
+func (s *Server) consoleLink(w http.ResponseWriter, r *http.Request, p *page) error {
+	other := strings.TrimSpace(r.PostFormValue("other"))
+	p.Form = map[string]string{"other": other}
+	merge := r.PostFormValue("merge") == "1"
+	notice := "link"
+	if merge {
+		notice = "merge"
+	}
+	return s.act(w, r, p, notice, func() error {
+		if !merge {
+			_, err := s.desk.Link(r.Context(), p.Actor, r.PathValue("number"), other)
+			return err
+		}
+		req, err := s.desk.Request(r.Context(), p.Actor, r.PathValue("number"))
+		if err != nil {
+			return err
+		}
+		_, err = s.desk.Merge(r.Context(), p.Actor, req.Number, other, customerCatalog(req.Language).t("console.merge.message", other))
+		return err
+	})
+}
+
+type cannedData struct {
+	Canned       []*store.CannedResponse
+	Placeholders []string
+	Supervisor   bool
+}
+
+func (s *Server) consoleCanned(w http.ResponseWriter, r *http.Request, p *page) error {
+	if r.URL.Query().Get("notice") == "canned" {
+		p.Notice = p.T("console.canned.saved")
+	}
+	return s.cannedPage(w, r, p, http.StatusOK)
+}
+
+func (s *Server) cannedPage(w http.ResponseWriter, r *http.Request, p *page, status int) error {
+	cs, err := s.desk.CannedResponses(r.Context(), p.Actor)
+	if err != nil {
+		return err
+	}
+	p.Title, p.Nav = p.T("console.canned"), "console"
+	p.Data = &cannedData{Canned: cs, Placeholders: desk.Placeholders, Supervisor: p.Actor.IsSupervisor()}
+	return s.render(w, r, p, "console_canned", status)
+}
+
+func (s *Server) consoleCreateCanned(w http.ResponseWriter, r *http.Request, p *page) error {
+	p.Form = map[string]string{"name": r.PostFormValue("name"), "language": r.PostFormValue("language"), "body": r.PostFormValue("body")}
+	if _, err := s.desk.CreateCanned(r.Context(), p.Actor, p.Form["name"], p.Form["language"], p.Form["body"]); err != nil {
+		if code := casedesk.ErrorCode(err); code == casedesk.EINVALID || code == casedesk.ECONFLICT {
+			p.formError(err)
+			return s.cannedPage(w, r, p, http.StatusBadRequest)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/console/canned?notice=canned", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) consoleSaveFilter(w http.ResponseWriter, r *http.Request, p *page) error {
+	view, cat := r.PostFormValue("view"), r.PostFormValue("category")
+	if _, err := s.desk.SaveFilter(r.Context(), p.Actor, r.PostFormValue("name"), desk.QueueView(view), casedesk.Category(cat)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/console?view="+url.QueryEscape(view)+"&category="+url.QueryEscape(cat)+"&notice=filter", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) consoleDeleteFilter(w http.ResponseWriter, r *http.Request, p *page) error {
+	if err := s.desk.DeleteFilter(r.Context(), p.Actor, atoi64(r.PathValue("id"))); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/console", http.StatusSeeOther)
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -231,6 +232,60 @@ func TestConsoleFlows(t *testing.T) {
 			st, body = agent.get("/console/organizations/" + itoa(e.fabrikam.ID))
 			if st != http.StatusOK || !strings.Contains(body, "Invoice shows 60 licenses") || !strings.Contains(body, "Business plans") {
 				t.Fatalf("organization panel: %d", st)
+			}
+		})
+
+		t.Run("canned responses, out of scope, escalate, merge, saved filters", func(t *testing.T) {
+			sup := e.client()
+			sup.signIn("sam")
+			st, _ := agent.post("/console/canned", "/console/canned", url.Values{"name": {"Ask for a trace"}, "body": {"x"}})
+			if st != http.StatusForbidden {
+				t.Fatalf("an agent creates a canned response: %d", st)
+			}
+			st, body := sup.post("/console/canned", "/console/canned", url.Values{"name": {"Ask for a trace"}, "language": {"en"},
+				"body": {"Hello {{customer.name}}, about {{request.number}} ({{organization.name}}): please send a message trace. {{agent.name}}"}})
+			if st != http.StatusOK || !strings.Contains(body, "Canned response saved") {
+				t.Fatalf("create canned: %d", st)
+			}
+			nr := e.openRequest("anna", e.fabrikam.ID, "Outlook add-in from a vendor crashes")
+			_, body = agent.get("/console/requests/" + nr.Number)
+			id := regexp.MustCompile(`<option value="(\d+)">Ask for a trace`).FindStringSubmatch(body)
+			if id == nil {
+				t.Fatalf("no canned response offered\n%s", body)
+			}
+			_, body = agent.get("/console/requests/" + nr.Number + "?canned=" + id[1])
+			if !strings.Contains(body, "Hello Anna Schmidt, about "+nr.Number+" (Fabrikam GmbH): please send a message trace. Lena Fischer") {
+				t.Fatalf("placeholders not filled\n%s", body)
+			}
+			st, body = agent.post("/console/requests/"+nr.Number, "/console/requests/"+nr.Number+"/outofscope", url.Values{"reason": {"addin"}})
+			if st != http.StatusOK || !strings.Contains(body, `id="outcome">Out of scope · Third-party service or add-in`) {
+				t.Fatalf("out of scope: %d\n%s", st, body)
+			}
+			anna := e.client()
+			anna.signIn("anna")
+			if _, page := anna.get("/requests/" + nr.Number); !strings.Contains(page, "supported by their makers") || !strings.Contains(page, "Resolved") {
+				t.Errorf("the customer did not get the guidance")
+			}
+
+			a := e.openRequest("anna", e.fabrikam.ID, "Sync errors")
+			b := e.openRequest("anna", e.fabrikam.ID, "Sync errors again")
+			st, body = agent.post("/console/requests/"+a.Number, "/console/requests/"+a.Number+"/escalate", url.Values{"note": {"Tried a full resync; the connector logs show a schema error."}})
+			if st != http.StatusOK || !strings.Contains(body, `id="tier">Tier 2`) || !strings.Contains(body, "escalated it to tier 2") {
+				t.Fatalf("escalate: %d", st)
+			}
+			st, body = agent.post("/console/requests/"+b.Number, "/console/requests/"+b.Number+"/link", url.Values{"other": {a.Number}, "merge": {"1"}})
+			if st != http.StatusOK || !strings.Contains(body, "merged it into "+a.Number) || !strings.Contains(body, `id="status">Closed`) {
+				t.Fatalf("merge: %d\n%s", st, body)
+			}
+			if _, page := anna.get("/requests/" + b.Number); !strings.Contains(page, "repeats request "+a.Number) {
+				t.Errorf("the customer was not told of the merge")
+			}
+			if _, body = agent.get("/console/requests/" + a.Number); !strings.Contains(body, "merged "+b.Number+" into this request") {
+				t.Errorf("the kept request's history lacks the merge")
+			}
+			st, body = agent.post("/console?view=breached&category=technical", "/console/filters", url.Values{"name": {"Tech breaches"}, "view": {"breached"}, "category": {"technical"}})
+			if st != http.StatusOK || !strings.Contains(body, `href="/console?view=breached&amp;category=technical">Tech breaches`) {
+				t.Fatalf("saved filter: %d", st)
 			}
 		})
 

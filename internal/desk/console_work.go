@@ -1,0 +1,359 @@
+package desk
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/sla"
+	"github.com/casedesk/casedesk/internal/store"
+)
+
+// This file holds the console's verbs that work a request beyond replies
+// and status: canned responses, saved filters, out of scope, escalation,
+// linking and merging duplicates. All are for staff who work requests.
+
+// CannedResponses lists the canned responses (staff who work requests).
+func (d *Desk) CannedResponses(ctx context.Context, a *casedesk.Actor) ([]*store.CannedResponse, error) {
+	if err := needAgent(a); err != nil {
+		return nil, err
+	}
+	return d.db.CannedResponses(ctx)
+}
+
+// CreateCanned adds a canned response (supervisors). Its body may use the
+// placeholders that ExpandCanned fills in.
+func (d *Desk) CreateCanned(ctx context.Context, a *casedesk.Actor, name, lang, body string) (*store.CannedResponse, error) {
+	if err := needSupervisor(a); err != nil {
+		return nil, err
+	}
+	if err := casedesk.CheckText("name", strings.TrimSpace(name), 1, 100); err != nil {
+		return nil, err
+	}
+	if lang == "" {
+		lang = "en"
+	}
+	if !casedesk.IsLanguage(lang) {
+		return nil, casedesk.Invalid("language", "language must be a BCP 47 tag such as en or zh-CN")
+	}
+	if err := casedesk.CheckText("body", body, 1, 20000); err != nil {
+		return nil, err
+	}
+	c := &store.CannedResponse{Name: strings.TrimSpace(name), Language: lang, Body: body, CreatedBy: a.User.ID, CreatedAt: d.now()}
+	if err := d.write(ctx, func(tx *store.Tx) error { return tx.CreateCanned(ctx, c) }); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Placeholders are the names a canned response may use, as {{name}}.
+var Placeholders = []string{"customer.name", "organization.name", "request.number", "request.title", "agent.name"}
+
+// ExpandCanned returns canned response id with its placeholders filled in
+// for a request: the requester's and organization's names, the request's
+// number and title, and the agent's name. Unknown placeholders stay as they
+// are, so that the agent sees and fixes them before sending.
+func (d *Desk) ExpandCanned(ctx context.Context, a *casedesk.Actor, number string, id int64) (string, error) {
+	r, err := d.Request(ctx, a, number)
+	if err != nil {
+		return "", err
+	}
+	cs, err := d.CannedResponses(ctx, a)
+	if err != nil {
+		return "", err
+	}
+	i := slices.IndexFunc(cs, func(c *store.CannedResponse) bool { return c.ID == id })
+	if i < 0 {
+		return "", casedesk.Errorf(casedesk.ENOTFOUND, "canned response %d not found", id)
+	}
+	customer := ""
+	if u, err := d.db.User(ctx, r.OrgID, r.RequesterID); err == nil {
+		customer = u.Name
+	}
+	org := ""
+	if o, err := d.db.Organization(ctx, r.OrgID); err == nil {
+		org = o.Name
+	}
+	rep := strings.NewReplacer("{{customer.name}}", customer, "{{organization.name}}", org, "{{request.number}}", r.Number,
+		"{{request.title}}", r.Title, "{{agent.name}}", a.User.Name)
+	return rep.Replace(cs[i].Body), nil
+}
+
+// QueueViews are the views a saved filter may name.
+var QueueViews = []QueueView{QueueMine, QueueUnassigned, QueueTriage, QueueAtRisk, QueueBreached, QueueAll}
+
+// SaveFilter stores a named queue view and group for the actor, replacing
+// one of the same name.
+func (d *Desk) SaveFilter(ctx context.Context, a *casedesk.Actor, name string, view QueueView, category casedesk.Category) (*store.SavedFilter, error) {
+	if err := needAgent(a); err != nil {
+		return nil, err
+	}
+	name = strings.TrimSpace(name)
+	if err := casedesk.CheckText("name", name, 1, 60); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(QueueViews, view) {
+		return nil, casedesk.Invalid("view", "view must be one of mine, unassigned, triage, at_risk, breached or all")
+	}
+	if category != "" && !category.Valid() {
+		return nil, casedesk.Invalid("category", "category must be one of presales, billing or technical")
+	}
+	f := &store.SavedFilter{UserID: a.User.ID, Name: name, View: string(view), Category: string(category), CreatedAt: d.now()}
+	if err := d.write(ctx, func(tx *store.Tx) error { return tx.SaveFilter(ctx, f) }); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// SavedFilters lists the actor's saved filters.
+func (d *Desk) SavedFilters(ctx context.Context, a *casedesk.Actor) ([]*store.SavedFilter, error) {
+	if err := needAgent(a); err != nil {
+		return nil, err
+	}
+	return d.db.SavedFilters(ctx, a.User.ID)
+}
+
+// DeleteFilter removes one of the actor's saved filters.
+func (d *Desk) DeleteFilter(ctx context.Context, a *casedesk.Actor, id int64) error {
+	if err := needAgent(a); err != nil {
+		return err
+	}
+	return d.write(ctx, func(tx *store.Tx) error { return tx.DeleteFilter(ctx, a.User.ID, id) })
+}
+
+// OutOfScopeReasons are SPEC's out-of-scope cases: the customer's own
+// network, third-party services and add-ins, scripts.
+var OutOfScopeReasons = []string{"network", "addin", "script"}
+
+// OutOfScope answers a request with the guidance for its out-of-scope
+// reason (a public reply: it counts as the response), resolves it, and
+// records the outcome, which is reported apart from fixed requests. The
+// guidance text is the caller's, in the customer's language.
+func (d *Desk) OutOfScope(ctx context.Context, a *casedesk.Actor, number, reason, guidance string) (*casedesk.Request, error) {
+	if err := needAgent(a); err != nil {
+		return nil, err
+	}
+	if !slices.Contains(OutOfScopeReasons, reason) {
+		return nil, casedesk.Invalid("reason", "reason must be one of network, addin or script")
+	}
+	if err := casedesk.CheckText("guidance", guidance, 1, 20000); err != nil {
+		return nil, err
+	}
+	id, ok := casedesk.ParseRequestNumber(number)
+	if !ok {
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	}
+	scope := store.Scope{All: true}
+	var r *casedesk.Request
+	err := d.write(ctx, func(tx *store.Tx) error {
+		var err error
+		if r, err = tx.Request(ctx, scope, id); err != nil {
+			return err
+		}
+		if !r.Status.Active() {
+			return casedesk.Errorf(casedesk.ECONFLICT, "request %s is %s already", r.Number, r.Status)
+		}
+		now := d.now()
+		m := &casedesk.Message{RequestID: r.ID, AuthorID: a.User.ID, AuthorName: a.User.Name, Body: guidance, Kind: "message",
+			CreatedAt: now, OnBehalfOf: onBehalfOf(a, r.OrgID)}
+		if err := tx.CreateMessage(ctx, m); err != nil {
+			return err
+		}
+		oldStatus := r.Status
+		ch := changes{d: d, a: a, r: r, now: now}
+		ch.note("message", "", "", strconv.FormatInt(m.ID, 10))
+		ch.note("outcome", "outcome", "", "out_of_scope:"+reason)
+		if err := ch.setStatus(casedesk.StatusResolved); err != nil {
+			return err
+		}
+		r.UpdatedAt = now
+		if err := tx.UpdateRequest(ctx, scope, r); err != nil {
+			return err
+		}
+		if err := ch.record(ctx, tx); err != nil {
+			return err
+		}
+		if err := tx.SetOutcome(ctx, &store.Outcome{RequestID: r.ID, OrgID: r.OrgID, Outcome: "out_of_scope", Reason: reason, ActorID: a.User.ID, At: now}); err != nil {
+			return err
+		}
+		if err := d.stopClocks(ctx, tx, r, sla.MetricInitialResponse, now, &a.User.ID); err != nil {
+			return err
+		}
+		return d.clocksAfterUpdate(ctx, tx, r, r.Severity, oldStatus, now, &a.User.ID)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// RequestOutcome returns a request's recorded outcome, nil for none.
+func (d *Desk) RequestOutcome(ctx context.Context, a *casedesk.Actor, number string) (*store.Outcome, error) {
+	r, err := d.Request(ctx, a, number)
+	if err != nil {
+		return nil, err
+	}
+	return d.db.RequestOutcome(ctx, r.OrgID, r.ID)
+}
+
+// Tier returns the support tier working a request (staff).
+func (d *Desk) Tier(ctx context.Context, a *casedesk.Actor, number string) (int, error) {
+	if err := needAgent(a); err != nil {
+		return 0, err
+	}
+	r, err := d.Request(ctx, a, number)
+	if err != nil {
+		return 0, err
+	}
+	return d.db.Tier(ctx, r.OrgID, r.ID)
+}
+
+// Escalate hands an active request to the second tier with an internal
+// note: it is unassigned, so that a tier-2 engineer or a supervisor takes
+// it from the unassigned queue.
+func (d *Desk) Escalate(ctx context.Context, a *casedesk.Actor, number, note string) (*casedesk.Request, error) {
+	if err := needAgent(a); err != nil {
+		return nil, err
+	}
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return nil, casedesk.Invalid("escalate_note", "say in a note why it goes to tier 2 and what was tried")
+	}
+	if err := casedesk.CheckText("escalate_note", note, 1, 5000); err != nil {
+		return nil, err
+	}
+	id, ok := casedesk.ParseRequestNumber(number)
+	if !ok {
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	}
+	scope := store.Scope{All: true}
+	var r *casedesk.Request
+	err := d.write(ctx, func(tx *store.Tx) error {
+		var err error
+		if r, err = tx.Request(ctx, scope, id); err != nil {
+			return err
+		}
+		if !r.Status.Active() {
+			return casedesk.Errorf(casedesk.ECONFLICT, "request %s is %s; only active requests are escalated", r.Number, r.Status)
+		}
+		if tier, err := tx.Tier(ctx, r.OrgID, r.ID); err != nil {
+			return err
+		} else if tier == 2 {
+			return casedesk.Errorf(casedesk.ECONFLICT, "request %s is with tier 2 already", r.Number)
+		}
+		now := d.now()
+		m := &casedesk.Message{RequestID: r.ID, AuthorID: a.User.ID, AuthorName: a.User.Name, Body: note, Internal: true,
+			Kind: "message", CreatedAt: now, OnBehalfOf: onBehalfOf(a, r.OrgID)}
+		if err := tx.CreateMessage(ctx, m); err != nil {
+			return err
+		}
+		ch := changes{d: d, a: a, r: r, now: now}
+		ch.note("note", "", "", strconv.FormatInt(m.ID, 10))
+		ch.note("escalated", "tier", "1", "2")
+		if r.AssigneeID != nil {
+			ch.note("assignee", "assignee_id", idString(r.AssigneeID), "")
+			r.AssigneeID = nil
+		}
+		for _, e := range ch.events {
+			e.Internal = true
+		}
+		r.UpdatedAt = now
+		if err := tx.UpdateRequest(ctx, scope, r); err != nil {
+			return err
+		}
+		if err := tx.SetTier(ctx, r.OrgID, r.ID, 2, now); err != nil {
+			return err
+		}
+		return ch.record(ctx, tx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Link records that a request relates to another of the same organization.
+func (d *Desk) Link(ctx context.Context, a *casedesk.Actor, number, other string) (*casedesk.Request, error) {
+	return d.linkOrMerge(ctx, a, number, other, false, "")
+}
+
+// Merge closes a duplicate into the request it repeats (same organization,
+// both not closed): the duplicate is linked to it, closed, and its customer
+// told so with message (public, in their language); the history of both
+// says it.
+func (d *Desk) Merge(ctx context.Context, a *casedesk.Actor, duplicate, into, message string) (*casedesk.Request, error) {
+	if err := casedesk.CheckText("merge_message", message, 1, 5000); err != nil {
+		return nil, err
+	}
+	return d.linkOrMerge(ctx, a, duplicate, into, true, message)
+}
+
+func (d *Desk) linkOrMerge(ctx context.Context, a *casedesk.Actor, number, other string, merge bool, message string) (*casedesk.Request, error) {
+	if err := needAgent(a); err != nil {
+		return nil, err
+	}
+	id, ok := casedesk.ParseRequestNumber(number)
+	if !ok {
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	}
+	oid, ok := casedesk.ParseRequestNumber(strings.TrimSpace(other))
+	if !ok || oid == id {
+		return nil, casedesk.Invalid("other", "give the number of another request")
+	}
+	scope := store.Scope{All: true}
+	var r *casedesk.Request
+	err := d.write(ctx, func(tx *store.Tx) error {
+		var err error
+		if r, err = tx.Request(ctx, scope, id); err != nil {
+			return err
+		}
+		o, err := tx.Request(ctx, store.OrgScope(r.OrgID), oid)
+		if err != nil {
+			return casedesk.Invalid("other", "request %s is not a request of the same organization", other)
+		}
+		now := d.now()
+		ch := changes{d: d, a: a, r: r, now: now}
+		ch.note("linked", "linked_number", r.LinkedNumber, o.Number)
+		r.LinkedNumber = o.Number
+		oldStatus := r.Status
+		if merge {
+			if r.Status == casedesk.StatusClosed || o.Status == casedesk.StatusClosed {
+				return casedesk.Errorf(casedesk.ECONFLICT, "closed requests are not merged; reopen first")
+			}
+			m := &casedesk.Message{RequestID: r.ID, AuthorID: a.User.ID, AuthorName: a.User.Name, Body: message, Kind: "message",
+				CreatedAt: now, OnBehalfOf: onBehalfOf(a, r.OrgID)}
+			if err := tx.CreateMessage(ctx, m); err != nil {
+				return err
+			}
+			ch.note("message", "", "", strconv.FormatInt(m.ID, 10))
+			ch.note("merged", "into", "", o.Number)
+			if err := ch.setStatus(casedesk.StatusClosed); err != nil {
+				return err
+			}
+			if err := tx.CreateEvent(ctx, &casedesk.Event{RequestID: o.ID, OrgID: o.OrgID, ActorID: &a.User.ID, Kind: "merged",
+				Field: "from", New: r.Number, At: now}); err != nil {
+				return err
+			}
+		}
+		r.UpdatedAt = now
+		if err := tx.UpdateRequest(ctx, scope, r); err != nil {
+			return err
+		}
+		if err := ch.record(ctx, tx); err != nil {
+			return err
+		}
+		if merge {
+			if err := d.stopClocks(ctx, tx, r, sla.MetricInitialResponse, now, &a.User.ID); err != nil {
+				return err
+			}
+			return d.clocksAfterUpdate(ctx, tx, r, r.Severity, oldStatus, now, &a.User.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
