@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/api"
@@ -286,6 +287,33 @@ func TestConsoleFlows(t *testing.T) {
 			st, body = agent.post("/console?view=breached&category=technical", "/console/filters", url.Values{"name": {"Tech breaches"}, "view": {"breached"}, "category": {"technical"}})
 			if st != http.StatusOK || !strings.Contains(body, `href="/console?view=breached&amp;category=technical">Tech breaches`) {
 				t.Fatalf("saved filter: %d", st)
+			}
+		})
+
+		t.Run("routing by language and shift", func(t *testing.T) {
+			triage := func(title string) (*casedesk.Request, string) {
+				t.Helper()
+				r, _, err := e.desk.OpenRequest(ctx, e.actor("wei"), desk.NewRequest{Category: casedesk.CategoryBilling,
+					Title: title, Description: "发票有误。", Language: "zh-CN"}, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				st, body := agent.post("/console/requests/"+r.Number, "/console/requests/"+r.Number+"/severity", url.Values{"severity": {"C"}})
+				if st != http.StatusOK {
+					t.Fatalf("triage: %d", st)
+				}
+				got, _ := e.desk.Request(ctx, e.actor("lena"), r.Number)
+				return got, body
+			}
+			// Monday 09:00 UTC: 17:00 in Shanghai, Wang's shift is over.
+			r, body := triage("发票问题（下班后）")
+			if r.AssigneeID == nil || *r.AssigneeID == e.users["wang"].ID || !strings.Contains(body, "translator needed") {
+				t.Fatalf("off Wang's shift: assigned to %v\n%s", r.AssigneeID, body)
+			}
+			e.clock.Add(17 * time.Hour) // Tuesday 02:00 UTC: 10:00 in Shanghai
+			r, _ = triage("发票问题（上班时间）")
+			if r.AssigneeID == nil || *r.AssigneeID != e.users["wang"].ID {
+				t.Fatalf("on Wang's shift: assigned to %v, want Wang", r.AssigneeID)
 			}
 		})
 
