@@ -277,6 +277,7 @@ type workData struct {
 	History     []eventView
 	Clocks      []desk.ClockView
 	Callbacks   []*store.Callback
+	Files       []*casedesk.Attachment // attached to the request itself
 	Agents      []desk.AgentStatus
 	Assignee    string
 	AssigneeNum int64
@@ -345,6 +346,15 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request, p *page, number st
 	}
 	if d.Agents, err = s.desk.Agents(ctx, p.Actor); err != nil {
 		return err
+	}
+	atts, err := s.desk.Attachments(ctx, p.Actor, number)
+	if err != nil {
+		return err
+	}
+	for _, a := range atts {
+		if a.MessageID == nil {
+			d.Files = append(d.Files, a)
+		}
 	}
 	if d.Canned, err = s.desk.CannedResponses(ctx, p.Actor); err != nil {
 		return err
@@ -521,6 +531,27 @@ func (s *Server) consoleMessage(w http.ResponseWriter, r *http.Request, p *page)
 	return s.act(w, r, p, kind, func() error {
 		if strings.TrimSpace(body) == "" {
 			return casedesk.Invalid("body", "%s", p.T("detail.bodyrequired"))
+		}
+		// Files go with the message; a note's files are internal like it.
+		if r.MultipartForm != nil {
+			for _, fh := range r.MultipartForm.File["files"] {
+				if fh.Size == 0 && fh.Filename == "" {
+					continue
+				}
+				f, err := fh.Open()
+				if err != nil {
+					return err
+				}
+				att, err := s.desk.AddAttachment(r.Context(), p.Actor, r.PathValue("number"), fh.Filename, in.Internal, f)
+				f.Close()
+				if err != nil {
+					if casedesk.ErrorCode(err) == casedesk.ETOOLARGE {
+						return casedesk.Invalid("files", "%s: %s", fh.Filename, p.errorMessage(err))
+					}
+					return err
+				}
+				in.AttachmentIDs = append(in.AttachmentIDs, att.ID)
+			}
 		}
 		_, err := s.desk.AddMessage(r.Context(), p.Actor, r.PathValue("number"), in)
 		return err

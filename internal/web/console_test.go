@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -136,16 +138,39 @@ func TestConsoleFlows(t *testing.T) {
 			if st != http.StatusOK || !strings.Contains(body, "msg-note") {
 				t.Fatalf("note: %d", st)
 			}
+			// A note with a file: the file is internal too.
+			var mp bytes.Buffer
+			mw := multipart.NewWriter(&mp)
+			_, page := agent.get("/console/requests/" + r.Number)
+			mw.WriteField("csrf_token", csrfRE.FindStringSubmatch(page)[1])
+			mw.WriteField("kind", "note")
+			mw.WriteField("body", "Connector log attached.")
+			fw, _ := mw.CreateFormFile("files", "connector.log")
+			fw.Write([]byte("TLS handshake failed: certificate expired"))
+			mw.Close()
+			resp, err := agent.c.Post(e.srv.URL+"/console/requests/"+r.Number+"/message", mw.FormDataContentType(), &mp)
+			if err != nil || resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("note with a file: %v %v", err, resp.StatusCode)
+			}
+			resp.Body.Close()
+			_, page = agent.get("/console/requests/" + r.Number)
+			link := regexp.MustCompile(`href="(/requests/\d+/attachments/\d+)" download>connector.log`).FindStringSubmatch(page)
+			if link == nil {
+				t.Fatalf("the note's file is not shown to staff")
+			}
 			for _, who := range []string{"anna", "markus", "priya"} {
 				c := e.client()
 				c.signIn(who)
 				st, page := c.get("/requests/" + r.Number)
-				if st != http.StatusOK || strings.Contains(page, "old migration cluster") {
+				if st != http.StatusOK || strings.Contains(page, "old migration cluster") || strings.Contains(page, "connector.log") {
 					t.Errorf("%s's portal page (%d) shows the note", who, st)
 				}
-				for _, path := range []string{"/messages", "/history", ""} {
+				if st, _ := c.get(link[1]); st != http.StatusNotFound {
+					t.Errorf("%s downloads the note's file: %d", who, st)
+				}
+				for _, path := range []string{"/messages", "/history", "/attachments", ""} {
 					st, b := apiGet(t, e, apiH, who, "/api/v1/requests/"+r.Number+path)
-					if st != http.StatusOK || strings.Contains(b, "old migration cluster") || strings.Contains(b, `"internal":true`) {
+					if st != http.StatusOK || strings.Contains(b, "old migration cluster") || strings.Contains(b, "connector.log") || strings.Contains(b, `"internal":true`) {
 						t.Errorf("%s API %s: %d %s", who, path, st, b)
 					}
 				}
