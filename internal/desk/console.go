@@ -246,6 +246,9 @@ type SupervisorView struct {
 	AtRisk    int
 	Breaching []QueueEntry // due within the next hour
 	Agents    []AgentStatus
+	// Outcomes counts the last 30 days' requests resolved as out of scope,
+	// by "out_of_scope/<reason>".
+	Outcomes map[string]int
 }
 
 // Supervisor returns counts by queue and severity, the requests that breach
@@ -281,6 +284,9 @@ func (d *Desk) Supervisor(ctx context.Context, a *casedesk.Actor) (*SupervisorVi
 		v.Breaching = append(v.Breaching, e)
 	}
 	if v.Agents, err = d.agents(ctx, now); err != nil {
+		return nil, err
+	}
+	if v.Outcomes, err = d.db.OutcomeCounts(ctx, now.Add(-30*24*time.Hour)); err != nil {
 		return nil, err
 	}
 	return v, nil

@@ -309,6 +309,9 @@ func TestConsoleFlows(t *testing.T) {
 			if _, body = agent.get("/console/requests/" + a.Number); !strings.Contains(body, "merged "+b.Number+" into this request") {
 				t.Errorf("the kept request's history lacks the merge")
 			}
+			if _, body = sup.get("/console/supervisor"); !strings.Contains(body, "Third-party service or add-in: <strong>1</strong>") {
+				t.Errorf("the supervisor view does not report the out-of-scope outcome")
+			}
 			st, body = agent.post("/console?view=breached&category=technical", "/console/filters", url.Values{"name": {"Tech breaches"}, "view": {"breached"}, "category": {"technical"}})
 			if st != http.StatusOK || !strings.Contains(body, `href="/console?view=breached&amp;category=technical">Tech breaches`) {
 				t.Fatalf("saved filter: %d", st)
