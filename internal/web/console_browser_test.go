@@ -174,6 +174,25 @@ func TestConsoleBrowser(t *testing.T) {
 		n.contains("#requests", "Renewal date on the invoice")
 	})
 
+	run("every console field has a label", func(b *browserRun) {
+		b.signIn("sam")
+		const unlabelled = `Array.from(document.querySelectorAll("input:not([type=hidden]), select, textarea"))
+			.filter(el => el.labels.length === 0 && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby"))
+			.map(el => el.name || el.id)`
+		for _, path := range []string{"/console", "/console/requests/" + r.Number, "/console/phone?q=Fabrikam", "/console/callbacks",
+			"/console/organizations/" + itoa(e.fabrikam.ID), "/console/supervisor", "/console/canned"} {
+			b.do(chromedp.Navigate(e.srv.URL+path), chromedp.WaitReady(chromedp.CSS("main")))
+			names, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](unlabelled))
+			if err != nil {
+				b.t.Fatal(err)
+			}
+			if len(names) > 0 {
+				b.t.Errorf("%s: fields without a label: %v", path, names)
+			}
+		}
+		b.shot("supervisor")
+	})
+
 	run("queues without JavaScript", func(b *browserRun) {
 		if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 			b.t.Fatal(err)
