@@ -90,6 +90,9 @@ func TestConsoleBrowser(t *testing.T) {
 		b.waitText(".notice", "Reply sent")
 		b.contains("#clock", "met")
 		b.contains("#status", "Open")
+		if c := b.text("#conversation"); strings.Contains(c, "rWe are") || !strings.Contains(c, "We are on it") {
+			b.t.Fatalf("the reply as sent: %q", c)
+		}
 		// n writes an internal note, shown apart from the replies.
 		b.do(chromedp.KeyEvent("n"), chromedp.KeyEvent(note), chromedp.Click(chromedp.CSS("#send")), chromedp.WaitVisible(chromedp.CSS(".msg-note")))
 		b.contains(".msg-note", "Internal note")
@@ -165,6 +168,7 @@ func TestConsoleBrowser(t *testing.T) {
 		b.contains("#facts", "Anna Schmidt · entered by Emily Carter")
 		b.contains("#clock", "stopped") // the call was the first response (C on Business plans: no target)
 		b.contains("#conversation", "Phone call. Verified: name, org.")
+
 		b.contains("#conversation", "Explained proration")
 		b.shot("call-logged")
 		// Anna sees the request as hers, with the call.

@@ -77,14 +77,21 @@
         }
       }
       if (typing(e)) return;
-      // On a request's page: r writes a reply, n a note.
+      // On a request's page: r writes a reply, n a note. The field takes
+      // focus when the key is released, so the letter is not typed into it.
       var body = document.getElementById("body");
       if (body && (e.key === "r" || e.key === "n")) {
-        var kind = document.getElementById(e.key === "r" ? "kind-reply" : "kind-note");
-        if (kind) kind.checked = true;
-        body.focus();
+        pending = e.key;
         e.preventDefault();
       }
+    });
+    var pending = "";
+    document.addEventListener("keyup", function (e) {
+      if (!pending || e.key !== pending) return;
+      var kind = document.getElementById(pending === "r" ? "kind-reply" : "kind-note");
+      pending = "";
+      if (kind) kind.checked = true;
+      document.getElementById("body").focus();
     });
     var body = document.getElementById("body");
     if (body && (location.hash === "#reply" || location.hash === "#note")) {
