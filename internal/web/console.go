@@ -130,11 +130,25 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, p *page) e
 	if err != nil {
 		return err
 	}
+	families := map[int64]string{} // triage rows come without their plan family
 	for _, e := range entries {
 		row := queueRow{QueueEntry: e}
 		if e.DueAt != nil {
 			row.DueISO = p.ISO(*e.DueAt)
 			row.Left = leftText(e.DueAt.Sub(d.Now))
+		}
+		if e.State == "triage" {
+			row.Left = p.T("console.waiting", leftText(d.Now.Sub(e.CreatedAt)))
+			f, ok := families[e.OrgID]
+			if !ok {
+				subs, err := s.desk.Subscriptions(r.Context(), p.Actor, e.OrgID)
+				if err != nil {
+					return err
+				}
+				fam, _ := casedesk.SupportFamily(subs)
+				f, families[e.OrgID] = string(fam), string(fam)
+			}
+			row.Family = f
 		}
 		d.Rows = append(d.Rows, row)
 	}

@@ -63,6 +63,8 @@ func TestConsoleBrowser(t *testing.T) {
 			chromedp.Click(chromedp.CSS("#view-triage")), chromedp.WaitVisible(chromedp.CSS("#queue")))
 		b.contains("#queue", r.Number)
 		b.contains("#queue", "Fabrikam GmbH")
+		b.contains("#queue", "Business plans")
+		b.contains("#queue", "waiting 0m 00s")
 		b.shot("triage-queue")
 		// j selects the first row, Enter opens it.
 		b.do(chromedp.KeyEvent("j"))
