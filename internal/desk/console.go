@@ -200,6 +200,7 @@ type OrgPanel struct {
 	Admins        []*casedesk.User
 	Open          []*casedesk.Request
 	Surveys       []*store.OrgSurvey
+	TAM           *casedesk.User // technical account manager, nil for none
 }
 
 // OrganizationPanel returns a customer organization's plans, support
@@ -227,6 +228,13 @@ func (d *Desk) OrganizationPanel(ctx context.Context, a *casedesk.Actor, org int
 	}
 	if p.Surveys, err = d.db.OrgSurveys(ctx, org, 20); err != nil {
 		return nil, err
+	}
+	if tam, err := d.db.TAM(ctx, org); err != nil {
+		return nil, err
+	} else if tam != 0 {
+		if p.TAM, err = d.db.User(ctx, store.AllOrgs, tam); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
 }
@@ -329,4 +337,40 @@ func (d *Desk) ConsoleEventFilter(a *casedesk.Actor) (func(casedesk.Event) bool,
 		return nil, err
 	}
 	return d.EventFilter(a)
+}
+
+// SetTAM makes an agent or supervisor the technical account manager of a
+// customer organization (supervisors); 0 removes it. The account manager
+// follows the organization's requests in the console's "accounts" queue.
+func (d *Desk) SetTAM(ctx context.Context, a *casedesk.Actor, org, user int64) error {
+	if err := needSupervisor(a); err != nil {
+		return err
+	}
+	o, err := d.db.Organization(ctx, org)
+	if err != nil {
+		return err
+	}
+	if o.Kind != casedesk.OrgCustomer {
+		return casedesk.Invalid("organization_id", "account managers are for customer organizations")
+	}
+	if user != 0 {
+		u, err := d.db.User(ctx, store.AllOrgs, user)
+		if err != nil || !u.Active || (u.Role != casedesk.RoleAgent && u.Role != casedesk.RoleSupervisor) {
+			return casedesk.Invalid("tam_id", "the account manager must be an active agent or supervisor")
+		}
+	}
+	return d.write(ctx, func(tx *store.Tx) error { return tx.SetTAM(ctx, org, user, d.now()) })
+}
+
+// AccountRequests lists the active requests of the organizations the actor
+// is technical account manager of, newest first (staff who work requests).
+func (d *Desk) AccountRequests(ctx context.Context, a *casedesk.Actor, limit int) ([]*casedesk.Request, error) {
+	if err := needAgent(a); err != nil {
+		return nil, err
+	}
+	orgs, err := d.db.TAMOrgs(ctx, a.User.ID)
+	if err != nil || len(orgs) == 0 {
+		return nil, err
+	}
+	return d.db.Requests(ctx, store.Scope{Orgs: orgs}, store.RequestFilter{Active: true, Limit: limit})
 }

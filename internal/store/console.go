@@ -344,3 +344,49 @@ func (q *Queries) Tier(ctx context.Context, org, requestID int64) (int, error) {
 	}
 	return tier, nil
 }
+
+// SetTAM makes user the technical account manager of org; user 0 removes it.
+func (q *Queries) SetTAM(ctx context.Context, org, user int64, at time.Time) error {
+	var err error
+	if user == 0 {
+		_, err = q.exec(ctx, "DELETE FROM org_tams WHERE org_id = $1", org)
+	} else {
+		_, err = q.exec(ctx, `INSERT INTO org_tams (org_id, user_id, assigned_at) VALUES ($1, $2, $3)
+			ON CONFLICT (org_id) DO UPDATE SET user_id = excluded.user_id, assigned_at = excluded.assigned_at`, org, user, ts(at))
+	}
+	if err != nil {
+		return fmt.Errorf("store: account manager of organization %d: %w", org, err)
+	}
+	return nil
+}
+
+// TAM returns the technical account manager of org, 0 for none.
+func (q *Queries) TAM(ctx context.Context, org int64) (int64, error) {
+	var id int64
+	err := q.queryRow(ctx, "SELECT user_id FROM org_tams WHERE org_id = $1", org).Scan(&id)
+	if err == sql.ErrNoRows {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("store: account manager of organization %d: %w", org, err)
+	}
+	return id, nil
+}
+
+// TAMOrgs lists the organizations user is the technical account manager of.
+func (q *Queries) TAMOrgs(ctx context.Context, user int64) ([]int64, error) {
+	rows, err := q.query(ctx, "SELECT org_id FROM org_tams WHERE user_id = $1 ORDER BY org_id", user)
+	if err != nil {
+		return nil, fmt.Errorf("store: organizations of account manager %d: %w", user, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

@@ -46,6 +46,7 @@ func (s *Server) consoleRoutes() []route {
 		{"GET /console/callbacks", signedIn, s.consoleCallbacks},
 		{"GET /console/organizations/{id}", signedIn, s.consoleOrg},
 		{"GET /console/supervisor", signedIn, s.consoleSupervisor},
+		{"POST /console/organizations/{id}/tam", signedIn, s.consoleSetTAM},
 	}
 }
 
@@ -125,8 +126,15 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, p *page) e
 	for _, v := range queueViews {
 		d.Views = append(d.Views, string(v))
 	}
+	d.Views = append(d.Views, accountsView)
 	p.Title, p.Nav = p.T("console.queues"), "console"
-	entries, err := s.desk.Queue(r.Context(), p.Actor, desk.QueueView(d.View), casedesk.Category(d.Category), 100)
+	var entries []desk.QueueEntry
+	var err error
+	if d.View == accountsView {
+		err = s.accountRows(r.Context(), p, d)
+	} else {
+		entries, err = s.desk.Queue(r.Context(), p.Actor, desk.QueueView(d.View), casedesk.Category(d.Category), 100)
+	}
 	if err != nil {
 		return err
 	}
@@ -167,6 +175,29 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, p *page) e
 		Channel: p.T("console.col.channel"), Status: p.T("col.status"), Answered: p.T("console.answered")}
 	p.Data = d
 	return s.render(w, r, p, "console_queue", http.StatusOK)
+}
+
+// accountsView is the queue of the organizations the agent is technical
+// account manager of: their active requests, newest first.
+const accountsView = "accounts"
+
+func (s *Server) accountRows(ctx context.Context, p *page, d *queueData) error {
+	rs, err := s.desk.AccountRequests(ctx, p.Actor, 100)
+	if err != nil {
+		return err
+	}
+	for _, r := range rs {
+		if d.Category != "" && string(r.Category) != d.Category {
+			continue
+		}
+		org, err := s.desk.Organization(ctx, p.Actor, r.OrgID)
+		if err != nil {
+			return err
+		}
+		d.Rows = append(d.Rows, queueRow{QueueEntry: desk.QueueEntry{QueueItem: &store.QueueItem{Request: r, OrgName: org.Name,
+			Family: string(casedesk.FamilyElevated)}, State: "account"}})
+	}
+	return nil
 }
 
 // queueRest completes the views of active work: desk.Queue orders the
@@ -757,10 +788,18 @@ func (s *Server) consoleOrg(w http.ResponseWriter, r *http.Request, p *page) err
 		return err
 	}
 	p.Title, p.Nav = org.Org.Name, "console"
-	p.Data = struct {
+	data := struct {
 		*desk.OrgPanel
-		LocalTime string
-	}{org, s.localTime(org.Org.TimeZone)}
+		LocalTime  string
+		Supervisor bool
+		Agents     []desk.AgentStatus
+	}{OrgPanel: org, LocalTime: s.localTime(org.Org.TimeZone), Supervisor: p.Actor.IsSupervisor()}
+	if data.Supervisor {
+		if data.Agents, err = s.desk.Agents(r.Context(), p.Actor); err != nil {
+			return err
+		}
+	}
+	p.Data = data
 	return s.render(w, r, p, "console_org", http.StatusOK)
 }
 
@@ -920,5 +959,14 @@ func (s *Server) consoleDeleteFilter(w http.ResponseWriter, r *http.Request, p *
 		return err
 	}
 	http.Redirect(w, r, "/console", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) consoleSetTAM(w http.ResponseWriter, r *http.Request, p *page) error {
+	org := atoi64(r.PathValue("id"))
+	if err := s.desk.SetTAM(r.Context(), p.Actor, org, atoi64(r.PostFormValue("tam_id"))); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/console/organizations/"+strconv.FormatInt(org, 10), http.StatusSeeOther)
 	return nil
 }

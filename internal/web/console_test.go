@@ -309,6 +309,19 @@ func TestConsoleFlows(t *testing.T) {
 			if _, body = agent.get("/console/requests/" + a.Number); !strings.Contains(body, "merged "+b.Number+" into this request") {
 				t.Errorf("the kept request's history lacks the merge")
 			}
+			// Sam makes Lena Yunfan's account manager: she follows its requests.
+			st, body = sup.post("/console/organizations/"+itoa(e.yunfan.ID), "/console/organizations/"+itoa(e.yunfan.ID)+"/tam",
+				url.Values{"tam_id": {itoa(e.users["lena"].ID)}})
+			if st != http.StatusOK || !strings.Contains(body, "Technical account manager: <strong>Lena Fischer</strong>") {
+				t.Fatalf("set the account manager: %d", st)
+			}
+			if st, _ := agent.post("/console/organizations/"+itoa(e.yunfan.ID), "/console/organizations/"+itoa(e.yunfan.ID)+"/tam",
+				url.Values{"tam_id": {itoa(e.users["lena"].ID)}}); st != http.StatusForbidden {
+				t.Errorf("an agent sets the account manager: %d", st)
+			}
+			if _, body = agent.get("/console?view=accounts"); !strings.Contains(body, "邮件延迟") || strings.Contains(body, "Sync errors") {
+				t.Errorf("the accounts queue does not hold exactly Yunfan's requests\n%s", body)
+			}
 			if _, body = sup.get("/console/supervisor"); !strings.Contains(body, "Third-party service or add-in: <strong>1</strong>") {
 				t.Errorf("the supervisor view does not report the out-of-scope outcome")
 			}
