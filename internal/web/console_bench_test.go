@@ -111,10 +111,13 @@ func BenchmarkConsoleQueue(b *testing.B) {
 	}); err != nil {
 		b.Fatal(err)
 	}
-	// Fresh statistics, as autovacuum (PostgreSQL) or the periodic optimize
-	// of a long-running database would have them.
-	if _, err := db.SQL().ExecContext(ctx, "ANALYZE"); err != nil {
-		b.Fatal(err)
+	// Fresh statistics, as autovacuum keeps them: without them PostgreSQL
+	// joins all active requests to their clocks before sorting (SQLite reads
+	// the clocks in due order either way).
+	if engine == store.Postgres {
+		if _, err := db.SQL().ExecContext(ctx, "ANALYZE"); err != nil {
+			b.Fatal(err)
+		}
 	}
 	b.Logf("%s: seeded %d requests in %s", engine, total, time.Since(start).Round(time.Millisecond))
 	secret, _, err := e.desk.Login(ctx, e.users["agent"].Email, password, "127.0.0.1")
