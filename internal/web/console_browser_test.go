@@ -115,6 +115,9 @@ func TestConsoleBrowser(t *testing.T) {
 		if strings.Contains(b.text("main"), "Checked the connector") {
 			b.t.Fatal("the portal shows the internal note")
 		}
+		if !b.has("#send-survey") {
+			b.t.Fatal("the resolved request does not invite the customer to the survey")
+		}
 		b.do(chromedp.Navigate(e.srv.URL+"/console"), chromedp.WaitVisible(chromedp.CSS("h1")))
 		b.contains("main", "only the provider's staff")
 	})
