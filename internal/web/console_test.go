@@ -306,6 +306,10 @@ func TestConsoleFlows(t *testing.T) {
 			if _, page := anna.get("/requests/" + b.Number); !strings.Contains(page, "repeats request "+a.Number) {
 				t.Errorf("the customer was not told of the merge")
 			}
+			if _, page := anna.get("/organization/history"); !strings.Contains(page, "merged it into request "+a.Number) ||
+				!strings.Contains(page, "answered it with guidance") || strings.Contains(page, "escalated") {
+				t.Errorf("the customer's history lines for the console's changes\n%s", page)
+			}
 			if _, body = agent.get("/console/requests/" + a.Number); !strings.Contains(body, "merged "+b.Number+" into this request") {
 				t.Errorf("the kept request's history lacks the merge")
 			}

@@ -129,6 +129,19 @@ func eventText(p *page, e *casedesk.Event) string {
 		return p.T("event.assignee")
 	case "update":
 		return p.T("event.update", p.T("field."+e.Field))
+	case "transfer":
+		return p.T("event.transfer", p.T("cat."+e.New))
+	case "severity_reason":
+		return p.T("event.severity_reason", e.New)
+	case "linked":
+		return p.T("event.linked", e.New)
+	case "merged":
+		if e.Field == "from" {
+			return p.T("event.merged.from", e.New)
+		}
+		return p.T("event.merged.into", e.New)
+	case "outcome":
+		return p.T("event.outofscope")
 	}
 	return e.Kind
 }
