@@ -3,7 +3,6 @@ package web
 import (
 	"cmp"
 	"context"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -267,45 +266,11 @@ func (s *Server) consoleLive(w http.ResponseWriter, r *http.Request, p *page) er
 	if err != nil {
 		return err
 	}
-	fl, ok := w.(http.Flusher)
-	if !ok {
-		return casedesk.Errorf(casedesk.EINTERNAL, "streaming is not supported here")
-	}
-	events, stop := s.desk.Events().Subscribe(256)
-	defer stop()
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	io.WriteString(w, "retry: 3000\n\n")
-	fl.Flush()
-	end := time.NewTimer(liveFor)
-	defer end.Stop()
-	tick := time.NewTicker(20 * time.Second)
-	defer tick.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return nil
-		case <-end.C:
-			return nil
-		case <-tick.C:
-			io.WriteString(w, ": keep-alive\n\n")
-			fl.Flush()
-		case e, ok := <-events:
-			if !ok {
-				return nil
-			}
-			if !allow(e) {
-				continue
-			}
-			number := e.Number
-			if number == "" {
-				number = casedesk.RequestNumber(e.RequestID)
-			}
-			io.WriteString(w, "event: changed\ndata: "+e.Kind+" "+number+"\n\n")
-			fl.Flush()
+	return s.streamChanges(w, r, 3000, allow, func(e casedesk.Event) string {
+		number := e.Number
+		if number == "" {
+			number = casedesk.RequestNumber(e.RequestID)
 		}
-	}
+		return e.Kind + " " + number
+	})
 }

@@ -637,18 +637,29 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p *page) error {
 	if err != nil {
 		return err
 	}
+	return s.streamChanges(w, r, 5000, func(e casedesk.Event) bool { return e.RequestID == req.ID && allow(e) },
+		func(e casedesk.Event) string { return e.Kind })
+}
+
+// streamChanges serves server-sent "changed" events: one for each published
+// event that pass accepts, carrying data(e). It ends when the client goes
+// away or after liveFor (the script reconnects after retry milliseconds), and
+// sends a comment every 20 s so idle streams stay open.
+func (s *Server) streamChanges(w http.ResponseWriter, r *http.Request, retry int, pass func(casedesk.Event) bool, data func(casedesk.Event) string) error {
 	fl, ok := w.(http.Flusher)
 	if !ok {
 		return casedesk.Errorf(casedesk.EINTERNAL, "streaming is not supported here")
 	}
-	events, stop := s.desk.Events().Subscribe(64)
+	// Subscribed before the first line is written: a client that has read
+	// it misses nothing after.
+	events, stop := s.desk.Events().Subscribe(256)
 	defer stop()
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	io.WriteString(w, "retry: 5000\n\n")
+	io.WriteString(w, "retry: "+strconv.Itoa(retry)+"\n\n")
 	fl.Flush()
 	end := time.NewTimer(liveFor)
 	defer end.Stop()
@@ -667,10 +678,10 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p *page) error {
 			if !ok {
 				return nil
 			}
-			if e.RequestID != req.ID || !allow(e) {
+			if !pass(e) {
 				continue
 			}
-			io.WriteString(w, "event: changed\ndata: "+e.Kind+"\n\n")
+			io.WriteString(w, "event: changed\ndata: "+data(e)+"\n\n")
 			fl.Flush()
 		}
 	}
