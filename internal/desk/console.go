@@ -109,13 +109,13 @@ func (d *Desk) Transfer(ctx context.Context, a *casedesk.Actor, number string, t
 	if err := casedesk.CheckText("note", note, 1, 5000); err != nil {
 		return nil, err
 	}
-	id, ok := casedesk.ParseRequestNumber(number)
-	if !ok {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	id, err := requestID(number)
+	if err != nil {
+		return nil, err
 	}
 	scope := store.Scope{All: true}
 	var r *casedesk.Request
-	err := d.write(ctx, func(tx *store.Tx) error {
+	err = d.write(ctx, func(tx *store.Tx) error {
 		var err error
 		if r, err = tx.Request(ctx, scope, id); err != nil {
 			return err

@@ -141,13 +141,13 @@ func (d *Desk) OutOfScope(ctx context.Context, a *casedesk.Actor, number, reason
 	if err := casedesk.CheckText("guidance", guidance, 1, 20000); err != nil {
 		return nil, err
 	}
-	id, ok := casedesk.ParseRequestNumber(number)
-	if !ok {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	id, err := requestID(number)
+	if err != nil {
+		return nil, err
 	}
 	scope := store.Scope{All: true}
 	var r *casedesk.Request
-	err := d.write(ctx, func(tx *store.Tx) error {
+	err = d.write(ctx, func(tx *store.Tx) error {
 		var err error
 		if r, err = tx.Request(ctx, scope, id); err != nil {
 			return err
@@ -224,13 +224,13 @@ func (d *Desk) Escalate(ctx context.Context, a *casedesk.Actor, number, note str
 	if err := casedesk.CheckText("escalate_note", note, 1, 5000); err != nil {
 		return nil, err
 	}
-	id, ok := casedesk.ParseRequestNumber(number)
-	if !ok {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	id, err := requestID(number)
+	if err != nil {
+		return nil, err
 	}
 	scope := store.Scope{All: true}
 	var r *casedesk.Request
-	err := d.write(ctx, func(tx *store.Tx) error {
+	err = d.write(ctx, func(tx *store.Tx) error {
 		var err error
 		if r, err = tx.Request(ctx, scope, id); err != nil {
 			return err
@@ -294,9 +294,9 @@ func (d *Desk) linkOrMerge(ctx context.Context, a *casedesk.Actor, number, other
 	if err := needAgent(a); err != nil {
 		return nil, err
 	}
-	id, ok := casedesk.ParseRequestNumber(number)
-	if !ok {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	id, err := requestID(number)
+	if err != nil {
+		return nil, err
 	}
 	oid, ok := casedesk.ParseRequestNumber(strings.TrimSpace(other))
 	if !ok || oid == id {
@@ -304,7 +304,7 @@ func (d *Desk) linkOrMerge(ctx context.Context, a *casedesk.Actor, number, other
 	}
 	scope := store.Scope{All: true}
 	var r *casedesk.Request
-	err := d.write(ctx, func(tx *store.Tx) error {
+	err = d.write(ctx, func(tx *store.Tx) error {
 		var err error
 		if r, err = tx.Request(ctx, scope, id); err != nil {
 			return err

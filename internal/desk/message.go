@@ -32,9 +32,9 @@ func (d *Desk) AddMessage(ctx context.Context, a *casedesk.Actor, number string,
 	if err != nil {
 		return nil, err
 	}
-	id, ok := casedesk.ParseRequestNumber(number)
-	if !ok {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	id, err := requestID(number)
+	if err != nil {
+		return nil, err
 	}
 	m := &casedesk.Message{AuthorID: a.User.ID, AuthorName: a.User.Name, Body: in.Body, Internal: in.Internal, Kind: in.Kind}
 	if err := m.Validate(); err != nil {

@@ -87,9 +87,9 @@ func (d *Desk) AnswerSurvey(ctx context.Context, a *casedesk.Actor, number strin
 	if a.IsStaff() {
 		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "surveys are answered by the customer")
 	}
-	id, ok := casedesk.ParseRequestNumber(number)
-	if !ok {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	id, err := requestID(number)
+	if err != nil {
+		return nil, err
 	}
 	if rating < 1 || rating > 5 {
 		return nil, casedesk.Invalid("rating", "rating must be between 1 and 5")
@@ -126,9 +126,9 @@ func (d *Desk) RequestCallback(ctx context.Context, a *casedesk.Actor, number, p
 	if err != nil {
 		return nil, err
 	}
-	id, ok := casedesk.ParseRequestNumber(number)
-	if !ok {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	id, err := requestID(number)
+	if err != nil {
+		return nil, err
 	}
 	phone = strings.TrimSpace(phone)
 	if err := casedesk.CheckText("callback_phone", phone, 1, 40); err != nil {

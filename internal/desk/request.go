@@ -199,9 +199,9 @@ func (d *Desk) Request(ctx context.Context, a *casedesk.Actor, number string) (*
 	if err != nil {
 		return nil, err
 	}
-	id, ok := casedesk.ParseRequestNumber(number)
-	if !ok {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	id, err := requestID(number)
+	if err != nil {
+		return nil, err
 	}
 	return d.db.Request(ctx, scope, id)
 }
@@ -309,9 +309,9 @@ func (d *Desk) UpdateRequest(ctx context.Context, a *casedesk.Actor, number stri
 	if err != nil {
 		return nil, err
 	}
-	id, ok := casedesk.ParseRequestNumber(number)
-	if !ok {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	id, err := requestID(number)
+	if err != nil {
+		return nil, err
 	}
 	var r *casedesk.Request
 	err = d.write(ctx, func(tx *store.Tx) error {
@@ -537,9 +537,9 @@ func (d *Desk) Reopen(ctx context.Context, a *casedesk.Actor, number string) (*c
 	if err != nil {
 		return nil, err
 	}
-	id, ok := casedesk.ParseRequestNumber(number)
-	if !ok {
-		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	id, err := requestID(number)
+	if err != nil {
+		return nil, err
 	}
 	var r *casedesk.Request
 	err = d.write(ctx, func(tx *store.Tx) error {
@@ -590,4 +590,14 @@ func (d *Desk) History(ctx context.Context, a *casedesk.Actor, number string) ([
 	}
 	scope, _ := requestScope(a)
 	return d.db.Events(ctx, scope, store.EventFilter{RequestID: r.ID, Internal: a.IsStaff(), Limit: 200})
+}
+
+// requestID returns the id behind a request number; a malformed number is
+// not found, like one that does not exist.
+func requestID(number string) (int64, error) {
+	id, ok := casedesk.ParseRequestNumber(number)
+	if !ok {
+		return 0, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
+	}
+	return id, nil
 }
