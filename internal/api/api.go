@@ -109,6 +109,11 @@ func (s *Server) Routes() []Route {
 		{"GET", "/api/v1/events", SignedIn, "Live history of the requests you may see (server-sent events)", s.streamEvents},
 		{"GET", "/api/v1/requests/{number}/sla", SignedIn, "The request's service-level clocks (staff: with explanations)", s.requestSLA},
 
+		{"GET", "/api/v1/canned-responses", SignedIn, "The canned responses (staff)", s.listCanned},
+		{"POST", "/api/v1/canned-responses", SignedIn, "Add a canned response (supervisors)", s.createCanned},
+		{"PATCH", "/api/v1/canned-responses/{id}", SignedIn, "Change a canned response (supervisors)", s.updateCanned},
+		{"DELETE", "/api/v1/canned-responses/{id}", SignedIn, "Delete a canned response (supervisors)", s.deleteCanned},
+
 		{"GET", "/api/v1/sla/policy", SignedIn, "The entitlement policy in force", s.getPolicy},
 		{"PUT", "/api/v1/sla/policy", SignedIn, "Import a policy as a new version (operators); running clocks are recomputed", s.putPolicy},
 		{"GET", "/api/v1/sla/policy/versions/{version}", SignedIn, "One stored policy version (staff)", s.getPolicyVersion},

@@ -17,20 +17,22 @@ import (
 
 // The roles of the matrix. Every object the routes are called on belongs to
 // customer X; "otheradmin" is Y's global admin, "partner" is delegated by X,
-// "revokedpartner" was and no longer is, "" is anonymous.
-var roles = []string{"admin", "user", "otheradmin", "partner", "revokedpartner", "agent", "operator", ""}
+// "revokedpartner" was and no longer is, "" is anonymous; "supervisor" is
+// the provider's lead, who may do what an agent does and more.
+var roles = []string{"admin", "user", "otheradmin", "partner", "revokedpartner", "agent", "supervisor", "operator", ""}
 
 type expect map[string]int
 
 // Access classes.
 var (
-	public       = expect{"admin": 200, "user": 200, "otheradmin": 200, "partner": 200, "revokedpartner": 200, "agent": 200, "operator": 200, "": 200}
-	signedIn     = expect{"admin": 200, "user": 200, "otheradmin": 200, "partner": 200, "revokedpartner": 200, "agent": 200, "operator": 200, "": 401}
-	requestsOfX  = expect{"admin": 200, "user": 403, "otheradmin": 404, "partner": 200, "revokedpartner": 404, "agent": 200, "operator": 403, "": 401}
-	orgReadX     = expect{"admin": 200, "user": 200, "otheradmin": 404, "partner": 200, "revokedpartner": 404, "agent": 200, "operator": 200, "": 401}
-	orgManageX   = expect{"admin": 200, "user": 403, "otheradmin": 404, "partner": 403, "revokedpartner": 404, "agent": 403, "operator": 200, "": 401}
-	staffOnly    = expect{"admin": 403, "user": 403, "otheradmin": 403, "partner": 403, "revokedpartner": 403, "agent": 200, "operator": 200, "": 401}
-	operatorOnly = expect{"admin": 403, "user": 403, "otheradmin": 403, "partner": 403, "revokedpartner": 403, "agent": 403, "operator": 200, "": 401}
+	public       = expect{"admin": 200, "user": 200, "otheradmin": 200, "partner": 200, "revokedpartner": 200, "agent": 200, "supervisor": 200, "operator": 200, "": 200}
+	signedIn     = expect{"admin": 200, "user": 200, "otheradmin": 200, "partner": 200, "revokedpartner": 200, "agent": 200, "supervisor": 200, "operator": 200, "": 401}
+	requestsOfX  = expect{"admin": 200, "user": 403, "otheradmin": 404, "partner": 200, "revokedpartner": 404, "agent": 200, "supervisor": 200, "operator": 403, "": 401}
+	orgReadX     = expect{"admin": 200, "user": 200, "otheradmin": 404, "partner": 200, "revokedpartner": 404, "agent": 200, "supervisor": 200, "operator": 200, "": 401}
+	orgManageX   = expect{"admin": 200, "user": 403, "otheradmin": 404, "partner": 403, "revokedpartner": 404, "agent": 403, "supervisor": 403, "operator": 200, "": 401}
+	staffOnly    = expect{"admin": 403, "user": 403, "otheradmin": 403, "partner": 403, "revokedpartner": 403, "agent": 200, "supervisor": 200, "operator": 200, "": 401}
+	supervisors  = expect{"admin": 403, "user": 403, "otheradmin": 403, "partner": 403, "revokedpartner": 403, "agent": 403, "supervisor": 200, "operator": 403, "": 401}
+	operatorOnly = expect{"admin": 403, "user": 403, "otheradmin": 403, "partner": 403, "revokedpartner": 403, "agent": 403, "supervisor": 403, "operator": 200, "": 401}
 )
 
 // with returns a copy of e with success statuses replaced by ok and the
@@ -105,7 +107,7 @@ func matrix() map[string]routeCase {
 		}},
 		"GET /api/v1/tokens":  {signedIn, nil},
 		"POST /api/v1/tokens": {signedIn.with(201), func(*fixture, string) call { return call{body: map[string]string{"name": "ci"}} }},
-		"DELETE /api/v1/tokens/{id}": {expect{"admin": 204, "user": 404, "otheradmin": 404, "partner": 404, "revokedpartner": 404, "agent": 404, "operator": 404, "": 401},
+		"DELETE /api/v1/tokens/{id}": {expect{"admin": 204, "user": 404, "otheradmin": 404, "partner": 404, "revokedpartner": 404, "agent": 404, "supervisor": 404, "operator": 404, "": 401},
 			func(f *fixture, _ string) call {
 				_, tok, err := f.desk.NewAPIToken(context.Background(), f.actors["admin"], "t", nil)
 				if err != nil {
@@ -201,7 +203,15 @@ func matrix() map[string]routeCase {
 		"GET /api/v1/requests/{number}/sla":      {requestsOfX, num},
 		"GET /api/v1/queue":                      {staffOnly.with(200, "operator", 403), nil},
 		"GET /api/v1/events":                     {requestsOfX.with(200, "otheradmin", 200, "revokedpartner", 200), nil},
-		"GET /api/v1/sla/policy":                 {signedIn, nil},
+		"GET /api/v1/canned-responses":           {staffOnly.with(200, "operator", 403), nil},
+		"POST /api/v1/canned-responses": {supervisors.with(201), func(*fixture, string) call {
+			return call{body: map[string]string{"name": "Ask for a trace " + uniq(), "body": "Please send a message trace."}}
+		}},
+		"PATCH /api/v1/canned-responses/{id}": {supervisors, func(f *fixture, _ string) call {
+			return call{params: f.canned(), body: map[string]string{"body": "Please send a message trace, {{customer.name}}."}}
+		}},
+		"DELETE /api/v1/canned-responses/{id}": {supervisors.with(204), func(f *fixture, _ string) call { return call{params: f.canned()} }},
+		"GET /api/v1/sla/policy":               {signedIn, nil},
 		"PUT /api/v1/sla/policy": {operatorOnly.with(201), func(*fixture, string) call {
 			return call{raw: []byte(policyJSON), ctype: "application/json"}
 		}},
@@ -341,6 +351,16 @@ var policyJSON = func() string {
 	b, _ := json.Marshal(sla.DefaultPolicy())
 	return string(b)
 }()
+
+// canned makes a canned response and returns its id as the path parameter.
+func (f *fixture) canned() map[string]string {
+	f.t.Helper()
+	c, err := f.desk.CreateCanned(context.Background(), f.actors["supervisor"], "Canned "+uniq(), "en", "Hello {{customer.name}}")
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return map[string]string{"id": strconv.FormatInt(c.ID, 10)}
+}
 
 func (f *fixture) calendarID(region string) string {
 	f.t.Helper()

@@ -21,7 +21,7 @@ import (
 
 const password = "test-password-1"
 
-// fixture is a small world: the provider with an agent and an operator;
+// fixture is a small world: the provider with an agent, a supervisor and an operator;
 // customer X with a global admin and a plain user; customer Y with a global
 // admin; partner P delegated by X; partner R whose grant from X was revoked.
 type fixture struct {
@@ -79,6 +79,7 @@ func newFixture(t testing.TB, db *store.DB) *fixture {
 	}
 	provider, _ := db.ProviderOrganization(ctx)
 	mkUser("agent", provider, casedesk.RoleAgent)
+	mkUser("supervisor", provider, casedesk.RoleSupervisor)
 	mkUser("admin", f.x, casedesk.RoleGlobalAdmin)
 	mkUser("supportadmin", f.x, casedesk.RoleSupportAdmin)
 	mkUser("user", f.x, casedesk.RoleUser)

@@ -12,74 +12,8 @@ import (
 )
 
 // This file holds the console's verbs that work a request beyond replies
-// and status: canned responses, saved filters, out of scope, escalation,
-// linking and merging duplicates. All are for staff who work requests.
-
-// CannedResponses lists the canned responses (staff who work requests).
-func (d *Desk) CannedResponses(ctx context.Context, a *casedesk.Actor) ([]*store.CannedResponse, error) {
-	if err := needAgent(a); err != nil {
-		return nil, err
-	}
-	return d.db.CannedResponses(ctx)
-}
-
-// CreateCanned adds a canned response (supervisors). Its body may use the
-// placeholders that ExpandCanned fills in.
-func (d *Desk) CreateCanned(ctx context.Context, a *casedesk.Actor, name, lang, body string) (*store.CannedResponse, error) {
-	if err := needSupervisor(a); err != nil {
-		return nil, err
-	}
-	if err := casedesk.CheckText("name", strings.TrimSpace(name), 1, 100); err != nil {
-		return nil, err
-	}
-	if lang == "" {
-		lang = "en"
-	}
-	if !casedesk.IsLanguage(lang) {
-		return nil, casedesk.Invalid("language", "language must be a BCP 47 tag such as en or zh-CN")
-	}
-	if err := casedesk.CheckText("body", body, 1, 20000); err != nil {
-		return nil, err
-	}
-	c := &store.CannedResponse{Name: strings.TrimSpace(name), Language: lang, Body: body, CreatedBy: a.User.ID, CreatedAt: d.now()}
-	if err := d.write(ctx, func(tx *store.Tx) error { return tx.CreateCanned(ctx, c) }); err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
-// Placeholders are the names a canned response may use, as {{name}}.
-var Placeholders = []string{"customer.name", "organization.name", "request.number", "request.title", "agent.name"}
-
-// ExpandCanned returns canned response id with its placeholders filled in
-// for a request: the requester's and organization's names, the request's
-// number and title, and the agent's name. Unknown placeholders stay as they
-// are, so that the agent sees and fixes them before sending.
-func (d *Desk) ExpandCanned(ctx context.Context, a *casedesk.Actor, number string, id int64) (string, error) {
-	r, err := d.Request(ctx, a, number)
-	if err != nil {
-		return "", err
-	}
-	cs, err := d.CannedResponses(ctx, a)
-	if err != nil {
-		return "", err
-	}
-	i := slices.IndexFunc(cs, func(c *store.CannedResponse) bool { return c.ID == id })
-	if i < 0 {
-		return "", casedesk.Errorf(casedesk.ENOTFOUND, "canned response %d not found", id)
-	}
-	customer := ""
-	if u, err := d.db.User(ctx, r.OrgID, r.RequesterID); err == nil {
-		customer = u.Name
-	}
-	org := ""
-	if o, err := d.db.Organization(ctx, r.OrgID); err == nil {
-		org = o.Name
-	}
-	rep := strings.NewReplacer("{{customer.name}}", customer, "{{organization.name}}", org, "{{request.number}}", r.Number,
-		"{{request.title}}", r.Title, "{{agent.name}}", a.User.Name)
-	return rep.Replace(cs[i].Body), nil
-}
+// and status: saved filters, out of scope, escalation, linking and merging
+// duplicates. All are for staff who work requests.
 
 // QueueViews are the views a saved filter may name.
 var QueueViews = []QueueView{QueueMine, QueueUnassigned, QueueTriage, QueueAtRisk, QueueBreached, QueueAll}

@@ -184,7 +184,7 @@ func (q *Queries) CreateCanned(ctx context.Context, c *CannedResponse) error {
 	err := q.queryRow(ctx, `INSERT INTO canned_responses (name, language, body, created_by, created_at)
 		VALUES ($1, $2, $3, $4, $5) RETURNING id`, c.Name, c.Language, c.Body, c.CreatedBy, ts(c.CreatedAt)).Scan(&c.ID)
 	if isUniqueViolation(err) {
-		return casedesk.Errorf(casedesk.ECONFLICT, "a canned response %q in %s exists already", c.Name, c.Language)
+		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "name", Message: fmt.Sprintf("a canned response %q in %s exists already", c.Name, c.Language)}
 	}
 	if err != nil {
 		return fmt.Errorf("store: create canned response: %w", err)
@@ -210,6 +210,45 @@ func (q *Queries) CannedResponses(ctx context.Context) ([]*CannedResponse, error
 		out = append(out, &c)
 	}
 	return out, rows.Err()
+}
+
+// UpdateCanned saves a canned response's name, language and body; another
+// response with the same name and language is ECONFLICT.
+func (q *Queries) UpdateCanned(ctx context.Context, c *CannedResponse) error {
+	res, err := q.exec(ctx, "UPDATE canned_responses SET name = $2, language = $3, body = $4 WHERE id = $1",
+		c.ID, c.Name, c.Language, c.Body)
+	if isUniqueViolation(err) {
+		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "name", Message: fmt.Sprintf("a canned response %q in %s exists already", c.Name, c.Language)}
+	}
+	return affectOne(res, err, "canned response", c.ID)
+}
+
+// DeleteCanned removes a canned response.
+func (q *Queries) DeleteCanned(ctx context.Context, id int64) error {
+	res, err := q.exec(ctx, "DELETE FROM canned_responses WHERE id = $1", id)
+	if err != nil {
+		return fmt.Errorf("store: delete canned response %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return casedesk.Errorf(casedesk.ENOTFOUND, "canned response %d not found", id)
+	}
+	return nil
+}
+
+// Canned returns one canned response.
+func (q *Queries) Canned(ctx context.Context, id int64) (*CannedResponse, error) {
+	var c CannedResponse
+	var at int64
+	err := q.queryRow(ctx, "SELECT id, name, language, body, created_by, created_at FROM canned_responses WHERE id = $1", id).
+		Scan(&c.ID, &c.Name, &c.Language, &c.Body, &c.CreatedBy, &at)
+	if err == sql.ErrNoRows {
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "canned response %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: canned response %d: %w", id, err)
+	}
+	c.CreatedAt = fromTS(at)
+	return &c, nil
 }
 
 // SavedFilter is an agent's named queue view.

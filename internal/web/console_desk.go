@@ -237,8 +237,11 @@ type cannedData struct {
 }
 
 func (s *Server) consoleCanned(w http.ResponseWriter, r *http.Request, p *page) error {
-	if r.URL.Query().Get("notice") == "canned" {
+	switch r.URL.Query().Get("notice") {
+	case "canned":
 		p.Notice = p.T("console.canned.saved")
+	case "deleted":
+		p.Notice = p.T("console.canned.deleted")
 	}
 	return s.cannedPage(w, r, p, http.StatusOK)
 }
@@ -263,6 +266,56 @@ func (s *Server) consoleCreateCanned(w http.ResponseWriter, r *http.Request, p *
 		return err
 	}
 	http.Redirect(w, r, "/console/canned?notice=canned", http.StatusSeeOther)
+	return nil
+}
+
+// consoleEditCanned shows one canned response's form, to change or delete
+// it (desk lets supervisors only save either).
+func (s *Server) consoleEditCanned(w http.ResponseWriter, r *http.Request, p *page) error {
+	c, err := s.desk.CannedResponse(r.Context(), p.Actor, atoi64(r.PathValue("id")))
+	if err != nil {
+		return err
+	}
+	p.Form = map[string]string{"name": c.Name, "language": c.Language, "body": c.Body}
+	return s.cannedEditPage(w, r, p, c, http.StatusOK)
+}
+
+func (s *Server) cannedEditPage(w http.ResponseWriter, r *http.Request, p *page, c *store.CannedResponse, status int) error {
+	p.Title, p.Nav = p.T("console.canned.edit", c.Name), "console"
+	p.Data = &cannedEditData{Canned: c, Placeholders: desk.Placeholders, Supervisor: p.Actor.IsSupervisor()}
+	return s.render(w, r, p, "console_canned_edit", status)
+}
+
+type cannedEditData struct {
+	Canned       *store.CannedResponse
+	Placeholders []string
+	Supervisor   bool
+}
+
+func (s *Server) consoleUpdateCanned(w http.ResponseWriter, r *http.Request, p *page) error {
+	ctx := r.Context()
+	c, err := s.desk.CannedResponse(ctx, p.Actor, atoi64(r.PathValue("id")))
+	if err != nil {
+		return err
+	}
+	p.Form = map[string]string{"name": r.PostFormValue("name"), "language": r.PostFormValue("language"), "body": r.PostFormValue("body")}
+	name, lang, body := p.Form["name"], p.Form["language"], p.Form["body"]
+	if _, err := s.desk.UpdateCanned(ctx, p.Actor, c.ID, desk.CannedPatch{Name: &name, Language: &lang, Body: &body}); err != nil {
+		if code := casedesk.ErrorCode(err); code == casedesk.EINVALID || code == casedesk.ECONFLICT {
+			p.formError(err)
+			return s.cannedEditPage(w, r, p, c, http.StatusBadRequest)
+		}
+		return err
+	}
+	http.Redirect(w, r, "/console/canned?notice=canned", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) consoleDeleteCanned(w http.ResponseWriter, r *http.Request, p *page) error {
+	if err := s.desk.DeleteCanned(r.Context(), p.Actor, atoi64(r.PathValue("id"))); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/console/canned?notice=deleted", http.StatusSeeOther)
 	return nil
 }
 

@@ -335,6 +335,52 @@ func TestConsoleFlows(t *testing.T) {
 			}
 		})
 
+		t.Run("edit and delete a canned response", func(t *testing.T) {
+			sup := e.client()
+			sup.signIn("sam")
+			_, body := sup.get("/console/canned")
+			m := regexp.MustCompile(`href="/console/canned/(\d+)" id="canned-edit-\d+">Edit`).FindStringSubmatch(body)
+			if m == nil {
+				t.Fatalf("no edit link for the supervisor\n%s", body)
+			}
+			edit := "/console/canned/" + m[1]
+			if _, body := agent.get("/console/canned"); strings.Contains(body, `id="canned-edit-`) {
+				t.Errorf("an agent is offered to edit")
+			}
+			if st, _ := agent.post(edit, edit, url.Values{"name": {"Mine"}, "language": {"en"}, "body": {"x"}}); st != http.StatusForbidden {
+				t.Errorf("an agent edits: %d", st)
+			}
+			st, body := sup.post(edit, edit, url.Values{"name": {"Ask for a trace"}, "language": {"en"}, "body": {""}})
+			if st != http.StatusBadRequest || !regexp.MustCompile(`id="canned-body"[^>]*>[^<]*</textarea><p class="field-error" id="err-body">`).MatchString(body) {
+				t.Fatalf("empty body: %d, want the message next to the field\n%s", st, body)
+			}
+			if _, err := e.desk.CreateCanned(ctx, e.actor("sam"), "Closing", "en", "Closing now."); err != nil {
+				t.Fatal(err)
+			}
+			st, body = sup.post(edit, edit, url.Values{"name": {"Closing"}, "language": {"en"}, "body": {"x"}})
+			if st != http.StatusBadRequest || !strings.Contains(body, `id="err-name">a canned response &#34;Closing&#34; in en exists already`) {
+				t.Fatalf("duplicate name: %d\n%s", st, body)
+			}
+			st, body = sup.post(edit, edit, url.Values{"name": {"Ask for a trace"}, "language": {"en"}, "body": {"Dear {{customer.name}}, please send a trace of {{request.number}}."}})
+			if st != http.StatusOK || !strings.Contains(body, "Canned response saved") || !strings.Contains(body, "please send a trace of {{request.number}}") {
+				t.Fatalf("edit: %d\n%s", st, body)
+			}
+			nr := e.openRequest("anna", e.fabrikam.ID, "Trace needed")
+			if _, body := agent.get("/console/requests/" + nr.Number + "?canned=" + m[1]); !strings.Contains(body, "Dear Anna Schmidt, please send a trace of "+nr.Number+".") {
+				t.Errorf("the edited text is not what is inserted")
+			}
+			if st, _ := agent.post(edit, edit+"/delete", url.Values{}); st != http.StatusForbidden {
+				t.Errorf("an agent deletes: %d", st)
+			}
+			st, body = sup.post(edit, edit+"/delete", url.Values{})
+			if st != http.StatusOK || !strings.Contains(body, "Canned response deleted") || strings.Contains(body, "Ask for a trace") {
+				t.Fatalf("delete: %d\n%s", st, body)
+			}
+			if st, _ := sup.get(edit); st != http.StatusNotFound {
+				t.Errorf("the deleted response's page: %d", st)
+			}
+		})
+
 		t.Run("routing by language and shift", func(t *testing.T) {
 			triage := func(title string) (*casedesk.Request, string) {
 				t.Helper()
