@@ -67,8 +67,21 @@ type User struct {
 	// Agent profile: what a provider engineer can take.
 	Languages []string  `json:"languages,omitempty"`
 	Regions   []string  `json:"regions,omitempty"`
-	Skills    []string  `json:"skills,omitempty"` // categories or product codes
+	Skills    []string  `json:"skills,omitempty"` // categories (groups), product codes, SkillTier2
 	CreatedAt time.Time `json:"created_at"`
+}
+
+// SkillTier2 among an engineer's skills makes them a second-tier engineer:
+// escalated requests are routed to them, and first-tier requests are not.
+const SkillTier2 = "tier2"
+
+// Tier returns the support tier an engineer works in: 2 with SkillTier2,
+// else 1.
+func (u *User) Tier() int {
+	if slices.Contains(u.Skills, SkillTier2) {
+		return 2
+	}
+	return 1
 }
 
 // NormalizeEmail lower-cases and trims an address.

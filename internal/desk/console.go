@@ -94,7 +94,8 @@ func (d *Desk) Assign(ctx context.Context, a *casedesk.Actor, number string, ass
 
 // Transfer moves a request to another group (category) with a note for the
 // group that takes it: the note is internal, the request is unassigned and
-// routed again within the new group.
+// routed again within the new group at its tier; if nobody there is on
+// shift, the history says it waits in the group's pool.
 func (d *Desk) Transfer(ctx context.Context, a *casedesk.Actor, number string, to casedesk.Category, note string) (*casedesk.Request, error) {
 	if err := needAgent(a); err != nil {
 		return nil, err
@@ -150,7 +151,7 @@ func (d *Desk) Transfer(ctx context.Context, a *casedesk.Actor, number string, t
 			return err
 		}
 		if d.policy.AutoAssign {
-			return d.autoAssign(ctx, tx, r, &a.User.ID)
+			return d.autoAssign(ctx, tx, r, &a.User.ID, true)
 		}
 		return nil
 	})

@@ -16,7 +16,7 @@ import (
 // duplicates. All are for staff who work requests.
 
 // QueueViews are the views a saved filter may name.
-var QueueViews = []QueueView{QueueMine, QueueUnassigned, QueueTriage, QueueAtRisk, QueueBreached, QueueAll}
+var QueueViews = []QueueView{QueueMine, QueueUnassigned, QueueTriage, QueueAtRisk, QueueBreached, QueueAll, QueueTier2}
 
 // SaveFilter stores a named queue view and group for the actor, replacing
 // one of the same name.
@@ -29,7 +29,7 @@ func (d *Desk) SaveFilter(ctx context.Context, a *casedesk.Actor, name string, v
 		return nil, err
 	}
 	if !slices.Contains(QueueViews, view) {
-		return nil, casedesk.Invalid("view", "view must be one of mine, unassigned, triage, at_risk, breached or all")
+		return nil, casedesk.Invalid("view", "view must be one of mine, unassigned, triage, at_risk, breached, all or tier2")
 	}
 	if category != "" && !category.Valid() {
 		return nil, casedesk.Invalid("category", "category must be one of presales, billing or technical")
@@ -145,8 +145,10 @@ func (d *Desk) Tier(ctx context.Context, a *casedesk.Actor, number string) (int,
 }
 
 // Escalate hands an active request to the second tier with an internal
-// note: it is unassigned, so that a tier-2 engineer or a supervisor takes
-// it from the unassigned queue.
+// note and routes it there (routing.go): to an on-shift tier-2 engineer who
+// speaks its language and covers its group, with the least load; if none
+// is on shift it waits unassigned in the tier-2 pool, flagged in the
+// history, until one takes it or a supervisor assigns it.
 func (d *Desk) Escalate(ctx context.Context, a *casedesk.Actor, number, note string) (*casedesk.Request, error) {
 	if err := needAgent(a); err != nil {
 		return nil, err
@@ -200,7 +202,13 @@ func (d *Desk) Escalate(ctx context.Context, a *casedesk.Actor, number, note str
 		if err := tx.SetTier(ctx, r.OrgID, r.ID, 2, now); err != nil {
 			return err
 		}
-		return ch.record(ctx, tx)
+		if err := ch.record(ctx, tx); err != nil {
+			return err
+		}
+		if d.policy.AutoAssign {
+			return d.autoAssign(ctx, tx, r, &a.User.ID, true)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -18,6 +18,7 @@ const (
 	QueueAtRisk     QueueView = "at_risk"    // past the warning, before the due time
 	QueueBreached   QueueView = "breached"   // past the due time
 	QueueAll        QueueView = "all"        // every open request
+	QueueTier2      QueueView = "tier2"      // escalated to tier 2, nobody holds it: the tier-2 pool
 )
 
 // QueueEntry is a queue line: the request, the clock it is ordered by, and
@@ -48,6 +49,8 @@ func (d *Desk) Queue(ctx context.Context, a *casedesk.Actor, view QueueView, cat
 	}
 	now := d.now()
 	f := store.QueueFilter{Category: category, Now: now, Limit: limit}
+	var items []*store.QueueItem
+	var err error
 	switch view {
 	case QueueMine:
 		f.AssigneeID = a.User.ID
@@ -59,11 +62,15 @@ func (d *Desk) Queue(ctx context.Context, a *casedesk.Actor, view QueueView, cat
 		f.AtRisk = true
 	case QueueBreached:
 		f.Breached = true
-	case QueueAll:
+	case QueueAll, QueueTier2:
 	default:
-		return nil, casedesk.Invalid("view", "view must be one of mine, unassigned, triage, at_risk, breached or all")
+		return nil, casedesk.Invalid("view", "view must be one of mine, unassigned, triage, at_risk, breached, all or tier2")
 	}
-	items, err := d.db.Queue(ctx, f)
+	if view == QueueTier2 {
+		items, err = d.db.TierPool(ctx, category, limit)
+	} else {
+		items, err = d.db.Queue(ctx, f)
+	}
 	if err != nil {
 		return nil, err
 	}

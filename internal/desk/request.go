@@ -110,7 +110,7 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 			return err
 		}
 		if d.policy.AutoAssign && r.Severity != "" {
-			return d.autoAssign(ctx, tx, r, nil)
+			return d.autoAssign(ctx, tx, r, nil, false)
 		}
 		return nil
 	})
@@ -339,7 +339,7 @@ func (d *Desk) UpdateRequest(ctx context.Context, a *casedesk.Actor, number stri
 			return err
 		}
 		if d.policy.AutoAssign && oldSeverity == "" && r.Severity != "" && p.AssigneeID == nil {
-			return d.autoAssign(ctx, tx, r, nil) // triaged: route it
+			return d.autoAssign(ctx, tx, r, nil, false) // triaged: route it
 		}
 		return nil
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,23 +31,32 @@ func speaks(u *casedesk.User, lang string) bool {
 	return false
 }
 
-// covers reports whether the agent takes the request's category or product;
-// an agent without skills takes everything.
-func covers(u *casedesk.User, r *casedesk.Request) bool {
-	return len(u.Skills) == 0 || slices.Contains(u.Skills, string(r.Category)) || (r.Product != "" && slices.Contains(u.Skills, r.Product))
+// covers reports whether the agent takes the request's category (group) or
+// product at its tier; an agent without category or product skills takes
+// everything of their tier.
+func covers(u *casedesk.User, r *casedesk.Request, tier int) bool {
+	if u.Tier() != tier {
+		return false
+	}
+	n := len(u.Skills)
+	if slices.Contains(u.Skills, casedesk.SkillTier2) {
+		n--
+	}
+	return n == 0 || slices.Contains(u.Skills, string(r.Category)) || (r.Product != "" && slices.Contains(u.Skills, r.Product))
 }
 
-// route picks the agent for a request: among agents who cover it and are on
-// shift, one who speaks its language with the least open load; if nobody on
-// shift speaks it, the least-loaded on shift, flagged as needing a
-// translator. If nobody is on shift, a request that must be answered around
-// the clock (alwaysOn) still goes to the least-loaded agent who covers it;
-// otherwise it stays unassigned until someone's shift begins.
-func route(cands []candidate, r *casedesk.Request, alwaysOn bool) (pick *casedesk.User, translator bool) {
+// route picks the agent for a request at a tier: among agents of the tier
+// who cover it and are on shift, one who speaks its language with the least
+// open load; if nobody on shift speaks it, the least-loaded on shift,
+// flagged as needing a translator. If nobody is on shift, a request that
+// must be answered around the clock (alwaysOn) still goes to the
+// least-loaded agent who covers it; otherwise it stays unassigned until
+// someone's shift begins.
+func route(cands []candidate, r *casedesk.Request, tier int, alwaysOn bool) (pick *casedesk.User, translator bool) {
 	best := func(ok func(c candidate) bool) *casedesk.User {
 		var pool []candidate
 		for _, c := range cands {
-			if covers(c.user, r) && ok(c) {
+			if covers(c.user, r, tier) && ok(c) {
 				pool = append(pool, c)
 			}
 		}
@@ -95,12 +105,19 @@ func (d *Desk) onShift(ctx context.Context, q *store.Queries, u *casedesk.User, 
 	return cal.IsBusinessMinute(now), nil
 }
 
-// autoAssign routes a just-triaged, unassigned request, inside its
-// transaction, and records the assignment (and a translator flag) in the
-// history.
-func (d *Desk) autoAssign(ctx context.Context, tx *store.Tx, r *casedesk.Request, actor *int64) error {
+// autoAssign routes a just-triaged, unassigned request within its tier and
+// group, inside its transaction, and records the assignment (and a
+// translator flag) in the history. When nobody fits and rerouted is set (an
+// escalation or a transfer, where someone is waiting for the hand-over), it
+// records instead that the request waits unassigned in its pool: the
+// console's tier-2 pool or the group's unassigned queue.
+func (d *Desk) autoAssign(ctx context.Context, tx *store.Tx, r *casedesk.Request, actor *int64, rerouted bool) error {
 	if r.AssigneeID != nil || r.Severity == "" || !r.Status.Active() {
 		return nil
+	}
+	tier, err := tx.Tier(ctx, r.OrgID, r.ID)
+	if err != nil {
+		return err
 	}
 	loads, err := tx.AgentLoads(ctx)
 	if err != nil {
@@ -125,9 +142,13 @@ func (d *Desk) autoAssign(ctx context.Context, tx *store.Tx, r *casedesk.Request
 			alwaysOn = alwaysOn || (c.StoppedAt == nil && c.Coverage == "24x7" && r.Severity == casedesk.SeverityA)
 		}
 	}
-	u, translator := route(cands, r, alwaysOn)
+	u, translator := route(cands, r, tier, alwaysOn)
 	if u == nil {
-		return nil
+		if !rerouted {
+			return nil
+		}
+		return tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: "unrouted",
+			Field: "tier " + strconv.Itoa(tier), New: string(r.Category), Internal: true, At: now})
 	}
 	r.AssigneeID = &u.ID
 	r.UpdatedAt = now

@@ -98,3 +98,144 @@ func TestRouting(t *testing.T) {
 		}
 	})
 }
+
+// TestTierRouting: first-tier requests go to first-tier engineers only;
+// escalating routes to an on-shift tier-2 engineer who speaks the language
+// and covers the group, with the least load; a transfer routes within the
+// new group at the request's tier; with no tier-2 engineer on shift the
+// request waits unassigned in the tier-2 pool, flagged, unless it is a
+// severity-A request on 24/7 coverage.
+func TestTierRouting(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		prov, _ := db.ProviderOrganization(ctx)
+		skills := []string{"none"} // the world's default agent takes nothing
+		if _, err := w.d.UpdateUser(ctx, w.op, prov.ID, w.ag.User.ID, desk.UserPatch{Skills: &skills}); err != nil {
+			t.Fatal(err)
+		}
+		mk := func(email string, langs, regions, skills []string) *casedesk.User {
+			t.Helper()
+			u, _, err := w.d.CreateUser(ctx, w.op, prov.ID, desk.NewUser{Email: email, Name: email, Role: casedesk.RoleAgent,
+				Password: "agent-password", Languages: langs, Regions: regions, Skills: skills})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		// Made first, so that they would win every tie if tiers did not count.
+		t2de := mk("t2de@p.test", []string{"de", "en"}, []string{"DE"}, []string{"technical", casedesk.SkillTier2})
+		t2ja := mk("t2ja@p.test", []string{"ja"}, []string{"JP"}, []string{"technical", casedesk.SkillTier2})
+		t2bill := mk("t2bill@p.test", []string{"de"}, []string{"DE"}, []string{"billing", casedesk.SkillTier2})
+		t1 := mk("t1@p.test", []string{"de", "en"}, []string{"DE"}, []string{"technical"})
+		t1bill := mk("t1bill@p.test", []string{"de"}, []string{"DE"}, []string{"billing"})
+
+		open := func(org, lang string, s casedesk.Severity) *casedesk.Request {
+			t.Helper()
+			r, _, err := w.d.OpenRequest(ctx, w.admins[org], desk.NewRequest{Category: casedesk.CategoryTechnical, Title: "t", Description: "d", Language: lang}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			w.patch(r, desk.RequestPatch{Severity: sev(s)})
+			got, _ := w.d.Request(ctx, w.ag, r.Number)
+			return got
+		}
+		assignee := func(r *casedesk.Request) int64 {
+			if r.AssigneeID == nil {
+				return 0
+			}
+			return *r.AssigneeID
+		}
+		historyHas := func(r *casedesk.Request, kind string) bool {
+			t.Helper()
+			hist, err := w.d.History(ctx, w.ag, r.Number)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range hist {
+				if e.Kind == kind {
+					return true
+				}
+			}
+			return false
+		}
+		escalate := func(r *casedesk.Request) *casedesk.Request {
+			t.Helper()
+			got, err := w.d.Escalate(ctx, w.ag, r.Number, "Tried the usual; needs a senior engineer.")
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got
+		}
+		inPool := func(r *casedesk.Request) bool {
+			t.Helper()
+			q, err := w.d.Queue(ctx, w.ag, desk.QueueTier2, "", 50)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range q {
+				if e.ID == r.ID {
+					return true
+				}
+			}
+			return false
+		}
+
+		// Monday 09:00 UTC: 10:00 in Berlin, 18:00 in Tokyo.
+		r := open("business", "de", casedesk.SeverityB)
+		if assignee(r) != t1.ID {
+			t.Fatalf("first-tier request went to %d, want the tier-1 engineer %d", assignee(r), t1.ID)
+		}
+		r = escalate(r)
+		if assignee(r) != t2de.ID {
+			t.Fatalf("escalated request went to %d, want the on-shift German tier-2 engineer %d", assignee(r), t2de.ID)
+		}
+		if tier, _ := w.d.Tier(ctx, w.ag, r.Number); tier != 2 || historyHas(r, "unrouted") || inPool(r) {
+			t.Fatalf("escalated and assigned: tier %d, flagged or in the pool", tier)
+		}
+		// A transfer keeps the tier and routes within the new group.
+		r, err := w.d.Transfer(ctx, w.ag, r.Number, casedesk.CategoryBilling, "It is about the invoice after all.")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if assignee(r) != t2bill.ID {
+			t.Fatalf("tier-2 transfer to billing went to %d, want the tier-2 billing engineer %d", assignee(r), t2bill.ID)
+		}
+		r1 := open("business", "de", casedesk.SeverityC)
+		if r1, err = w.d.Transfer(ctx, w.ag, r1.Number, casedesk.CategoryBilling, "Billing question."); err != nil {
+			t.Fatal(err)
+		}
+		if assignee(r1) != t1bill.ID {
+			t.Fatalf("tier-1 transfer to billing went to %d, want the tier-1 billing engineer %d", assignee(r1), t1bill.ID)
+		}
+		// Japanese while Tokyo is closed: the German tier-2 engineer, flagged for a translator.
+		ja := escalate(open("enterprise", "ja", casedesk.SeverityB))
+		if assignee(ja) != t2de.ID {
+			t.Fatalf("Japanese escalation off Tokyo hours went to %d, want %d", assignee(ja), t2de.ID)
+		}
+		// Wednesday 02:00 UTC: 11:00 in Tokyo, 03:00 in Berlin.
+		w.clock.T = monday.Add(2*24*time.Hour + 17*time.Hour)
+		ja = escalate(open("enterprise", "ja", casedesk.SeverityB))
+		if assignee(ja) != t2ja.ID {
+			t.Fatalf("Japanese escalation in Tokyo hours went to %d, want %d", assignee(ja), t2ja.ID)
+		}
+		// Saturday 02:00 UTC: no tier-2 engineer on shift.
+		w.clock.T = monday.Add(4*24*time.Hour + 17*time.Hour)
+		pool := escalate(open("enterprise", "de", casedesk.SeverityB))
+		if assignee(pool) != 0 || !historyHas(pool, "unrouted") || !inPool(pool) {
+			t.Fatalf("off-shift escalation: assigned to %d, flagged %v, in the pool %v", assignee(pool), historyHas(pool, "unrouted"), inPool(pool))
+		}
+		// A severity-A request on 24/7 coverage is never left unassigned.
+		a := escalate(open("enterprise", "de", casedesk.SeverityA))
+		if u := assignee(a); u != t2de.ID && u != t2ja.ID {
+			t.Fatalf("an A escalation on 24/7 coverage went to %d, want a tier-2 engineer", u)
+		}
+		// Taking it from the pool empties the flag's queue.
+		if _, err := w.d.Assign(ctx, w.ag, pool.Number, w.ag.User.ID); err != nil {
+			t.Fatal(err)
+		}
+		if inPool(pool) {
+			t.Fatal("a taken request stays in the tier-2 pool")
+		}
+	})
+}

@@ -92,6 +92,23 @@ func (q *Queries) Queue(ctx context.Context, f QueueFilter) ([]*QueueItem, error
 	return append(due, rest...), err
 }
 
+// TierPool lists the active requests escalated to the second tier that
+// nobody holds, optionally of one category: those with a running
+// initial-response clock by due time, then the others (answered before the
+// escalation, most of them) oldest first.
+func (q *Queries) TierPool(ctx context.Context, category casedesk.Category, limit int) ([]*QueueItem, error) {
+	var a args
+	cond := ""
+	if category != "" {
+		cond = " AND r.category = " + a.add(category)
+	}
+	return q.queue(ctx, "SELECT "+requestColumns+`, o.name, COALESCE(c.family, ''), c.due_at, c.warn_at
+		FROM request_tiers t JOIN requests r ON r.id = t.request_id JOIN organizations o ON o.id = r.org_id
+		LEFT JOIN sla_clocks c ON c.request_id = r.id AND c.stopped_at IS NULL AND c.metric = 'initial_response'
+		WHERE t.tier = 2 AND r.assignee_id IS NULL AND r.status IN ('new', 'open', 'waiting')`+cond+`
+		ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, r.id LIMIT `+a.add(limit), a...)
+}
+
 func (q *Queries) queue(ctx context.Context, query string, args ...any) ([]*QueueItem, error) {
 	rows, err := q.query(ctx, query, args...)
 	if err != nil {

@@ -51,7 +51,7 @@ func (s *Server) consoleRoutes() []route {
 
 // ---- queues ----
 
-var queueViews = []desk.QueueView{desk.QueueMine, desk.QueueUnassigned, desk.QueueTriage, desk.QueueAtRisk, desk.QueueBreached, desk.QueueAll}
+var queueViews = []desk.QueueView{desk.QueueMine, desk.QueueUnassigned, desk.QueueTriage, desk.QueueAtRisk, desk.QueueBreached, desk.QueueAll, desk.QueueTier2}
 
 type queueData struct {
 	View     string

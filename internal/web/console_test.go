@@ -299,6 +299,13 @@ func TestConsoleFlows(t *testing.T) {
 			if st != http.StatusOK || !strings.Contains(body, `id="tier">Tier 2`) || !strings.Contains(body, "escalated it to tier 2") {
 				t.Fatalf("escalate: %d", st)
 			}
+			// Nobody here is a tier-2 engineer: it waits in the tier-2 pool, flagged.
+			if !strings.Contains(body, `id="tier-pool">waiting in the tier-2 pool`) {
+				t.Errorf("the escalated request is not flagged as waiting in the tier-2 pool\n%s", body)
+			}
+			if _, body := agent.get("/console?view=tier2"); !strings.Contains(body, a.Number) || strings.Contains(body, b.Number) {
+				t.Errorf("the tier-2 pool does not hold exactly the escalated request\n%s", body)
+			}
 			st, body = agent.post("/console/requests/"+b.Number, "/console/requests/"+b.Number+"/link", url.Values{"other": {a.Number}, "merge": {"1"}})
 			if st != http.StatusOK || !strings.Contains(body, "merged it into "+a.Number) || !strings.Contains(body, `id="status">Closed`) {
 				t.Fatalf("merge: %d\n%s", st, body)

@@ -207,6 +207,12 @@ func consoleEventText(p *page, e *casedesk.Event, users map[int64]string) string
 		return p.T("console.ev.outofscope", p.T("console.oos."+reason))
 	case "escalated":
 		return p.T("console.ev.escalated")
+	case "unrouted": // Field "tier N", New the group
+		tier := strings.TrimPrefix(e.Field, "tier ")
+		if tier == "2" {
+			return p.T("console.ev.unrouted.tier2", p.T("cat."+e.New))
+		}
+		return p.T("console.ev.unrouted", p.T("cat."+e.New))
 	case "linked":
 		return p.T("console.ev.linked", e.New)
 	case "merged":
