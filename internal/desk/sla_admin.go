@@ -248,75 +248,63 @@ func (d *Desk) ImportHolidays(ctx context.Context, a *casedesk.Actor, id int64, 
 func (d *Desk) RecomputeClocks(ctx context.Context, org int64, reason string, actor *int64) (int, error) {
 	moved := 0
 	after := int64(0)
-	inputs := map[int64]*clockInputs{} // by organization, for this run
+	inputs := map[int64]*store.Retarget{} // by organization, for this run
 	for {
-		var n, last int
+		var n, seen int
+		var last int64
 		err := d.write(ctx, func(tx *store.Tx) error {
-			n, last = 0, 0
-			clocks, err := tx.RunningClocks(ctx, org, after, recomputeBatch)
-			if err != nil {
-				return err
-			}
-			last = len(clocks)
-			var changed []*store.ClockRow
-			var events []*casedesk.Event
-			now := d.now()
-			for _, c := range clocks {
-				in, ok := inputs[c.OrgID]
-				if !ok {
-					v, has, err := d.inputsFor(ctx, &tx.Queries, c.OrgID)
-					if err != nil {
-						return err
+			run := &store.RetargetRun{OrgID: org, Reason: reason, Actor: actor, At: d.now(),
+				For: func(o int64) (*store.Retarget, error) {
+					if rt, ok := inputs[o]; ok {
+						return rt, nil
 					}
-					if has {
-						in = &v
+					rt, err := d.retarget(ctx, tx, o)
+					if err == nil {
+						inputs[o] = rt
 					}
-					inputs[c.OrgID] = in
-				}
-				if in == nil {
-					continue // the organization has no active plan any more; leave the clock as it was
-				}
-				old, oldPol, oldCal := dueString(c.DueAt), c.PolicyVersion, c.CalendarVersion
-				if _, err := compute(c, *in); errors.Is(err, errMetricOff) {
-					continue
-				} else if err != nil {
-					return err
-				}
-				nu := dueString(c.DueAt)
-				if nu == old && oldPol == c.PolicyVersion && oldCal != nil && *oldCal == *c.CalendarVersion {
-					continue
-				}
-				c.UpdatedAt = now
-				changed = append(changed, c)
-				if nu != old {
-					events = append(events, &casedesk.Event{RequestID: c.RequestID, OrgID: c.OrgID, ActorID: actor, Kind: "sla_recomputed",
-						Field: c.Metric + " (" + reason + ")", Old: old, New: nu, Internal: true, At: now})
-				}
-			}
-			if err := tx.UpdateClockTargets(ctx, changed); err != nil {
-				return err
-			}
-			if err := tx.InsertEvents(ctx, events); err != nil {
-				return err
-			}
-			n = len(events)
-			if last > 0 {
-				after = clocks[last-1].ID
-			}
-			return nil
+					return rt, err
+				}}
+			var err error
+			n, seen, last, err = tx.RetargetClocks(ctx, run, after, recomputeBatch)
+			return err
 		})
 		if err != nil {
 			return moved, err
 		}
 		moved += n
-		if last < recomputeBatch {
+		if seen < recomputeBatch {
 			break
 		}
+		after = last
 	}
 	if moved > 0 {
 		d.signalSLA()
 	}
 	return moved, nil
+}
+
+// retarget builds an organization's share of a recompute, nil when it has
+// no active plan any more (its clocks are left as they were).
+func (d *Desk) retarget(ctx context.Context, tx *store.Tx, org int64) (*store.Retarget, error) {
+	in, ok, err := d.inputsFor(ctx, &tx.Queries, org)
+	if err != nil || !ok {
+		return nil, err
+	}
+	rt := &store.Retarget{PolicyVersion: int64(in.policy.Version), Family: string(in.family),
+		CalendarID: in.calRow.ID, CalendarVersion: in.calRow.Version, Kinds: map[string]store.RetargetKind{},
+		Compute: func(c *store.ClockRow) error { _, err := compute(c, in); return err }}
+	for _, m := range []sla.Metric{sla.MetricInitialResponse, sla.MetricNextReply, sla.MetricResolution} {
+		if !metricOn(in.policy, m) {
+			continue
+		}
+		rt.Metrics = append(rt.Metrics, string(m))
+		for _, s := range sla.Severities {
+			if e, err := in.policy.LookupMetric(m, in.family, s); err == nil {
+				rt.Kinds[string(m)+"/"+string(s)] = store.RetargetKind{Coverage: string(e.Coverage), TargetKind: string(e.Target.Kind)}
+			}
+		}
+	}
+	return rt, nil
 }
 
 // recomputeBatch is how many clocks one write transaction recomputes: large

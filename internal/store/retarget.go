@@ -1,0 +1,133 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/casedesk/casedesk"
+)
+
+// Retarget is one organization's share of a recompute: the inputs all its
+// running clocks are now measured with, and the function that computes one
+// clock's targets from them. desk decides; the store only applies.
+type Retarget struct {
+	Metrics         []string // the metrics the policy measures; clocks of others stay as they are
+	PolicyVersion   int64
+	Family          string
+	CalendarID      int64
+	CalendarVersion int64
+	// Kinds gives coverage and target kind by metric and severity (key
+	// "metric/severity"); recomputing a clock whose pair is missing fails.
+	Kinds map[string]RetargetKind
+	// Compute sets DueAt, WarnAt and TargetMinutes of a clock row that
+	// carries ID, RequestID, OrgID, Metric, Severity, OpenedAt and Pauses.
+	Compute func(c *ClockRow) error
+}
+
+// RetargetKind is the coverage and target kind of one metric and severity.
+type RetargetKind struct{ Coverage, TargetKind string }
+
+// RetargetRun is a recompute of the running clocks of one organization (or
+// of all when OrgID is 0), batch by batch in clock id order.
+type RetargetRun struct {
+	OrgID int64
+	// For returns an organization's share, nil to leave its clocks alone
+	// (it has no active plan any more). It is called once per batch the
+	// organization has clocks in, so it should be cheap after the first.
+	For func(org int64) (*Retarget, error)
+
+	// The history line written for each clock whose due time moved:
+	// kind sla_recomputed, field "<metric> (<Reason>)", internal.
+	Reason string
+	Actor  *int64
+	At     time.Time
+}
+
+// RetargetClocks recomputes the next limit running clocks with ids above
+// after, saving those whose targets or inputs changed and writing a history
+// line for each whose due time moved. It returns how many moved, how many it
+// examined (fewer than limit: the run is over), and the last id examined.
+//
+// SQLite recomputes a batch in two set-based statements that call back into
+// Go for each clock (retargetSQLite); PostgreSQL reads the batch, computes in
+// Go and writes it back with multi-row statements.
+func (q *Queries) RetargetClocks(ctx context.Context, run *RetargetRun, after int64, limit int) (moved, seen int, last int64, err error) {
+	if q.engine == SQLite {
+		return q.retargetSQLite(ctx, run, after, limit)
+	}
+	clocks, err := q.RunningClocks(ctx, run.OrgID, after, limit)
+	if err != nil || len(clocks) == 0 {
+		return 0, 0, 0, err
+	}
+	var changed []*ClockRow
+	var events []*casedesk.Event
+	for _, c := range clocks {
+		rt, err := run.For(c.OrgID)
+		if err != nil {
+			return 0, 0, 0, err
+		}
+		if rt == nil || !contains(rt.Metrics, c.Metric) {
+			continue
+		}
+		k, ok := rt.Kinds[c.Metric+"/"+c.Severity]
+		if !ok {
+			return 0, 0, 0, fmt.Errorf("store: clock %d: no entitlement for %s/%s", c.ID, c.Metric, c.Severity)
+		}
+		old, oldWarn := c.DueAt, c.WarnAt
+		if err := rt.Compute(c); err != nil {
+			return 0, 0, 0, err
+		}
+		calChanged := c.CalendarID == nil || *c.CalendarID != rt.CalendarID || c.CalendarVersion == nil || *c.CalendarVersion != rt.CalendarVersion
+		dueMoved := !sameTime(old, c.DueAt)
+		if !dueMoved && sameTime(oldWarn, c.WarnAt) && c.PolicyVersion == rt.PolicyVersion && c.Family == rt.Family && !calChanged {
+			continue
+		}
+		c.Coverage, c.TargetKind = k.Coverage, k.TargetKind
+		c.PolicyVersion, c.Family = rt.PolicyVersion, rt.Family
+		c.CalendarID, c.CalendarVersion = &rt.CalendarID, &rt.CalendarVersion
+		c.UpdatedAt = run.At
+		changed = append(changed, c)
+		if dueMoved {
+			events = append(events, run.event(c.RequestID, c.OrgID, c.Metric, old, c.DueAt))
+		}
+	}
+	if err := q.UpdateClockTargets(ctx, changed); err != nil {
+		return 0, 0, 0, err
+	}
+	if err := q.InsertEvents(ctx, events); err != nil {
+		return 0, 0, 0, err
+	}
+	return len(events), len(clocks), clocks[len(clocks)-1].ID, nil
+}
+
+// event is the history line of a clock whose due time moved.
+func (run *RetargetRun) event(requestID, org int64, metric string, old, nu *time.Time) *casedesk.Event {
+	return &casedesk.Event{RequestID: requestID, OrgID: org, ActorID: run.Actor, Kind: "sla_recomputed",
+		Field: metric + " (" + run.Reason + ")", Old: DueText(old), New: DueText(nu), Internal: true, At: run.At}
+}
+
+// DueText is how history lines write a due time: RFC 3339 in UTC to the
+// second, or "none". sqliteDueText is the same in SQL.
+func DueText(t *time.Time) string {
+	if t == nil {
+		return "none"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Equal(*b)
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

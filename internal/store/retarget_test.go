@@ -1,0 +1,156 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/store"
+	"github.com/casedesk/casedesk/internal/store/storetest"
+)
+
+// TestRetargetClocks pins down what a recompute saves on both engines (the
+// SQLite path works in set-based statements with callbacks, PostgreSQL row by
+// row): clocks of several organizations interleaved by id, in small batches;
+// an organization without a share, another metric, a stopped clock and an
+// already right clock are left alone; each moved due time gets one history
+// line and one live event.
+func TestRetargetClocks(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		orgA, orgB, orgC := mustOrg(t, db, casedesk.OrgCustomer, "A"), mustOrg(t, db, casedesk.OrgCustomer, "B"), mustOrg(t, db, casedesk.OrgCustomer, "C")
+		mins := map[int64]int{orgA.ID: 60, orgB.ID: 120}
+		shares := map[int64]*store.Retarget{}
+		for org, cal := range map[int64]int64{orgA.ID: 1, orgB.ID: 2} {
+			shares[org] = &store.Retarget{Metrics: []string{"initial_response"}, PolicyVersion: 2, Family: map[int64]string{orgA.ID: "enterprise", orgB.ID: "business"}[org],
+				CalendarID: cal, CalendarVersion: 3, Kinds: map[string]store.RetargetKind{
+					"initial_response/A": {Coverage: "24x7", TargetKind: "minutes"},
+					"initial_response/B": {Coverage: "business_hours", TargetKind: "minutes"}},
+				Compute: func(c *store.ClockRow) error {
+					due, warn := c.OpenedAt.Add(time.Duration(mins[org])*time.Minute), c.OpenedAt.Add(45*time.Minute)
+					c.DueAt, c.WarnAt, c.TargetMinutes = &due, &warn, mins[org]
+					return nil
+				}}
+		}
+		type made struct {
+			clock *store.ClockRow
+			want  string // "moved", "same", "left"
+		}
+		var all []made
+		stopped := t0.Add(time.Hour)
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			for i := range 12 {
+				org := []*casedesk.Organization{orgA, orgB, orgC}[i%3]
+				r := &casedesk.Request{OrgID: org.ID, Category: casedesk.CategoryTechnical, Title: "t", Description: "d", Severity: "B",
+					Status: casedesk.StatusOpen, Language: "en", ContactMethod: "email", Channel: casedesk.ChannelAPI, CreatedAt: t0, UpdatedAt: t0}
+				if err := tx.CreateRequest(ctx, r); err != nil {
+					return err
+				}
+				opened := t0.Add(time.Duration(i) * time.Minute)
+				due, warn := opened.Add(30*time.Minute), opened.Add(20*time.Minute)
+				c := &store.ClockRow{RequestID: r.ID, OrgID: org.ID, Metric: "initial_response", OpenedAt: opened, PolicyVersion: 1,
+					Family: "frontline", Severity: "B", Coverage: "24x7", TargetKind: "minutes", TargetMinutes: 30, Pauses: "[]",
+					DueAt: &due, WarnAt: &warn, UpdatedAt: t0}
+				want := "moved"
+				switch {
+				case org == orgC:
+					want = "left"
+				case i == 4: // already measured like this
+					d, w := opened.Add(120*time.Minute), opened.Add(45*time.Minute)
+					one, three := int64(2), int64(3)
+					c.DueAt, c.WarnAt, c.PolicyVersion, c.Family, c.Coverage, c.TargetMinutes = &d, &w, 2, "business", "business_hours", 120
+					c.CalendarID, c.CalendarVersion = &one, &three
+					want = "same"
+				case i == 6:
+					c.Metric, want = "resolution", "left"
+				case i == 9:
+					c.StoppedAt, want = &stopped, "left"
+				}
+				if err := tx.CreateClock(ctx, c); err != nil {
+					return err
+				}
+				all = append(all, made{c, want})
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := t0.Add(2 * time.Hour)
+		actor := int64(0)
+		run := &store.RetargetRun{For: func(org int64) (*store.Retarget, error) { return shares[org], nil }, Reason: "calendar Test v3", Actor: &actor, At: at}
+
+		// A failing computation changes nothing.
+		good := shares[orgB.ID].Compute
+		shares[orgB.ID].Compute = func(*store.ClockRow) error { return errors.New("boom") }
+		if err := db.Write(ctx, func(tx *store.Tx) error { _, _, _, err := tx.RetargetClocks(ctx, run, 0, 100); return err }); err == nil {
+			t.Fatal("a failing computation did not fail the recompute")
+		}
+		shares[orgB.ID].Compute = good
+		for _, m := range all {
+			cs, _ := db.Clocks(ctx, m.clock.RequestID)
+			if len(cs) != 1 || !cs[0].UpdatedAt.Equal(t0) {
+				t.Fatalf("clock %d changed by a failed recompute: %+v", m.clock.ID, cs[0])
+			}
+		}
+
+		moved, published, after := 0, 0, int64(0)
+		for {
+			var n, seen int
+			var last int64
+			err := db.Write(ctx, func(tx *store.Tx) error {
+				var err error
+				n, seen, last, err = tx.RetargetClocks(ctx, run, after, 5)
+				published += len(tx.Events())
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			moved += n
+			if seen < 5 {
+				break
+			}
+			after = last
+		}
+		if moved != 5 || published != 5 {
+			t.Fatalf("moved %d, published %d; want 5 and 5", moved, published)
+		}
+		for _, m := range all {
+			cs, err := db.Clocks(ctx, m.clock.RequestID)
+			if err != nil || len(cs) != 1 {
+				t.Fatalf("clocks of %d: %v %v", m.clock.RequestID, cs, err)
+			}
+			c := cs[0]
+			evs, err := db.Events(ctx, store.OrgScope(c.OrgID), store.EventFilter{RequestID: c.RequestID, Internal: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch m.want {
+			case "left", "same":
+				if !c.UpdatedAt.Equal(t0) || !c.DueAt.Equal(*m.clock.DueAt) || len(evs) != 0 {
+					t.Errorf("%s clock %d (%s) was changed: %+v, %d events", m.want, c.ID, c.Metric, c, len(evs))
+				}
+			case "moved":
+				share := shares[c.OrgID]
+				wantDue := c.OpenedAt.Add(time.Duration(mins[c.OrgID]) * time.Minute)
+				if !c.UpdatedAt.Equal(at) || !c.DueAt.Equal(wantDue) || !c.WarnAt.Equal(c.OpenedAt.Add(45*time.Minute)) ||
+					c.TargetMinutes != mins[c.OrgID] || c.PolicyVersion != 2 || c.Family != share.Family ||
+					c.CalendarID == nil || *c.CalendarID != share.CalendarID || *c.CalendarVersion != 3 ||
+					c.Coverage != "business_hours" || c.TargetKind != "minutes" {
+					t.Errorf("moved clock %d: %+v", c.ID, c)
+				}
+				if len(evs) != 1 {
+					t.Fatalf("clock %d: %d history lines, want 1", c.ID, len(evs))
+				}
+				e := evs[0]
+				if e.Kind != "sla_recomputed" || e.Field != "initial_response (calendar Test v3)" || !e.Internal || !e.At.Equal(at) ||
+					e.Old != store.DueText(m.clock.DueAt) || e.New != store.DueText(&wantDue) || e.ActorID != nil {
+					t.Errorf("history line of clock %d: %+v", c.ID, e)
+				}
+			}
+		}
+	})
+}
