@@ -57,4 +57,8 @@ type Event struct {
 	New        string    `json:"new,omitempty"`
 	Internal   bool      `json:"internal"` // seen by staff only
 	At         time.Time `json:"at"`
+	// Notify lists the staff whose notifications inbox got a line for this
+	// event, so that a live stream can tell them at once. It is not stored
+	// with the event; desk fills it in when it publishes.
+	Notify []int64 `json:"-"`
 }

@@ -114,6 +114,9 @@ func (s *Server) Routes() []Route {
 		{"PATCH", "/api/v1/canned-responses/{id}", SignedIn, "Change a canned response (supervisors)", s.updateCanned},
 		{"DELETE", "/api/v1/canned-responses/{id}", SignedIn, "Delete a canned response (supervisors)", s.deleteCanned},
 
+		{"GET", "/api/v1/notifications", SignedIn, "Your notifications, newest first (staff)", s.listNotifications},
+		{"POST", "/api/v1/notifications/read", SignedIn, "Mark your notifications read (staff)", s.markNotificationsRead},
+
 		{"GET", "/api/v1/sla/policy", SignedIn, "The entitlement policy in force", s.getPolicy},
 		{"PUT", "/api/v1/sla/policy", SignedIn, "Import a policy as a new version (operators); running clocks are recomputed", s.putPolicy},
 		{"GET", "/api/v1/sla/policy/versions/{version}", SignedIn, "One stored policy version (staff)", s.getPolicyVersion},

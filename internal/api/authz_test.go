@@ -211,7 +211,11 @@ func matrix() map[string]routeCase {
 			return call{params: f.canned(), body: map[string]string{"body": "Please send a message trace, {{customer.name}}."}}
 		}},
 		"DELETE /api/v1/canned-responses/{id}": {supervisors.with(204), func(f *fixture, _ string) call { return call{params: f.canned()} }},
-		"GET /api/v1/sla/policy":               {signedIn, nil},
+		"GET /api/v1/notifications":            {staffOnly.with(200, "operator", 403), nil},
+		"POST /api/v1/notifications/read": {staffOnly.with(200, "operator", 403), func(*fixture, string) call {
+			return call{body: map[string]any{"all": true}}
+		}},
+		"GET /api/v1/sla/policy": {signedIn, nil},
 		"PUT /api/v1/sla/policy": {operatorOnly.with(201), func(*fixture, string) call {
 			return call{raw: []byte(policyJSON), ctype: "application/json"}
 		}},
@@ -351,6 +355,15 @@ var policyJSON = func() string {
 	b, _ := json.Marshal(sla.DefaultPolicy())
 	return string(b)
 }()
+
+// supervisorFollowsX makes the supervisor X's technical account manager,
+// notified of its requests.
+func (f *fixture) supervisorFollowsX() {
+	f.t.Helper()
+	if err := f.desk.SetTAM(context.Background(), f.actors["supervisor"], f.x.ID, f.users["supervisor"].ID); err != nil {
+		f.t.Fatal(err)
+	}
+}
 
 // canned makes a canned response and returns its id as the path parameter.
 func (f *fixture) canned() map[string]string {

@@ -2,13 +2,15 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/desk"
 	"github.com/casedesk/casedesk/internal/store"
 )
 
-// The agent console's resources: canned responses.
+// The agent console's resources: canned responses and the staff's
+// notifications inbox.
 
 func (s *Server) listCanned(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
 	cs, err := s.desk.CannedResponses(r.Context(), a)
@@ -62,5 +64,66 @@ func (s *Server) deleteCanned(w http.ResponseWriter, r *http.Request, a *casedes
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// notificationPage is a page of the caller's inbox with their unread count.
+type notificationPage struct {
+	Items      []*store.Notification `json:"items"`
+	Unread     int                   `json:"unread"`
+	NextCursor string                `json:"next_cursor,omitempty"`
+}
+
+func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
+	q := r.URL.Query()
+	for k := range q {
+		switch k {
+		case "unread", "cursor", "limit":
+		default:
+			return casedesk.Invalid(k, "unknown query parameter %q", k)
+		}
+	}
+	limit, err := queryInt(r, "limit")
+	if err != nil {
+		return err
+	}
+	if q.Has("limit") && (limit < 1 || limit > 200) {
+		return casedesk.Invalid("limit", "limit must be between 1 and 200")
+	}
+	unread := false
+	if v := q.Get("unread"); v != "" {
+		if unread, err = strconv.ParseBool(v); err != nil {
+			return casedesk.Invalid("unread", "unread must be true or false")
+		}
+	}
+	items, next, err := s.desk.Notifications(r.Context(), a, unread, q.Get("cursor"), int(limit))
+	if err != nil {
+		return err
+	}
+	n, err := s.desk.UnreadNotifications(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, notificationPage{Items: items, Unread: n, NextCursor: next})
+	return nil
+}
+
+func (s *Server) markNotificationsRead(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
+	var in struct {
+		IDs []int64 `json:"ids"`
+		All bool    `json:"all"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	marked, err := s.desk.MarkNotificationsRead(r.Context(), a, in.IDs, in.All)
+	if err != nil {
+		return err
+	}
+	n, err := s.desk.UnreadNotifications(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"marked": marked, "unread": n})
 	return nil
 }

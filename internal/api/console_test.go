@@ -56,3 +56,45 @@ func TestCannedResponses(t *testing.T) {
 		}
 	})
 }
+
+// TestNotificationsAPI: the account manager reads and marks their own
+// notifications; another staff member neither sees nor marks them.
+func TestNotificationsAPI(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		f.supervisorFollowsX()
+		r := f.openRequest("admin", f.x.ID, "Sites are read-only")
+		var got struct {
+			Items      []store.Notification
+			Unread     int
+			NextCursor string `json:"next_cursor"`
+		}
+		if st := f.do("supervisor", "GET", "/api/v1/notifications?unread=true", nil, &got); st != 200 || got.Unread != 1 || len(got.Items) != 1 ||
+			got.Items[0].Number != r.Number || got.Items[0].Kind != "created" || got.Items[0].Title != "Sites are read-only" {
+			t.Fatalf("the account manager's inbox: %d %+v", st, got)
+		}
+		id := got.Items[0].ID
+		if st := f.do("agent", "GET", "/api/v1/notifications", nil, &got); st != 200 || got.Unread != 0 || len(got.Items) != 0 {
+			t.Errorf("another agent's inbox: %d %+v", st, got)
+		}
+		var p api.Problem
+		if st := f.do("agent", "POST", "/api/v1/notifications/read", map[string]any{"ids": []int64{id}}, &p); st != 404 || p.Field != "ids" {
+			t.Errorf("another agent marks it: %d %+v", st, p)
+		}
+		for _, body := range []map[string]any{{}, {"ids": []int64{id}, "all": true}} {
+			if st := f.do("supervisor", "POST", "/api/v1/notifications/read", body, &p); st != 422 || p.Field != "ids" {
+				t.Errorf("mark %v: %d %+v", body, st, p)
+			}
+		}
+		if st := f.do("supervisor", "GET", "/api/v1/notifications?cursor=x", nil, &p); st != 422 || p.Field != "cursor" {
+			t.Errorf("bad cursor: %d %+v", st, p)
+		}
+		var res struct{ Marked, Unread int }
+		if st := f.do("supervisor", "POST", "/api/v1/notifications/read", map[string]any{"ids": []int64{id}}, &res); st != 200 || res.Marked != 1 || res.Unread != 0 {
+			t.Fatalf("mark read: %d %+v", st, res)
+		}
+		if st := f.do("supervisor", "GET", "/api/v1/notifications", nil, &got); st != 200 || len(got.Items) != 1 || got.Items[0].ReadAt == nil {
+			t.Errorf("after marking: %d %+v", st, got)
+		}
+	})
+}

@@ -128,3 +128,13 @@ func onBehalfOf(a *casedesk.Actor, org int64) *int64 {
 	id := a.User.OrgID
 	return &id
 }
+
+// inboxOf returns the user whose notifications a may read and mark: their
+// own, for the staff who work requests (the only people notified). Nobody
+// reads another's inbox, supervisors included.
+func inboxOf(a *casedesk.Actor) (int64, error) {
+	if err := needAgent(a); err != nil {
+		return 0, err
+	}
+	return a.User.ID, nil
+}

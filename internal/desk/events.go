@@ -55,10 +55,11 @@ func (d *Desk) Events() *Broker { return d.events }
 // tell each other that history events were written.
 const eventsChannel = "casedesk_events"
 
-// write runs fn in a transaction (store.DB.Write) and, once it commits,
-// publishes the history events it wrote: directly on SQLite, where this
-// process is the only writer, and through a notification on PostgreSQL, which
-// every instance's relay (RunEventRelay) answers by reading the new events.
+// write runs fn in a transaction (store.DB.Write), adds the notifications
+// its history events cause (notify.go) to the same transaction and, once it
+// commits, publishes the events: directly on SQLite, where this process is
+// the only writer, and through a notification on PostgreSQL, which every
+// instance's relay (RunEventRelay) answers by reading the new events.
 func (d *Desk) write(ctx context.Context, fn func(*store.Tx) error) error {
 	return d.db.Write(ctx, func(tx *store.Tx) error {
 		if err := fn(tx); err != nil {
@@ -67,11 +68,16 @@ func (d *Desk) write(ctx context.Context, fn func(*store.Tx) error) error {
 		if len(tx.Events()) == 0 {
 			return nil
 		}
+		notified, err := d.notify(ctx, tx)
+		if err != nil {
+			return err
+		}
 		if d.db.Engine() == store.Postgres {
 			return tx.Notify(ctx, eventsChannel)
 		}
 		tx.AfterCommit(func() {
 			for _, e := range tx.Events() {
+				e.Notify = notified[e.ID]
 				d.events.Publish(e)
 			}
 		})
@@ -102,12 +108,25 @@ func (d *Desk) RunEventRelay(ctx context.Context) error {
 					d.log.Warn("event relay", "err", err)
 					return
 				}
+				var fresh []int64
+				for _, e := range es {
+					if !seen[e.ID] {
+						fresh = append(fresh, e.ID)
+					}
+				}
+				// Whom each event notified: committed with it, so readable now.
+				notified, err := d.db.Notified(ctx, fresh)
+				if err != nil {
+					d.log.Warn("event relay", "err", err)
+					return
+				}
 				for _, e := range es {
 					if seen[e.ID] {
 						continue
 					}
 					seen[e.ID] = true
 					last = max(last, e.ID)
+					e.Notify = notified[e.ID]
 					d.events.Publish(*e)
 				}
 				for id := range seen {

@@ -1,0 +1,145 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/casedesk/casedesk"
+)
+
+// Notification is a line of a staff member's inbox: a change to a request
+// they follow, with the request's title and organization to show it.
+type Notification struct {
+	ID        int64      `json:"id"`
+	UserID    int64      `json:"-"`
+	OrgID     int64      `json:"organization_id"`
+	OrgName   string     `json:"organization_name"`
+	RequestID int64      `json:"-"`
+	Number    string     `json:"number"`
+	Title     string     `json:"title"`
+	EventID   int64      `json:"event_id"`
+	Kind      string     `json:"kind"`
+	Detail    string     `json:"detail,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	ReadAt    *time.Time `json:"read_at"`
+}
+
+// CreateNotification stores n and sets its ID.
+func (q *Queries) CreateNotification(ctx context.Context, n *Notification) error {
+	err := q.queryRow(ctx, `INSERT INTO notifications (user_id, org_id, request_id, event_id, kind, detail, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		n.UserID, n.OrgID, n.RequestID, n.EventID, n.Kind, n.Detail, ts(n.CreatedAt)).Scan(&n.ID)
+	if err != nil {
+		return fmt.Errorf("store: create notification: %w", err)
+	}
+	return nil
+}
+
+// NotificationFilter selects a user's notifications.
+type NotificationFilter struct {
+	Unread bool
+	Before int64 // ids below this one (paging)
+	Limit  int
+}
+
+// Notifications lists user's notifications, newest first. Every query here
+// filters on the user: an inbox is its owner's only.
+func (q *Queries) Notifications(ctx context.Context, user int64, f NotificationFilter) ([]*Notification, error) {
+	var a args
+	where := "n.user_id = " + a.add(user)
+	if f.Unread {
+		where += " AND n.read_at IS NULL"
+	}
+	if f.Before > 0 {
+		where += " AND n.id < " + a.add(f.Before)
+	}
+	rows, err := q.query(ctx, `SELECT n.id, n.user_id, n.org_id, o.name, n.request_id, r.title, n.event_id, n.kind, n.detail,
+		n.created_at, n.read_at
+		FROM notifications n JOIN requests r ON r.id = n.request_id JOIN organizations o ON o.id = n.org_id
+		WHERE `+where+" ORDER BY n.id DESC LIMIT "+a.add(limit(f.Limit)), a...)
+	if err != nil {
+		return nil, fmt.Errorf("store: notifications of user %d: %w", user, err)
+	}
+	defer rows.Close()
+	out := []*Notification{}
+	for rows.Next() {
+		var n Notification
+		var created int64
+		var read sql.NullInt64
+		if err := rows.Scan(&n.ID, &n.UserID, &n.OrgID, &n.OrgName, &n.RequestID, &n.Title, &n.EventID, &n.Kind, &n.Detail,
+			&created, &read); err != nil {
+			return nil, fmt.Errorf("store: notifications: %w", err)
+		}
+		n.Number, n.CreatedAt, n.ReadAt = casedesk.RequestNumber(n.RequestID), fromTS(created), fromNullTS(read)
+		out = append(out, &n)
+	}
+	return out, rows.Err()
+}
+
+// UnreadNotifications counts user's unread notifications.
+func (q *Queries) UnreadNotifications(ctx context.Context, user int64) (int, error) {
+	var n int
+	if err := q.queryRow(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL", user).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: unread notifications of user %d: %w", user, err)
+	}
+	return n, nil
+}
+
+// MarkNotificationsRead marks user's notifications with the ids read at
+// at (all of them for nil ids) and returns how many were unread. An id that
+// is not one of user's is ENOTFOUND, and nothing is marked.
+func (q *Queries) MarkNotificationsRead(ctx context.Context, user int64, ids []int64, at time.Time) (int, error) {
+	var a args
+	where := "user_id = " + a.add(user) + " AND read_at IS NULL"
+	if ids != nil {
+		in := make([]string, len(ids))
+		for i, id := range ids {
+			in[i] = a.add(id)
+		}
+		where += " AND id IN (" + strings.Join(in, ", ") + ")"
+		var mine int
+		err := q.queryRow(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND id IN ("+strings.Join(in, ", ")+")", a...).Scan(&mine)
+		if err != nil {
+			return 0, fmt.Errorf("store: mark notifications read: %w", err)
+		}
+		if mine != len(ids) {
+			return 0, &casedesk.Error{Code: casedesk.ENOTFOUND, Field: "ids", Message: "a notification of the list is not one of yours"}
+		}
+	}
+	res, err := q.exec(ctx, "UPDATE notifications SET read_at = "+a.add(ts(at))+" WHERE "+where, a...)
+	if err != nil {
+		return 0, fmt.Errorf("store: mark notifications read: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// Notified returns, for each of the history events, the users notified of
+// it: how another instance learns whom to tell live (PostgreSQL relay).
+func (q *Queries) Notified(ctx context.Context, events []int64) (map[int64][]int64, error) {
+	out := map[int64][]int64{}
+	if len(events) == 0 {
+		return out, nil
+	}
+	var a args
+	in := make([]string, len(events))
+	for i, id := range events {
+		in[i] = a.add(id)
+	}
+	rows, err := q.query(ctx, "SELECT event_id, user_id FROM notifications WHERE event_id IN ("+strings.Join(in, ", ")+")", a...)
+	if err != nil {
+		return nil, fmt.Errorf("store: notified users: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e, u int64
+		if err := rows.Scan(&e, &u); err != nil {
+			return nil, fmt.Errorf("store: notified users: %w", err)
+		}
+		out[e] = append(out[e], u)
+	}
+	return out, rows.Err()
+}
