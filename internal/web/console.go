@@ -46,6 +46,9 @@ func (s *Server) consoleRoutes() []route {
 		{"GET /console/organizations/{id}", signedIn, s.consoleOrg},
 		{"GET /console/supervisor", signedIn, s.consoleSupervisor},
 		{"POST /console/organizations/{id}/tam", signedIn, s.consoleSetTAM},
+		{"GET /console/notifications", signedIn, s.consoleNotifications},
+		{"POST /console/notifications/read", signedIn, s.consoleMarkRead},
+		{"POST /console/notifications/{id}/open", signedIn, s.consoleOpenNotification},
 	}
 }
 
@@ -263,17 +266,28 @@ func (s *Server) queueRest(ctx context.Context, p *page, d *queueData, limit int
 
 // consoleLive streams a signal each time any request the viewer may see
 // changes, so the open queue refreshes itself. It is the session-cookie
-// counterpart of the API's /api/v1/events: the kind and number only.
+// counterpart of the API's /api/v1/events: the kind and number only. When a
+// change put a line in the viewer's own notifications inbox, a
+// "notification" event follows with their unread count and the number.
 func (s *Server) consoleLive(w http.ResponseWriter, r *http.Request, p *page) error {
 	allow, err := s.desk.ConsoleEventFilter(p.Actor)
 	if err != nil {
 		return err
 	}
-	return s.streamChanges(w, r, 3000, allow, func(e casedesk.Event) string {
+	return s.streamChanges(w, r, 3000, func(e casedesk.Event) []sseMessage {
+		if !allow(e) {
+			return nil
+		}
 		number := e.Number
 		if number == "" {
 			number = casedesk.RequestNumber(e.RequestID)
 		}
-		return e.Kind + " " + number
+		out := []sseMessage{{"changed", e.Kind + " " + number}}
+		if slices.Contains(e.Notify, p.User.ID) {
+			if n, err := s.desk.UnreadNotifications(r.Context(), p.Actor); err == nil {
+				out = append(out, sseMessage{"notification", strconv.Itoa(n) + " " + number})
+			}
+		}
+		return out
 	})
 }

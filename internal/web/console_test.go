@@ -388,6 +388,70 @@ func TestConsoleFlows(t *testing.T) {
 			}
 		})
 
+		t.Run("notifications for the account manager", func(t *testing.T) {
+			// Lena is Yunfan's account manager (set above). Her console's live stream hears of its new request.
+			req, _ := http.NewRequest("GET", e.srv.URL+"/console/live", nil)
+			sctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			resp, err := agent.c.Do(req.WithContext(sctx))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			buf := make([]byte, 512)
+			resp.Body.Read(buf) // the retry line: subscribed
+			yr, _, err := e.desk.OpenRequest(ctx, e.actor("wei"), desk.NewRequest{Category: casedesk.CategoryTechnical,
+				Title: "SharePoint 站点只读", Description: "从今天早上开始。", Severity: casedesk.SeverityA, Language: "zh-CN"}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ""
+			for !strings.Contains(got, "event: notification\ndata: ") || !strings.Contains(got[strings.Index(got, "event: notification"):], "\n\n") {
+				n, err := resp.Body.Read(buf)
+				if err != nil {
+					t.Fatalf("live: %v after %q", err, got)
+				}
+				got += string(buf[:n])
+			}
+			unread, err := e.desk.UnreadNotifications(ctx, e.actor("lena"))
+			if err != nil || unread == 0 || !strings.Contains(got, "event: notification\ndata: "+itoa(int64(unread))+" "+yr.Number+"\n") {
+				t.Fatalf("live notification (unread %d, %v): %q", unread, err, got)
+			}
+			st, body := agent.get("/console/notifications?unread=1")
+			if st != http.StatusOK || !strings.Contains(body, `id="notif-count" data-count="`+itoa(int64(unread))+`"`) ||
+				!strings.Contains(body, `href="/console/requests/`+yr.Number+`" class="notif-request">`+yr.Number+" SharePoint 站点只读") ||
+				!strings.Contains(body, "new request from 云帆科技") {
+				t.Fatalf("inbox: %d\n%s", st, body)
+			}
+			id := regexp.MustCompile(`id="open-(\d+)"`).FindStringSubmatch(body)
+			if id == nil {
+				t.Fatal("no open button on an unread notification")
+			}
+			// Sam follows no organization: his inbox is empty and his stream silent about it; customers have none.
+			sup := e.client()
+			sup.signIn("sam")
+			if st, body := sup.get("/console/notifications"); st != http.StatusOK || !strings.Contains(body, `id="inbox-empty"`) || strings.Contains(body, yr.Number) {
+				t.Errorf("another's inbox shows Lena's notification: %d", st)
+			}
+			if st, _ := sup.post("/console/notifications", "/console/notifications/read", url.Values{"id": {id[1]}}); st != http.StatusNotFound {
+				t.Errorf("Sam marks Lena's notification: %d", st)
+			}
+			anna := e.client()
+			anna.signIn("anna")
+			if st, body := anna.get("/console/notifications"); st != http.StatusForbidden || strings.Contains(body, `id="nav-notifications"`) {
+				t.Errorf("a customer's inbox: %d", st)
+			}
+			// Open marks it read and goes to the request; then mark all.
+			st, body = agent.post("/console/notifications", "/console/notifications/"+id[1]+"/open", url.Values{"number": {yr.Number}})
+			if st != http.StatusOK || !strings.Contains(body, "SharePoint 站点只读") || !strings.Contains(body, `id="sevdefs"`) {
+				t.Fatalf("open: %d", st)
+			}
+			st, body = agent.post("/console/notifications", "/console/notifications/read", url.Values{"all": {"1"}})
+			if st != http.StatusOK || !strings.Contains(body, "Marked read.") || !strings.Contains(body, `data-count="0" hidden`) {
+				t.Fatalf("mark all: %d\n%s", st, body)
+			}
+		})
+
 		t.Run("routing by language and shift", func(t *testing.T) {
 			triage := func(title string) (*casedesk.Request, string) {
 				t.Helper()

@@ -33,7 +33,11 @@ type page struct {
 	CustomerID int64
 	Customers  []*casedesk.Organization // a partner's delegated customers, for the switch
 	Customer   *casedesk.Organization   // the chosen customer, when it is not the viewer's own
-	Data       any
+	// Inbox is set for staff who have a notifications inbox; Unread counts
+	// its unread lines, for the badge in the header.
+	Inbox  bool
+	Unread int
+	Data   any
 
 	secret string
 	cat    catalog
@@ -187,6 +191,11 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, p *page, name st
 	t := s.tmpl.get(p.Lang, name)
 	if t == nil {
 		return errors.New("web: no template " + name)
+	}
+	if p.Actor.IsStaff() && !p.Actor.IsOperator() {
+		// desk says whether the viewer has an inbox; a refusal only hides the badge.
+		n, err := s.desk.UnreadNotifications(r.Context(), p.Actor)
+		p.Inbox, p.Unread = err == nil, n
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()

@@ -637,15 +637,23 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p *page) error {
 	if err != nil {
 		return err
 	}
-	return s.streamChanges(w, r, 5000, func(e casedesk.Event) bool { return e.RequestID == req.ID && allow(e) },
-		func(e casedesk.Event) string { return e.Kind })
+	return s.streamChanges(w, r, 5000, func(e casedesk.Event) []sseMessage {
+		if e.RequestID != req.ID || !allow(e) {
+			return nil
+		}
+		return []sseMessage{{"changed", e.Kind}}
+	})
 }
 
-// streamChanges serves server-sent "changed" events: one for each published
-// event that pass accepts, carrying data(e). It ends when the client goes
-// away or after liveFor (the script reconnects after retry milliseconds), and
-// sends a comment every 20 s so idle streams stay open.
-func (s *Server) streamChanges(w http.ResponseWriter, r *http.Request, retry int, pass func(casedesk.Event) bool, data func(casedesk.Event) string) error {
+// sseMessage is one server-sent event: its name and its one line of data.
+type sseMessage struct{ event, data string }
+
+// streamChanges serves server-sent events: for each published event, the
+// messages that messages(e) returns (none for an event the viewer may not
+// see). It ends when the client goes away or after liveFor (the script
+// reconnects after retry milliseconds), and sends a comment every 20 s so
+// idle streams stay open.
+func (s *Server) streamChanges(w http.ResponseWriter, r *http.Request, retry int, messages func(casedesk.Event) []sseMessage) error {
 	fl, ok := w.(http.Flusher)
 	if !ok {
 		return casedesk.Errorf(casedesk.EINTERNAL, "streaming is not supported here")
@@ -678,11 +686,13 @@ func (s *Server) streamChanges(w http.ResponseWriter, r *http.Request, retry int
 			if !ok {
 				return nil
 			}
-			if !pass(e) {
-				continue
+			ms := messages(e)
+			for _, m := range ms {
+				io.WriteString(w, "event: "+m.event+"\ndata: "+m.data+"\n\n")
 			}
-			io.WriteString(w, "event: changed\ndata: "+data(e)+"\n\n")
-			fl.Flush()
+			if len(ms) > 0 {
+				fl.Flush()
+			}
 		}
 	}
 }

@@ -1,7 +1,8 @@
 // casedesk agent console: small enhancements only. Every page works without
 // this file (reload to refresh); it ticks the time left, moves through the
-// queue with the keyboard (j/k, Enter, r, n) and refreshes the queue when a
-// request changes anywhere (server-sent events on /console/live).
+// queue with the keyboard (j/k, Enter, r, n), refreshes the queue when a
+// request changes anywhere and counts new notifications in the header's
+// badge (server-sent events on /console/live).
 (function () {
   "use strict";
 
@@ -100,8 +101,10 @@
       body.focus();
     }
 
-    // Live updates.
-    if (!window.EventSource || (!status && !work)) return;
+    // Live updates: the queue refreshes itself, the work page offers to
+    // reload, and the header's badge counts unread notifications.
+    var badge = document.getElementById("notif-count");
+    if (!window.EventSource || (!status && !work && !badge)) return;
     var es = new EventSource("/console/live"), timer = 0, busy = false, again = false;
     function refresh() {
       if (busy) { again = true; return; }
@@ -130,8 +133,17 @@
         if (parts[1] === work.getAttribute("data-number")) work.hidden = false;
         return;
       }
+      if (!status) return;
       clearTimeout(timer);
       timer = setTimeout(refresh, 150);
+    });
+    // "notification": "<unread count> <number>", for the viewer's own inbox.
+    es.addEventListener("notification", function (e) {
+      if (!badge) return;
+      var n = parseInt(String(e.data).split(" ")[0], 10) || 0;
+      badge.textContent = String(n);
+      badge.setAttribute("data-count", String(n));
+      badge.hidden = n === 0;
     });
     window.addEventListener("pagehide", function () { es.close(); });
   });
