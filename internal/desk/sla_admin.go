@@ -248,12 +248,20 @@ func (d *Desk) ImportHolidays(ctx context.Context, a *casedesk.Actor, id int64, 
 func (d *Desk) RecomputeClocks(ctx context.Context, org int64, reason string, actor *int64) (int, error) {
 	moved := 0
 	after := int64(0)
+	at := d.now()
+	var runID int64
+	if err := d.write(ctx, func(tx *store.Tx) (err error) {
+		runID, err = tx.CreateRecomputeRun(ctx, reason, actor, at)
+		return err
+	}); err != nil {
+		return 0, err
+	}
 	inputs := map[int64]*store.Retarget{} // by organization, for this run
 	for {
 		var n, seen int
 		var last int64
 		err := d.write(ctx, func(tx *store.Tx) error {
-			run := &store.RetargetRun{OrgID: org, Reason: reason, Actor: actor, At: d.now(),
+			run := &store.RetargetRun{ID: runID, OrgID: org, Reason: reason, Actor: actor, At: at,
 				For: func(o int64) (*store.Retarget, error) {
 					if rt, ok := inputs[o]; ok {
 						return rt, nil
@@ -277,10 +285,11 @@ func (d *Desk) RecomputeClocks(ctx context.Context, org int64, reason string, ac
 		}
 		after = last
 	}
-	if moved > 0 {
-		d.signalSLA()
+	if moved == 0 {
+		return 0, nil
 	}
-	return moved, nil
+	d.signalSLA()
+	return moved, d.write(ctx, func(tx *store.Tx) error { return tx.FinishRecomputeRun(ctx, runID, moved) })
 }
 
 // retarget builds an organization's share of a recompute, nil when it has

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/casedesk/casedesk"
@@ -31,14 +33,16 @@ type RetargetKind struct{ Coverage, TargetKind string }
 // RetargetRun is a recompute of the running clocks of one organization (or
 // of all when OrgID is 0), batch by batch in clock id order.
 type RetargetRun struct {
+	ID    int64 // the recompute_runs row (CreateRecomputeRun)
 	OrgID int64
 	// For returns an organization's share, nil to leave its clocks alone
 	// (it has no active plan any more). It is called once per batch the
 	// organization has clocks in, so it should be cheap after the first.
 	For func(org int64) (*Retarget, error)
 
-	// The history line written for each clock whose due time moved:
-	// kind sla_recomputed, field "<metric> (<Reason>)", internal.
+	// Each clock whose due time moved gets a clock_moves row, shown in the
+	// request's history as a line of kind sla_recomputed, field
+	// "<metric> (<Reason>)", internal.
 	Reason string
 	Actor  *int64
 	At     time.Time
@@ -61,7 +65,7 @@ func (q *Queries) RetargetClocks(ctx context.Context, run *RetargetRun, after in
 		return 0, 0, 0, err
 	}
 	var changed []*ClockRow
-	var events []*casedesk.Event
+	var events []*moveEvent
 	for _, c := range clocks {
 		rt, err := run.For(c.OrgID)
 		if err != nil {
@@ -95,16 +99,92 @@ func (q *Queries) RetargetClocks(ctx context.Context, run *RetargetRun, after in
 	if err := q.UpdateClockTargets(ctx, changed); err != nil {
 		return 0, 0, 0, err
 	}
-	if err := q.InsertEvents(ctx, events); err != nil {
+	if err := q.insertClockMoves(ctx, run, events); err != nil {
 		return 0, 0, 0, err
 	}
 	return len(events), len(clocks), clocks[len(clocks)-1].ID, nil
 }
 
+// insertClockMoves records moved due times with multi-row statements
+// (PostgreSQL) and tells the live stream.
+func (q *Queries) insertClockMoves(ctx context.Context, run *RetargetRun, es []*moveEvent) error {
+	for start := 0; start < len(es); start += bulkRows {
+		chunk := es[start:min(start+bulkRows, len(es))]
+		var b strings.Builder
+		b.WriteString("INSERT INTO clock_moves (request_id, run_id, metric, org_id, old_due, new_due) VALUES ")
+		a := make(args, 0, len(chunk)*6)
+		for i, m := range chunk {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString("(" + a.add(m.RequestID) + ", " + a.add(run.ID) + ", " + a.add(m.metric) + ", " + a.add(m.OrgID) + ", " +
+				a.add(tsp(m.old)) + ", " + a.add(tsp(m.nu)) + ")")
+		}
+		if _, err := q.exec(ctx, q.positional(b.String()), a...); err != nil {
+			return fmt.Errorf("store: record moved clocks: %w", err)
+		}
+	}
+	for _, m := range es {
+		q.noteCreated(&m.Event)
+	}
+	return nil
+}
+
+// moveEvent is a moved clock: its history line and what clock_moves keeps.
+type moveEvent struct {
+	casedesk.Event
+	metric  string
+	old, nu *time.Time
+}
+
+// CreateRecomputeRun records the start of a bulk recompute and returns its id.
+func (q *Queries) CreateRecomputeRun(ctx context.Context, reason string, actor *int64, at time.Time) (int64, error) {
+	var id int64
+	if err := q.queryRow(ctx, "INSERT INTO recompute_runs (reason, actor_id, at) VALUES ($1, $2, $3) RETURNING id",
+		reason, actorArg(actor), ts(at)).Scan(&id); err != nil {
+		return 0, fmt.Errorf("store: record recompute: %w", err)
+	}
+	return id, nil
+}
+
+// FinishRecomputeRun records how many due times a recompute moved.
+func (q *Queries) FinishRecomputeRun(ctx context.Context, id int64, moved int) error {
+	if _, err := q.exec(ctx, "UPDATE recompute_runs SET moved = $2 WHERE id = $1", id, moved); err != nil {
+		return fmt.Errorf("store: record recompute: %w", err)
+	}
+	return nil
+}
+
+// clockMoves returns the history lines of a request's moved clocks, newest
+// first. They have no event id.
+func (q *Queries) clockMoves(ctx context.Context, scope Scope, requestID int64, n int) ([]*casedesk.Event, error) {
+	var a args
+	where := scope.cond(&a, "m.org_id") + " AND m.request_id = " + a.add(requestID)
+	rows, err := q.query(ctx, `SELECT m.org_id, r.actor_id, m.metric, r.reason, m.old_due, m.new_due, r.at
+		FROM clock_moves m JOIN recompute_runs r ON r.id = m.run_id WHERE `+where+" ORDER BY m.run_id DESC LIMIT "+a.add(n), a...)
+	if err != nil {
+		return nil, fmt.Errorf("store: moved clocks: %w", err)
+	}
+	defer rows.Close()
+	var out []*casedesk.Event
+	for rows.Next() {
+		var org, at int64
+		var actor, old, nu sql.NullInt64
+		var metric, reason string
+		if err := rows.Scan(&org, &actor, &metric, &reason, &old, &nu, &at); err != nil {
+			return nil, fmt.Errorf("store: moved clocks: %w", err)
+		}
+		run := RetargetRun{Reason: reason, Actor: nullID(actor), At: fromTS(at)}
+		out = append(out, &run.event(requestID, org, metric, fromNullTS(old), fromNullTS(nu)).Event)
+	}
+	return out, rows.Err()
+}
+
 // event is the history line of a clock whose due time moved.
-func (run *RetargetRun) event(requestID, org int64, metric string, old, nu *time.Time) *casedesk.Event {
-	return &casedesk.Event{RequestID: requestID, OrgID: org, ActorID: run.Actor, Kind: "sla_recomputed",
-		Field: metric + " (" + run.Reason + ")", Old: DueText(old), New: DueText(nu), Internal: true, At: run.At}
+func (run *RetargetRun) event(requestID, org int64, metric string, old, nu *time.Time) *moveEvent {
+	return &moveEvent{Event: casedesk.Event{RequestID: requestID, OrgID: org, ActorID: run.Actor, Kind: "sla_recomputed",
+		Field: metric + " (" + run.Reason + ")", Old: DueText(old), New: DueText(nu), Internal: true, At: run.At},
+		metric: metric, old: old, nu: nu}
 }
 
 // DueText is how history lines write a due time: RFC 3339 in UTC to the

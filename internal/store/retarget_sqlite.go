@@ -64,7 +64,7 @@ const (
 	partWarn
 	partMinutes
 	partGroup
-	partOldDueIfMoved // the old due time as DueText writes it if it moved, else NULL
+	partOldDueIfMoved // the old due time (µs, -1 for none) if it moved, else NULL
 )
 
 func lookupBatch(v driver.Value) (*retargetBatch, error) {
@@ -154,14 +154,12 @@ func retargetPart(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, er
 		if !st.moved {
 			return nil, nil
 		}
-		return DueText(fromMicros(st.oldDue)), nil
+		if st.oldDue == nil {
+			return int64(-1), nil
+		}
+		return st.oldDue, nil
 	}
 	return nil, fmt.Errorf("store: unknown clock part %d", part)
-}
-
-// sqliteDueText writes a due time column (µs or NULL) as DueText does.
-func sqliteDueText(col string) string {
-	return "COALESCE(strftime('%Y-%m-%dT%H:%M:%SZ', " + col + " / 1000000, 'unixepoch'), 'none')"
 }
 
 // fromMicros converts a stored time as SQLite hands it to a function.
@@ -226,9 +224,8 @@ func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after in
 	}
 
 	a = a[:0]
-	ins := `INSERT OR FAIL INTO events (request_id, org_id, actor_id, kind, field, old_value, new_value, internal, at)
-		SELECT request_id, org_id, ` + a.add(actorArg(run.Actor)) + `, 'sla_recomputed', metric || ` + a.add(" ("+run.Reason+")") +
-		`, old, ` + sqliteDueText("due_at") + `, TRUE, ` + a.add(ts(run.At)) + `
+	ins := `INSERT OR FAIL INTO clock_moves (request_id, run_id, metric, org_id, old_due, new_due)
+		SELECT request_id, ` + a.add(run.ID) + `, metric, org_id, NULLIF(old, -1), due_at
 		FROM (SELECT request_id, org_id, metric, due_at, casedesk_retarget_part(` + a.add(batchID) + `, ` + itoa(partOldDueIfMoved) + `, id) AS old
 			FROM sla_clocks WHERE stopped_at IS NULL` + scopeArg(&a, run.OrgID) + " AND id > " + a.add(after) + " AND id <= " + a.add(*hi) + `
 			LIMIT -1 OFFSET 0) -- OFFSET keeps SQLite from flattening the subquery, which would compute old twice
@@ -247,7 +244,7 @@ func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after in
 	slices.Sort(ids)
 	for _, id := range ids {
 		st := b.memo[id]
-		q.noteCreated(run.event(st.c.RequestID, st.c.OrgID, st.c.Metric, fromMicros(st.oldDue), st.c.DueAt))
+		q.noteCreated(&run.event(st.c.RequestID, st.c.OrgID, st.c.Metric, fromMicros(st.oldDue), st.c.DueAt).Event)
 	}
 	return len(ids), n, *hi, nil
 }

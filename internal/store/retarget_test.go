@@ -15,8 +15,8 @@ import (
 // SQLite path works in set-based statements with callbacks, PostgreSQL row by
 // row): clocks of several organizations interleaved by id, in small batches;
 // an organization without a share, another metric, a stopped clock and an
-// already right clock are left alone; each moved due time gets one history
-// line and one live event.
+// already right clock are left alone; each moved due time gets one line in
+// the request's staff history (from clock_moves) and one live event.
 func TestRetargetClocks(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -81,6 +81,9 @@ func TestRetargetClocks(t *testing.T) {
 		at := t0.Add(2 * time.Hour)
 		actor := int64(0)
 		run := &store.RetargetRun{For: func(org int64) (*store.Retarget, error) { return shares[org], nil }, Reason: "calendar Test v3", Actor: &actor, At: at}
+		if err := db.Write(ctx, func(tx *store.Tx) (err error) { run.ID, err = tx.CreateRecomputeRun(ctx, run.Reason, run.Actor, at); return err }); err != nil {
+			t.Fatal(err)
+		}
 
 		// A failing computation changes nothing.
 		good := shares[orgB.ID].Compute
@@ -144,6 +147,12 @@ func TestRetargetClocks(t *testing.T) {
 				}
 				if len(evs) != 1 {
 					t.Fatalf("clock %d: %d history lines, want 1", c.ID, len(evs))
+				}
+				if pub, _ := db.Events(ctx, store.OrgScope(c.OrgID), store.EventFilter{RequestID: c.RequestID}); len(pub) != 0 {
+					t.Errorf("clock %d: the customer's history shows %d recompute lines", c.ID, len(pub))
+				}
+				if other, _ := db.Events(ctx, store.OrgScope(orgC.ID), store.EventFilter{RequestID: c.RequestID, Internal: true}); len(other) != 0 {
+					t.Errorf("clock %d: another organization's scope shows %d lines", c.ID, len(other))
 				}
 				e := evs[0]
 				if e.Kind != "sla_recomputed" || e.Field != "initial_response (calendar Test v3)" || !e.Internal || !e.At.Equal(at) ||
