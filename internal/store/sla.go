@@ -280,48 +280,33 @@ func (q *Queries) RunningClocks(ctx context.Context, org, after int64, limit int
 	return q.clocks(ctx, "SELECT "+clockColumns+" FROM sla_clocks WHERE stopped_at IS NULL AND id > $1 ORDER BY id LIMIT $2", after, limit)
 }
 
+// alertAt is the instant a running clock next alerts at: its warning while
+// that is unfired, else its breach. It and alertPending are written exactly
+// as the index sla_clocks_alert (migration 0010), which both engines then use.
+const (
+	alertAt      = "(CASE WHEN warn_fired_at IS NULL AND warn_at IS NOT NULL THEN warn_at ELSE due_at END)"
+	alertPending = "stopped_at IS NULL AND breach_fired_at IS NULL AND due_at IS NOT NULL"
+)
+
 // NextAlert returns the earliest instant at which a running clock warns or
 // breaches and has not yet been recorded doing so; ok is false if none.
-// Each half is one seek on a partial index.
+// It is one seek on sla_clocks_alert.
 func (q *Queries) NextAlert(ctx context.Context) (t time.Time, ok bool, err error) {
-	var breach, warn sql.NullInt64
-	if err := q.queryRow(ctx, "SELECT MIN(due_at) FROM sla_clocks WHERE stopped_at IS NULL AND breach_fired_at IS NULL AND due_at IS NOT NULL").Scan(&breach); err != nil {
-		return t, false, fmt.Errorf("store: next breach: %w", err)
+	var next sql.NullInt64
+	if err := q.queryRow(ctx, "SELECT MIN("+alertAt+") FROM sla_clocks WHERE "+alertPending).Scan(&next); err != nil {
+		return t, false, fmt.Errorf("store: next alert: %w", err)
 	}
-	if err := q.queryRow(ctx, "SELECT MIN(warn_at) FROM sla_clocks WHERE stopped_at IS NULL AND warn_fired_at IS NULL AND warn_at IS NOT NULL").Scan(&warn); err != nil {
-		return t, false, fmt.Errorf("store: next warning: %w", err)
+	if !next.Valid {
+		return t, false, nil
 	}
-	for _, v := range []sql.NullInt64{breach, warn} {
-		if v.Valid && (!ok || fromTS(v.Int64).Before(t)) {
-			t, ok = fromTS(v.Int64), true
-		}
-	}
-	return t, ok, nil
+	return fromTS(next.Int64), true, nil
 }
 
 // DueAlerts returns up to limit running clocks whose warning or breach
-// instant is at or before now and not yet recorded.
+// instant is at or before now and not yet recorded, soonest first.
 func (q *Queries) DueAlerts(ctx context.Context, now time.Time, limit int) ([]*ClockRow, error) {
-	n := ts(now)
-	breach, err := q.clocks(ctx, "SELECT "+clockColumns+" FROM sla_clocks WHERE stopped_at IS NULL AND breach_fired_at IS NULL AND due_at IS NOT NULL AND due_at <= $1 ORDER BY due_at LIMIT $2", n, limit)
-	if err != nil {
-		return nil, err
-	}
-	warn, err := q.clocks(ctx, "SELECT "+clockColumns+" FROM sla_clocks WHERE stopped_at IS NULL AND warn_fired_at IS NULL AND warn_at IS NOT NULL AND warn_at <= $1 ORDER BY warn_at LIMIT $2", n, limit)
-	if err != nil {
-		return nil, err
-	}
-	seen := map[int64]bool{}
-	out := breach
-	for _, c := range breach {
-		seen[c.ID] = true
-	}
-	for _, c := range warn {
-		if !seen[c.ID] {
-			out = append(out, c)
-		}
-	}
-	return out, nil
+	return q.clocks(ctx, "SELECT "+clockColumns+" FROM sla_clocks WHERE "+alertPending+" AND "+alertAt+" <= $1 ORDER BY "+alertAt+" LIMIT $2",
+		ts(now), limit)
 }
 
 // MarkFired records that the clock's warning ("warn") or breach ("breach")

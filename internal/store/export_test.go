@@ -1,0 +1,7 @@
+package store
+
+// Exported for the external tests of this package.
+const (
+	AlertAt      = alertAt
+	AlertPending = alertPending
+)
