@@ -81,7 +81,10 @@ func TestRetargetClocks(t *testing.T) {
 		at := t0.Add(2 * time.Hour)
 		actor := int64(0)
 		run := &store.RetargetRun{For: func(org int64) (*store.Retarget, error) { return shares[org], nil }, Reason: "calendar Test v3", Actor: &actor, At: at}
-		if err := db.Write(ctx, func(tx *store.Tx) (err error) { run.ID, err = tx.CreateRecomputeRun(ctx, run.Reason, run.Actor, at); return err }); err != nil {
+		if err := db.Write(ctx, func(tx *store.Tx) (err error) {
+			run.ID, err = tx.CreateRecomputeRun(ctx, run.Reason, run.Actor, at)
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
 
