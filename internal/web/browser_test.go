@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/casedesk/casedesk"
@@ -143,18 +144,73 @@ func (b *browserRun) shot(name string) {
 // waitURL waits until the tab's address contains part.
 func (b *browserRun) waitURL(part string) {
 	b.t.Helper()
+	b.waitAddress(part, func(loc string) bool { return strings.Contains(loc, part) })
+}
+
+// waitAddress waits until the tab's address satisfies ok, driven by the
+// main frame's navigation events rather than by asking in a loop: it
+// listens first, then looks at the address the tab has now, so that a
+// navigation that ended before the call is not missed.
+func (b *browserRun) waitAddress(what string, ok func(string) bool) {
+	b.t.Helper()
+	ctx, cancel := context.WithCancel(b.ctx)
+	defer cancel()
+	arrived := make(chan struct{}, 1)
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if e, isNav := ev.(*page.EventFrameNavigated); isNav && e.Frame.ParentID == "" && ok(e.Frame.URL) {
+			select {
+			case arrived <- struct{}{}:
+			default:
+			}
+		}
+	}); err != nil {
+		b.t.Fatal(err)
+	}
+	// Asked in the middle of a navigation, Location fails; the event follows.
+	if loc, err := chromedp.Run(b.ctx, chromedp.Location()); err == nil && ok(loc) {
+		return
+	}
+	select {
+	case <-arrived:
+	case <-b.ctx.Done():
+		loc, _ := chromedp.Run(b.afterTimeout(), chromedp.Location())
+		b.t.Fatalf("waiting for an address with %q (at %s): %v", what, loc, b.ctx.Err())
+	}
+}
+
+// navigatedAway reports whether err says that the page a script ran in went
+// away: Chrome words it several ways depending on when it noticed.
+func navigatedAway(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "context was destroyed") || strings.Contains(msg, "navigated or closed") ||
+		strings.Contains(msg, "Cannot find context")
+}
+
+// afterTimeout is the tab's context with a short time of its own, to look
+// at the page for the failure message once the tab's time is up.
+func (b *browserRun) afterTimeout() context.Context {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(b.ctx), 2*time.Second)
+	b.t.Cleanup(cancel)
+	return ctx
+}
+
+// waitText waits until the element's text contains want. The check runs in
+// the page on every DOM mutation (chromedp.WithPollingMutation), not on a
+// timer; a navigation ends it in the old page, so it starts again in the
+// new one.
+func (b *browserRun) waitText(sel, want string) {
+	b.t.Helper()
+	expr := "((document.querySelector(" + jsString(sel) + ") || {}).textContent || '').includes(" + jsString(want) + ")"
 	for {
-		loc, err := chromedp.Run(b.ctx, chromedp.Location())
-		if err != nil && strings.Contains(err.Error(), "navigated or closed") && b.ctx.Err() == nil {
-			continue // asked in the middle of the navigation we are waiting for
-		}
-		if err != nil {
-			b.t.Fatalf("waiting for an address with %q: %v", part, err)
-		}
-		if strings.Contains(loc, part) {
+		_, err := chromedp.Run(b.ctx, chromedp.Poll[bool](expr, chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(10*time.Second)))
+		if err == nil {
 			return
 		}
-		time.Sleep(20 * time.Millisecond)
+		if b.ctx.Err() == nil && navigatedAway(err) {
+			continue
+		}
+		got, _ := chromedp.Run(b.afterTimeout(), chromedp.Evaluate[string]("(document.querySelector("+jsString(sel)+") || {}).textContent || ''"))
+		b.t.Fatalf("%s: %q never contained %q: %v", sel, got, want, err)
 	}
 }
 
@@ -418,16 +474,8 @@ func TestBrowser(t *testing.T) {
 			b.t.Fatalf("Tab did not move to the password field (it holds %q)", v)
 		}
 		b.do(chromedp.KeyEvent("\r"))
-		for { // Enter submits the form; wait for the home page.
-			loc, err := chromedp.Run(b.ctx, chromedp.Location())
-			if err != nil {
-				b.t.Fatalf("waiting for the home page: %v", err)
-			}
-			if loc == e.srv.URL+"/" {
-				break
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
+		// Enter submits the form; wait for the home page.
+		b.waitAddress("the home page", func(loc string) bool { return loc == e.srv.URL+"/" })
 		b.do(chromedp.Navigate(e.srv.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#signout")))
 		e.openRequest("anna", e.fabrikam.ID, "A request to show at phone width")
 		b.do(chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.srv.URL+"/requests"), chromedp.WaitVisible(chromedp.CSS("#requests")))

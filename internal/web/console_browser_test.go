@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -16,21 +15,6 @@ import (
 	"github.com/casedesk/casedesk/internal/store"
 	"github.com/casedesk/casedesk/internal/store/storetest"
 )
-
-// waitText waits until the element's text contains want.
-func (b *browserRun) waitText(sel, want string) {
-	b.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	got := ""
-	for time.Now().Before(deadline) {
-		got, _ = chromedp.Run(b.ctx, chromedp.Evaluate[string]("(document.querySelector("+jsString(sel)+")||{}).textContent||''"))
-		if strings.Contains(got, want) {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	b.t.Fatalf("%s: %q never contained %q", sel, got, want)
-}
 
 // TestConsoleBrowser drives the agent console in headless Chromium: the
 // life of a request from triage to resolution, a note the customer never
@@ -127,15 +111,8 @@ func TestConsoleBrowser(t *testing.T) {
 		b.do(chromedp.Navigate(e.srv.URL+"/console?view=triage"), chromedp.WaitVisible(chromedp.CSS("#live-status")))
 		// A mark on the window proves that the page is never reloaded.
 		b.do(chromedp.Evaluate[chromedp.Void]("window.__stay = 1"))
-		for i := 0; ; i++ { // wait until the stream is open
-			if ok, _ := chromedp.Run(b.ctx, chromedp.Evaluate[bool]("document.getElementById('live-status').getAttribute('data-live') === 'on'")); ok {
-				break
-			}
-			if i > 200 {
-				b.t.Fatal("the live stream never opened")
-			}
-			time.Sleep(25 * time.Millisecond)
-		}
+		// The script marks the status once the stream is open.
+		b.do(chromedp.WaitReady(chromedp.CSS(`#live-status[data-live="on"]`)))
 		// The customer's admin, in a browser session of her own, files a request.
 		other := &browserRun{t: b.t, ctx: tab(b.t, bctx), e: e, dir: dir}
 		other.signIn("markus")
