@@ -309,7 +309,14 @@ func (d *Desk) retarget(ctx context.Context, tx *store.Tx, org int64) (*store.Re
 		rt.Metrics = append(rt.Metrics, string(m))
 		for _, s := range sla.Severities {
 			if e, err := in.policy.LookupMetric(m, in.family, s); err == nil {
-				rt.Kinds[string(m)+"/"+string(s)] = store.RetargetKind{Coverage: string(e.Coverage), TargetKind: string(e.Target.Kind)}
+				k := store.RetargetKind{Coverage: string(e.Coverage), TargetKind: string(e.Target.Kind)}
+				switch e.Target.Kind {
+				case sla.TargetMinutes:
+					k.Minutes = &e.Target.Minutes
+				case sla.TargetNone:
+					k.Minutes = new(int)
+				}
+				rt.Kinds[string(m)+"/"+string(s)] = k
 			}
 		}
 	}

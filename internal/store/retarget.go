@@ -27,8 +27,13 @@ type Retarget struct {
 	Compute func(c *ClockRow) error
 }
 
-// RetargetKind is the coverage and target kind of one metric and severity.
-type RetargetKind struct{ Coverage, TargetKind string }
+// RetargetKind is the coverage and target of one metric and severity.
+// Minutes is the target in minutes when every clock has the same (a minutes
+// target, or 0 for none), nil when each has its own (next business day).
+type RetargetKind struct {
+	Coverage, TargetKind string
+	Minutes              *int
+}
 
 // RetargetRun is a recompute of the running clocks of one organization (or
 // of all when OrgID is 0), batch by batch in clock id order.
@@ -88,6 +93,9 @@ func (q *Queries) RetargetClocks(ctx context.Context, run *RetargetRun, after in
 			continue
 		}
 		c.Coverage, c.TargetKind = k.Coverage, k.TargetKind
+		if k.Minutes != nil {
+			c.TargetMinutes = *k.Minutes
+		}
 		c.PolicyVersion, c.Family = rt.PolicyVersion, rt.Family
 		c.CalendarID, c.CalendarVersion = &rt.CalendarID, &rt.CalendarVersion
 		c.UpdatedAt = run.At

@@ -43,6 +43,7 @@ type retargetGroup struct {
 	family                  string
 	calendarID, calendarVer int64
 	coverage, targetKind    string
+	minutes                 int64 // -1: each clock's own
 }
 
 type retargetClockState struct {
@@ -118,7 +119,11 @@ func retargetClock(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, e
 }
 
 func groupOf(rt *Retarget, k RetargetKind) retargetGroup {
-	return retargetGroup{rt.PolicyVersion, rt.Family, rt.CalendarID, rt.CalendarVersion, k.Coverage, k.TargetKind}
+	g := retargetGroup{rt.PolicyVersion, rt.Family, rt.CalendarID, rt.CalendarVersion, k.Coverage, k.TargetKind, -1}
+	if k.Minutes != nil {
+		g.minutes = int64(*k.Minutes)
+	}
+	return g
 }
 
 func sameMicros(a, b any) bool {
@@ -208,10 +213,10 @@ func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after in
 		return "casedesk_retarget_part(" + a.add(batchID) + ", " + itoa(p) + ", sla_clocks.id)"
 	}
 	upd := "UPDATE OR FAIL sla_clocks SET due_at = " + part(partDue) + ", warn_at = " + part(partWarn) +
-		", target_minutes = " + part(partMinutes) + ", updated_at = " + a.add(ts(run.At)) +
-		`, (policy_version, family, calendar_id, calendar_version, coverage, target_kind) =
-			(SELECT policy_version, family, calendar_id, calendar_version, coverage, target_kind FROM temp.retarget_groups g
-			WHERE g.id = ` + part(partGroup) + `)
+		", updated_at = " + a.add(ts(run.At)) +
+		`, (target_minutes, policy_version, family, calendar_id, calendar_version, coverage, target_kind) =
+			(SELECT COALESCE(target_minutes, ` + part(partMinutes) + `), policy_version, family, calendar_id, calendar_version, coverage, target_kind
+			FROM temp.retarget_groups g WHERE g.id = ` + part(partGroup) + `)
 		WHERE stopped_at IS NULL` + scopeArg(&a, run.OrgID) + " AND id > " + a.add(after) + " AND id <= " + a.add(*hi) +
 		" AND casedesk_retarget(" + a.add(batchID) + `, id, request_id, org_id, metric, severity, opened_at, pauses, due_at, warn_at,
 			policy_version, family, calendar_id, calendar_version) = 1`
@@ -302,15 +307,20 @@ func (q *Queries) loadRetargetGroups(ctx context.Context, b *retargetBatch, scop
 		}
 	}
 	if _, err := q.exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS retarget_groups (id INTEGER PRIMARY KEY, policy_version INTEGER NOT NULL,
-		family TEXT NOT NULL, calendar_id INTEGER NOT NULL, calendar_version INTEGER NOT NULL, coverage TEXT NOT NULL, target_kind TEXT NOT NULL)`); err != nil {
+		family TEXT NOT NULL, calendar_id INTEGER NOT NULL, calendar_version INTEGER NOT NULL, coverage TEXT NOT NULL, target_kind TEXT NOT NULL,
+		target_minutes INTEGER)`); err != nil {
 		return fmt.Errorf("store: recompute groups: %w", err)
 	}
 	if _, err := q.exec(ctx, "DELETE FROM temp.retarget_groups"); err != nil {
 		return fmt.Errorf("store: recompute groups: %w", err)
 	}
 	for g, id := range b.groups {
-		if _, err := q.exec(ctx, `INSERT INTO temp.retarget_groups (id, policy_version, family, calendar_id, calendar_version, coverage, target_kind)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, id, g.policyVersion, g.family, g.calendarID, g.calendarVer, g.coverage, g.targetKind); err != nil {
+		var minutes any
+		if g.minutes >= 0 {
+			minutes = g.minutes
+		}
+		if _, err := q.exec(ctx, `INSERT INTO temp.retarget_groups (id, policy_version, family, calendar_id, calendar_version, coverage, target_kind, target_minutes)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, id, g.policyVersion, g.family, g.calendarID, g.calendarVer, g.coverage, g.targetKind, minutes); err != nil {
 			return fmt.Errorf("store: recompute groups: %w", err)
 		}
 	}

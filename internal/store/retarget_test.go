@@ -29,10 +29,21 @@ func TestRetargetClocks(t *testing.T) {
 					"initial_response/A": {Coverage: "24x7", TargetKind: "minutes"},
 					"initial_response/B": {Coverage: "business_hours", TargetKind: "minutes"}},
 				Compute: func(c *store.ClockRow) error {
+					if org == orgA.ID {
+						c.TargetMinutes = -1 // A's minutes come from its kinds, not from each clock
+					}
 					due, warn := c.OpenedAt.Add(time.Duration(mins[org])*time.Minute), c.OpenedAt.Add(45*time.Minute)
-					c.DueAt, c.WarnAt, c.TargetMinutes = &due, &warn, mins[org]
+					c.DueAt, c.WarnAt = &due, &warn
+					if org != orgA.ID {
+						c.TargetMinutes = mins[org]
+					}
 					return nil
 				}}
+		}
+		for k, v := range shares[orgA.ID].Kinds {
+			v.Minutes = new(int)
+			*v.Minutes = 60
+			shares[orgA.ID].Kinds[k] = v
 		}
 		type made struct {
 			clock *store.ClockRow
