@@ -18,7 +18,7 @@ import (
 // calls casedesk_retarget for each clock, which runs desk's computation in
 // Go (Retarget.Compute) and remembers the result by clock id; the
 // casedesk_retarget_part calls that follow read the remembered values, and
-// the INSERT of history lines reads which clocks moved.
+// the INSERT into clock_moves reads which clocks moved.
 //
 // The functions are registered with the driver, so every connection has
 // them, but they only know the runs registered here, which only the writer
