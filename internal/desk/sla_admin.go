@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 	"time"
 
 	"github.com/casedesk/casedesk"
@@ -257,11 +258,16 @@ func (d *Desk) RecomputeClocks(ctx context.Context, org int64, reason string, ac
 		return 0, err
 	}
 	inputs := map[int64]*store.Retarget{} // by organization, for this run
+	// Each batch's moves go to the live stream while the next is written.
+	var published sync.WaitGroup
+	defer published.Wait()
 	for {
-		var n, seen int
+		var moves []store.ClockMove
+		var seen int
 		var last int64
+		var run *store.RetargetRun
 		err := d.write(ctx, func(tx *store.Tx) error {
-			run := &store.RetargetRun{ID: runID, OrgID: org, Reason: reason, Actor: actor, At: at,
+			run = &store.RetargetRun{ID: runID, OrgID: org, Reason: reason, Actor: actor, At: at,
 				For: func(o int64) (*store.Retarget, error) {
 					if rt, ok := inputs[o]; ok {
 						return rt, nil
@@ -273,13 +279,18 @@ func (d *Desk) RecomputeClocks(ctx context.Context, org int64, reason string, ac
 					return rt, err
 				}}
 			var err error
-			n, seen, last, err = tx.RetargetClocks(ctx, run, after, recomputeBatch)
+			moves, seen, last, err = tx.RetargetClocks(ctx, run, after, recomputeBatch)
 			return err
 		})
 		if err != nil {
 			return moved, err
 		}
-		moved += n
+		moved += len(moves)
+		published.Go(func() {
+			for _, m := range moves {
+				d.events.Publish(run.Event(m))
+			}
+		})
 		if seen < recomputeBatch {
 			break
 		}

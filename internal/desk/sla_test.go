@@ -255,11 +255,28 @@ func TestRecomputeOnPolicyAndCalendarChange(t *testing.T) {
 			}
 		}
 		spec := strings.ReplaceAll(string(de.Spec), "09:00-17:00", "08:00-17:00")
+		live, stop := w.d.Events().Subscribe(16)
+		defer stop()
 		if _, moved, err := w.d.UpdateCalendar(ctx, w.op, de.ID, desk.NewCalendar{Name: de.Name, Spec: json.RawMessage(spec)}); err != nil || moved != 1 {
 			t.Fatalf("update calendar: moved %d, %v", moved, err)
 		}
 		if got := w.due(r); !got.Equal(time.Date(2026, 11, 9, 8, 30, 0, 0, time.UTC)) {
 			t.Fatalf("after the calendar change: due %s", got)
+		}
+		// The move is in the staff history and was published (before
+		// UpdateCalendar returned) on the live stream.
+		hist, err := w.d.History(ctx, w.ag, r.Number)
+		if err != nil || len(hist) == 0 || hist[0].Kind != "sla_recomputed" || hist[0].New != "2026-11-09T08:30:00Z" ||
+			!strings.Contains(hist[0].Field, "calendar Germany v2") {
+			t.Fatalf("history after the calendar change: %v %+v", err, hist)
+		}
+		select {
+		case e := <-live:
+			if e.Kind != "sla_recomputed" || e.RequestID != r.ID || e.New != "2026-11-09T08:30:00Z" {
+				t.Fatalf("live event: %+v", e)
+			}
+		default:
+			t.Fatal("the recompute published nothing")
 		}
 		// Back to the default policy (no commitment for business B): no due time.
 		body, _ = json.Marshal(sla.DefaultPolicy())

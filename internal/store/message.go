@@ -235,7 +235,8 @@ func (q *Queries) Events(ctx context.Context, scope Scope, f EventFilter) ([]*ca
 		return out, nil
 	}
 	// A request's staff history also shows the due times bulk recomputes
-	// moved (clock_moves), in time order with the rest.
+	// moved (clock_moves), in time order with the rest; at the same instant
+	// the recompute, a consequence, comes after (above) the events.
 	moves, err := q.clockMoves(ctx, scope, f.RequestID, limit(f.Limit))
 	if err != nil || len(moves) == 0 {
 		return out, err
@@ -245,7 +246,7 @@ func (q *Queries) Events(ctx context.Context, scope Scope, f EventFilter) ([]*ca
 	}
 	merged := make([]*casedesk.Event, 0, len(out)+len(moves))
 	for len(out) > 0 || len(moves) > 0 {
-		if len(moves) == 0 || (len(out) > 0 && !out[0].At.Before(moves[0].At)) {
+		if len(moves) == 0 || (len(out) > 0 && out[0].At.After(moves[0].At)) {
 			merged, out = append(merged, out[0]), out[1:]
 		} else {
 			merged, moves = append(merged, moves[0]), moves[1:]

@@ -54,38 +54,39 @@ type RetargetRun struct {
 }
 
 // RetargetClocks recomputes the next limit running clocks with ids above
-// after, saving those whose targets or inputs changed and writing a history
-// line for each whose due time moved. It returns how many moved, how many it
-// examined (fewer than limit: the run is over), and the last id examined.
+// after, saving those whose targets or inputs changed and recording each
+// whose due time moved in clock_moves. It returns the moves, how many clocks
+// it examined (fewer than limit: the run is over), and the last id examined.
+// The moves are not published with the transaction's events (they have no
+// event id for instances to relay): the caller publishes them (Event).
 //
 // SQLite recomputes a batch in two set-based statements that call back into
 // Go for each clock (retargetSQLite); PostgreSQL reads the batch, computes in
 // Go and writes it back with multi-row statements.
-func (q *Queries) RetargetClocks(ctx context.Context, run *RetargetRun, after int64, limit int) (moved, seen int, last int64, err error) {
+func (q *Queries) RetargetClocks(ctx context.Context, run *RetargetRun, after int64, limit int) (moves []ClockMove, seen int, last int64, err error) {
 	if q.engine == SQLite {
 		return q.retargetSQLite(ctx, run, after, limit)
 	}
 	clocks, err := q.RunningClocks(ctx, run.OrgID, after, limit)
 	if err != nil || len(clocks) == 0 {
-		return 0, 0, 0, err
+		return nil, 0, 0, err
 	}
 	var changed []*ClockRow
-	var events []*moveEvent
 	for _, c := range clocks {
 		rt, err := run.For(c.OrgID)
 		if err != nil {
-			return 0, 0, 0, err
+			return nil, 0, 0, err
 		}
 		if rt == nil || !contains(rt.Metrics, c.Metric) {
 			continue
 		}
 		k, ok := rt.Kinds[c.Metric+"/"+c.Severity]
 		if !ok {
-			return 0, 0, 0, fmt.Errorf("store: clock %d: no entitlement for %s/%s", c.ID, c.Metric, c.Severity)
+			return nil, 0, 0, fmt.Errorf("store: clock %d: no entitlement for %s/%s", c.ID, c.Metric, c.Severity)
 		}
 		old, oldWarn := c.DueAt, c.WarnAt
 		if err := rt.Compute(c); err != nil {
-			return 0, 0, 0, err
+			return nil, 0, 0, err
 		}
 		calChanged := c.CalendarID == nil || *c.CalendarID != rt.CalendarID || c.CalendarVersion == nil || *c.CalendarVersion != rt.CalendarVersion
 		dueMoved := !sameTime(old, c.DueAt)
@@ -101,23 +102,22 @@ func (q *Queries) RetargetClocks(ctx context.Context, run *RetargetRun, after in
 		c.UpdatedAt = run.At
 		changed = append(changed, c)
 		if dueMoved {
-			events = append(events, run.event(c.RequestID, c.OrgID, c.Metric, old, c.DueAt))
+			moves = append(moves, ClockMove{RequestID: c.RequestID, OrgID: c.OrgID, Metric: c.Metric, Old: old, New: c.DueAt})
 		}
 	}
 	if err := q.UpdateClockTargets(ctx, changed); err != nil {
-		return 0, 0, 0, err
+		return nil, 0, 0, err
 	}
-	if err := q.insertClockMoves(ctx, run, events); err != nil {
-		return 0, 0, 0, err
+	if err := q.insertClockMoves(ctx, run, moves); err != nil {
+		return nil, 0, 0, err
 	}
-	return len(events), len(clocks), clocks[len(clocks)-1].ID, nil
+	return moves, len(clocks), clocks[len(clocks)-1].ID, nil
 }
 
-// insertClockMoves records moved due times with multi-row statements
-// (PostgreSQL) and tells the live stream.
-func (q *Queries) insertClockMoves(ctx context.Context, run *RetargetRun, es []*moveEvent) error {
-	for start := 0; start < len(es); start += bulkRows {
-		chunk := es[start:min(start+bulkRows, len(es))]
+// insertClockMoves records moved due times with multi-row statements.
+func (q *Queries) insertClockMoves(ctx context.Context, run *RetargetRun, ms []ClockMove) error {
+	for start := 0; start < len(ms); start += bulkRows {
+		chunk := ms[start:min(start+bulkRows, len(ms))]
 		var b strings.Builder
 		b.WriteString("INSERT INTO clock_moves (request_id, run_id, metric, org_id, old_due, new_due) VALUES ")
 		a := make(args, 0, len(chunk)*6)
@@ -125,24 +125,21 @@ func (q *Queries) insertClockMoves(ctx context.Context, run *RetargetRun, es []*
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString("(" + a.add(m.RequestID) + ", " + a.add(run.ID) + ", " + a.add(m.metric) + ", " + a.add(m.OrgID) + ", " +
-				a.add(tsp(m.old)) + ", " + a.add(tsp(m.nu)) + ")")
+			b.WriteString("(" + a.add(m.RequestID) + ", " + a.add(run.ID) + ", " + a.add(m.Metric) + ", " + a.add(m.OrgID) + ", " +
+				a.add(tsp(m.Old)) + ", " + a.add(tsp(m.New)) + ")")
 		}
 		if _, err := q.exec(ctx, q.positional(b.String()), a...); err != nil {
 			return fmt.Errorf("store: record moved clocks: %w", err)
 		}
 	}
-	for _, m := range es {
-		q.noteCreated(&m.Event)
-	}
 	return nil
 }
 
-// moveEvent is a moved clock: its history line and what clock_moves keeps.
-type moveEvent struct {
-	casedesk.Event
-	metric  string
-	old, nu *time.Time
+// ClockMove is a running clock whose due time a recompute moved.
+type ClockMove struct {
+	RequestID, OrgID int64
+	Metric           string
+	Old, New         *time.Time
 }
 
 // CreateRecomputeRun records the start of a bulk recompute and returns its id.
@@ -183,16 +180,16 @@ func (q *Queries) clockMoves(ctx context.Context, scope Scope, requestID int64, 
 			return nil, fmt.Errorf("store: moved clocks: %w", err)
 		}
 		run := RetargetRun{Reason: reason, Actor: nullID(actor), At: fromTS(at)}
-		out = append(out, &run.event(requestID, org, metric, fromNullTS(old), fromNullTS(nu)).Event)
+		e := run.Event(ClockMove{RequestID: requestID, OrgID: org, Metric: metric, Old: fromNullTS(old), New: fromNullTS(nu)})
+		out = append(out, &e)
 	}
 	return out, rows.Err()
 }
 
-// event is the history line of a clock whose due time moved.
-func (run *RetargetRun) event(requestID, org int64, metric string, old, nu *time.Time) *moveEvent {
-	return &moveEvent{Event: casedesk.Event{RequestID: requestID, OrgID: org, ActorID: run.Actor, Kind: "sla_recomputed",
-		Field: metric + " (" + run.Reason + ")", Old: DueText(old), New: DueText(nu), Internal: true, At: run.At},
-		metric: metric, old: old, nu: nu}
+// Event is the history line of a moved clock: kind sla_recomputed, no id.
+func (run *RetargetRun) Event(m ClockMove) casedesk.Event {
+	return casedesk.Event{RequestID: m.RequestID, Number: casedesk.RequestNumber(m.RequestID), OrgID: m.OrgID, ActorID: run.Actor,
+		Kind: "sla_recomputed", Field: m.Metric + " (" + run.Reason + ")", Old: DueText(m.Old), New: DueText(m.New), Internal: true, At: run.At}
 }
 
 // DueText is how history lines write a due time: RFC 3339 in UTC to the
@@ -218,4 +215,12 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// actorArg is an actor column as InsertEvents writes it: NULL for nobody.
+func actorArg(p *int64) any {
+	if p == nil || *p == 0 {
+		return nil
+	}
+	return *p
 }

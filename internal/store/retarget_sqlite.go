@@ -177,7 +177,7 @@ func fromMicros(v any) *time.Time {
 	return &t
 }
 
-func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after int64, limit int) (moved, seen int, last int64, err error) {
+func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after int64, limit int) (moves []ClockMove, seen int, last int64, err error) {
 	// The batch is the next limit running clocks: one walk of an index.
 	var a args
 	scope := ""
@@ -188,14 +188,14 @@ func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after in
 	var hi *int64
 	if err := q.queryRow(ctx, `SELECT COUNT(*), MAX(id) FROM (SELECT id FROM sla_clocks WHERE stopped_at IS NULL`+scope+
 		" AND id > "+a.add(after)+" ORDER BY id LIMIT "+a.add(limit)+")", a...).Scan(&n, &hi); err != nil {
-		return 0, 0, 0, fmt.Errorf("store: recompute batch: %w", err)
+		return nil, 0, 0, fmt.Errorf("store: recompute batch: %w", err)
 	}
 	if n == 0 {
-		return 0, 0, 0, nil
+		return nil, 0, 0, nil
 	}
 	b := &retargetBatch{run: run, orgs: map[int64]*Retarget{}, groups: map[retargetGroup]int64{}, memo: make(map[int64]*retargetClockState, n)}
 	if err := q.loadRetargetGroups(ctx, b, scope, a[:len(a)-2], after, *hi); err != nil {
-		return 0, 0, 0, err
+		return nil, 0, 0, err
 	}
 	batchID := retargetSeq.Add(1)
 	retargetBatches.Store(batchID, b)
@@ -222,10 +222,10 @@ func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after in
 			policy_version, family, calendar_id, calendar_version) = 1`
 	res, err := q.exec(ctx, q.positional(upd), a...)
 	if err != nil {
-		return 0, 0, 0, fmt.Errorf("store: recompute clocks: %w", err)
+		return nil, 0, 0, fmt.Errorf("store: recompute clocks: %w", err)
 	}
 	if saved, err := res.RowsAffected(); err != nil || saved == 0 {
-		return 0, n, *hi, err
+		return nil, n, *hi, err
 	}
 
 	a = a[:0]
@@ -236,10 +236,9 @@ func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after in
 			LIMIT -1 OFFSET 0) -- OFFSET keeps SQLite from flattening the subquery, which would compute old twice
 		WHERE old IS NOT NULL`
 	if _, err = q.exec(ctx, q.positional(ins), a...); err != nil {
-		return 0, 0, 0, fmt.Errorf("store: recompute history: %w", err)
+		return nil, 0, 0, fmt.Errorf("store: recompute history: %w", err)
 	}
 
-	// The live stream hears of each moved clock, as InsertEvents tells it.
 	ids := make([]int64, 0, len(b.memo))
 	for id, st := range b.memo {
 		if st.moved {
@@ -247,19 +246,12 @@ func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after in
 		}
 	}
 	slices.Sort(ids)
-	for _, id := range ids {
+	moves = make([]ClockMove, len(ids))
+	for i, id := range ids {
 		st := b.memo[id]
-		q.noteCreated(&run.event(st.c.RequestID, st.c.OrgID, st.c.Metric, fromMicros(st.oldDue), st.c.DueAt).Event)
+		moves[i] = ClockMove{RequestID: st.c.RequestID, OrgID: st.c.OrgID, Metric: st.c.Metric, Old: fromMicros(st.oldDue), New: st.c.DueAt}
 	}
-	return len(ids), n, *hi, nil
-}
-
-// actorArg is the actor column as InsertEvents writes it: NULL for nobody.
-func actorArg(p *int64) any {
-	if p == nil || *p == 0 {
-		return nil
-	}
-	return *p
+	return moves, n, *hi, nil
 }
 
 func scopeArg(a *args, org int64) string {
