@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/casedesk/casedesk"
 )
@@ -21,6 +22,9 @@ type Scope struct {
 
 // OrgScope is the scope of one organization.
 func OrgScope(org int64) Scope { return Scope{Orgs: []int64{org}} }
+
+// has reports whether the scope covers the organization.
+func (s Scope) has(org int64) bool { return s.All || slices.Contains(s.Orgs, org) }
 
 // cond returns the scope's SQL condition on col.
 func (s Scope) cond(a *args, col string) string {

@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/casedesk/casedesk"
@@ -45,7 +43,7 @@ type RetargetRun struct {
 	// organization has clocks in, so it should be cheap after the first.
 	For func(org int64) (*Retarget, error)
 
-	// Each clock whose due time moved gets a clock_moves row, shown in the
+	// Each clock whose due time moved is recorded in clock_move_batches, shown in the
 	// request's history as a line of kind sla_recomputed, field
 	// "<metric> (<Reason>)", internal.
 	Reason string
@@ -55,7 +53,7 @@ type RetargetRun struct {
 
 // RetargetClocks recomputes the next limit running clocks with ids above
 // after, saving those whose targets or inputs changed and recording each
-// whose due time moved in clock_moves. It returns the moves, how many clocks
+// whose due time moved in clock_move_batches. It returns the moves, how many clocks
 // it examined (fewer than limit: the run is over), and the last id examined.
 // The moves are not published with the transaction's events (they have no
 // event id for instances to relay): the caller publishes them (Event).
@@ -114,27 +112,6 @@ func (q *Queries) RetargetClocks(ctx context.Context, run *RetargetRun, after in
 	return moves, len(clocks), clocks[len(clocks)-1].ID, nil
 }
 
-// insertClockMoves records moved due times with multi-row statements.
-func (q *Queries) insertClockMoves(ctx context.Context, run *RetargetRun, ms []ClockMove) error {
-	for start := 0; start < len(ms); start += bulkRows {
-		chunk := ms[start:min(start+bulkRows, len(ms))]
-		var b strings.Builder
-		b.WriteString("INSERT INTO clock_moves (request_id, run_id, metric, org_id, old_due, new_due) VALUES ")
-		a := make(args, 0, len(chunk)*6)
-		for i, m := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(" + a.add(m.RequestID) + ", " + a.add(run.ID) + ", " + a.add(m.Metric) + ", " + a.add(m.OrgID) + ", " +
-				a.add(tsp(m.Old)) + ", " + a.add(tsp(m.New)) + ")")
-		}
-		if _, err := q.exec(ctx, q.positional(b.String()), a...); err != nil {
-			return fmt.Errorf("store: record moved clocks: %w", err)
-		}
-	}
-	return nil
-}
-
 // ClockMove is a running clock whose due time a recompute moved.
 type ClockMove struct {
 	RequestID, OrgID int64
@@ -158,32 +135,6 @@ func (q *Queries) FinishRecomputeRun(ctx context.Context, id int64, moved int) e
 		return fmt.Errorf("store: record recompute: %w", err)
 	}
 	return nil
-}
-
-// clockMoves returns the history lines of a request's moved clocks, newest
-// first. They have no event id.
-func (q *Queries) clockMoves(ctx context.Context, scope Scope, requestID int64, n int) ([]*casedesk.Event, error) {
-	var a args
-	where := scope.cond(&a, "m.org_id") + " AND m.request_id = " + a.add(requestID)
-	rows, err := q.query(ctx, `SELECT m.org_id, r.actor_id, m.metric, r.reason, m.old_due, m.new_due, r.at
-		FROM clock_moves m JOIN recompute_runs r ON r.id = m.run_id WHERE `+where+" ORDER BY m.run_id DESC LIMIT "+a.add(n), a...)
-	if err != nil {
-		return nil, fmt.Errorf("store: moved clocks: %w", err)
-	}
-	defer rows.Close()
-	var out []*casedesk.Event
-	for rows.Next() {
-		var org, at int64
-		var actor, old, nu sql.NullInt64
-		var metric, reason string
-		if err := rows.Scan(&org, &actor, &metric, &reason, &old, &nu, &at); err != nil {
-			return nil, fmt.Errorf("store: moved clocks: %w", err)
-		}
-		run := RetargetRun{Reason: reason, Actor: nullID(actor), At: fromTS(at)}
-		e := run.Event(ClockMove{RequestID: requestID, OrgID: org, Metric: metric, Old: fromNullTS(old), New: fromNullTS(nu)})
-		out = append(out, &e)
-	}
-	return out, rows.Err()
 }
 
 // Event is the history line of a moved clock: kind sla_recomputed, no id.

@@ -14,11 +14,11 @@ import (
 
 // Recomputing a million clocks one UPDATE and one INSERT at a time spends
 // most of its time binding and stepping statements in pure-Go SQLite, not
-// changing rows. So on SQLite a batch is two set-based statements: the UPDATE
+// changing rows. So on SQLite a batch is one set-based statement: the UPDATE
 // calls casedesk_retarget for each clock, which runs desk's computation in
 // Go (Retarget.Compute) and remembers the result by clock id; the
-// casedesk_retarget_part calls that follow read the remembered values, and
-// the INSERT into clock_moves reads which clocks moved.
+// casedesk_retarget_part calls that follow read the remembered values. The
+// moved ones are then packed into one clock_move_batches row.
 //
 // The functions are registered with the driver, so every connection has
 // them, but they only know the runs registered here, which only the writer
@@ -65,7 +65,6 @@ const (
 	partWarn
 	partMinutes
 	partGroup
-	partOldDueIfMoved // the old due time (µs, -1 for none) if it moved, else NULL
 )
 
 func lookupBatch(v driver.Value) (*retargetBatch, error) {
@@ -155,14 +154,6 @@ func retargetPart(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, er
 		return int64(st.c.TargetMinutes), nil
 	case partGroup:
 		return st.group, nil
-	case partOldDueIfMoved:
-		if !st.moved {
-			return nil, nil
-		}
-		if st.oldDue == nil {
-			return int64(-1), nil
-		}
-		return st.oldDue, nil
 	}
 	return nil, fmt.Errorf("store: unknown clock part %d", part)
 }
@@ -228,17 +219,6 @@ func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after in
 		return nil, n, *hi, err
 	}
 
-	a = a[:0]
-	ins := `INSERT OR FAIL INTO clock_moves (request_id, run_id, metric, org_id, old_due, new_due)
-		SELECT request_id, ` + a.add(run.ID) + `, metric, org_id, NULLIF(old, -1), due_at
-		FROM (SELECT request_id, org_id, metric, due_at, casedesk_retarget_part(` + a.add(batchID) + `, ` + itoa(partOldDueIfMoved) + `, id) AS old
-			FROM sla_clocks WHERE stopped_at IS NULL` + scopeArg(&a, run.OrgID) + " AND id > " + a.add(after) + " AND id <= " + a.add(*hi) + `
-			LIMIT -1 OFFSET 0) -- OFFSET keeps SQLite from flattening the subquery, which would compute old twice
-		WHERE old IS NOT NULL`
-	if _, err = q.exec(ctx, q.positional(ins), a...); err != nil {
-		return nil, 0, 0, fmt.Errorf("store: recompute history: %w", err)
-	}
-
 	ids := make([]int64, 0, len(b.memo))
 	for id, st := range b.memo {
 		if st.moved {
@@ -250,6 +230,9 @@ func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after in
 	for i, id := range ids {
 		st := b.memo[id]
 		moves[i] = ClockMove{RequestID: st.c.RequestID, OrgID: st.c.OrgID, Metric: st.c.Metric, Old: fromMicros(st.oldDue), New: st.c.DueAt}
+	}
+	if err := q.insertClockMoves(ctx, run, moves); err != nil {
+		return nil, 0, 0, err
 	}
 	return moves, n, *hi, nil
 }

@@ -1,7 +1,8 @@
 -- Bulk recomputes of SLA clocks (after a policy, plan or calendar change)
--- and the due times they moved. A history line per moved clock, a million
--- of them after one calendar change, is one small row here rather than an
--- events row with two indexes; a request's history shows both.
+-- and the due times they moved. One recompute can move a million clocks;
+-- its history lines are packed per batch of up to 5,000 (store/moves.go)
+-- rather than written as a million events rows, and a request's staff
+-- history reads them back through the batches whose request range holds it.
 CREATE TABLE recompute_runs (
     id       INTEGER PRIMARY KEY,
     reason   TEXT    NOT NULL, -- "calendar Germany v2", "policy v3", "plan e3"
@@ -10,12 +11,11 @@ CREATE TABLE recompute_runs (
     moved    INTEGER NOT NULL DEFAULT 0
 );
 
-CREATE TABLE clock_moves (
-    request_id INTEGER NOT NULL,
-    run_id     INTEGER NOT NULL,
-    metric     TEXT    NOT NULL,
-    org_id     INTEGER NOT NULL,
-    old_due    INTEGER, -- NULL: there was none
-    new_due    INTEGER,
-    PRIMARY KEY (request_id, run_id, metric)
-) WITHOUT ROWID;
+CREATE TABLE clock_move_batches (
+    id          INTEGER PRIMARY KEY,
+    run_id      INTEGER NOT NULL REFERENCES recompute_runs (id),
+    min_request INTEGER NOT NULL,
+    max_request INTEGER NOT NULL,
+    moves       BLOB NOT NULL -- sorted by request: request, org, metric, old and new due time
+);
+CREATE INDEX clock_move_batches_requests ON clock_move_batches (min_request, max_request);
