@@ -235,7 +235,7 @@ func (q *Queries) Events(ctx context.Context, scope Scope, f EventFilter) ([]*ca
 		return out, nil
 	}
 	// A request's staff history also shows the due times bulk recomputes
-	// moved (clock_moves), in time order with the rest; at the same instant
+	// moved (clock_move_batches), in time order with the rest; at the same instant
 	// the recompute, a consequence, comes after (above) the events.
 	moves, err := q.clockMoves(ctx, scope, f.RequestID, limit(f.Limit))
 	if err != nil || len(moves) == 0 {

@@ -16,7 +16,7 @@ import (
 // row): clocks of several organizations interleaved by id, in small batches;
 // an organization without a share, another metric, a stopped clock and an
 // already right clock are left alone; each moved due time gets one line in
-// the request's staff history (from clock_moves) and is returned as a move.
+// the request's staff history (from clock_move_batches) and is returned as a move.
 func TestRetargetClocks(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
