@@ -99,7 +99,10 @@ func retargetClock(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, e
 		return nil, fmt.Errorf("store: clock %d: no entitlement for %s/%s", id, metric, severity)
 	}
 	opened, _ := a[6].(int64)
-	pauses, _ := a[7].(string)
+	pauses := "[]" // passed as NULL, saving a string copy per clock
+	if p, ok := a[7].(string); ok {
+		pauses = p
+	}
 	st := &retargetClockState{c: ClockRow{ID: id, RequestID: reqID, OrgID: org, Metric: metric, Severity: severity,
 		OpenedAt: fromTS(opened), Pauses: pauses}, oldDue: a[8]}
 	if err := rt.Compute(&st.c); err != nil {
@@ -209,7 +212,7 @@ func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after in
 			(SELECT COALESCE(target_minutes, ` + part(partMinutes) + `), policy_version, family, calendar_id, calendar_version, coverage, target_kind
 			FROM temp.retarget_groups g WHERE g.id = ` + part(partGroup) + `)
 		WHERE stopped_at IS NULL` + scopeArg(&a, run.OrgID) + " AND id > " + a.add(after) + " AND id <= " + a.add(*hi) +
-		" AND casedesk_retarget(" + a.add(batchID) + `, id, request_id, org_id, metric, severity, opened_at, pauses, due_at, warn_at,
+		" AND casedesk_retarget(" + a.add(batchID) + `, id, request_id, org_id, metric, severity, opened_at, NULLIF(pauses, '[]'), due_at, warn_at,
 			policy_version, family, calendar_id, calendar_version) = 1`
 	res, err := q.exec(ctx, q.positional(upd), a...)
 	if err != nil {
