@@ -21,9 +21,10 @@ import (
 // BenchmarkRecomputeAfterCalendarChange measures how long recomputing every
 // running clock takes after an operator changes the calendar they count on:
 // CASEDESK_BENCH_CLOCKS open requests (default 1,000,000) of customers in
-// Germany on business-hours coverage. Each clock moves, so each gets an
-// update and a history event.
+// Germany on business-hours coverage. Each clock is re-saved and its due
+// time moves, so each also gets a history line.
 func BenchmarkRecomputeAfterCalendarChange(b *testing.B) {
+	const recomputesPerOp = 3
 	n := 1_000_000
 	if v, err := strconv.Atoi(os.Getenv("CASEDESK_BENCH_CLOCKS")); err == nil && v > 0 {
 		n = v
@@ -93,7 +94,12 @@ func BenchmarkRecomputeAfterCalendarChange(b *testing.B) {
 			b.ResetTimer()
 			cpu0 := cpuTime()
 			var runs []time.Duration
-			for i := 0; i < b.N; i++ {
+			// One op is three recomputes on the seeded database, each flipping
+			// the opening hour: the first moves every due time (the seeded
+			// clocks have none); the later ones re-save every clock under the
+			// new calendar version and move all due times but those of clocks
+			// opened exactly at 09:00.
+			for i := 0; i < b.N*recomputesPerOp; i++ {
 				start := time.Now()
 				spec := strings.ReplaceAll(string(de.Spec), "09:00-17:00", hours[i%2])
 				spec = strings.ReplaceAll(spec, "08:00-17:00", hours[i%2])
@@ -102,20 +108,17 @@ func BenchmarkRecomputeAfterCalendarChange(b *testing.B) {
 					b.Fatal(err)
 				}
 				de.Spec = json.RawMessage(spec)
-				if moved != n {
-					b.Fatalf("moved %d clocks, want %d", moved, n)
+				if moved != n && (i == 0 || moved < n-n/1000) {
+					b.Fatalf("recompute %d moved %d clocks, want %d", i, moved, n)
 				}
 				runs = append(runs, time.Since(start))
 			}
-			// -benchtime 3x recomputes three times on one seeded database
-			// (each flips the opening hour, so every clock moves each time).
 			slices.Sort(runs)
 			b.Logf("recomputes: %v", runs)
 			b.ReportMetric(runs[len(runs)/2].Seconds(), "median-s/recompute")
-			b.ReportMetric(float64(b.Elapsed().Seconds())/float64(b.N), "s/recompute")
 			// On a shared machine the CPU time the process spent is steadier
 			// than the wall clock.
-			b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/recompute")
+			b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(len(runs)), "cpu-s/recompute")
 		})
 	}
 }
