@@ -336,4 +336,4 @@ func (d *Desk) retarget(ctx context.Context, tx *store.Tx, org int64) (*store.Re
 
 // recomputeBatch is how many clocks one write transaction recomputes: large
 // enough to amortize the commit, small enough not to hold up other writes.
-const recomputeBatch = 10000
+const recomputeBatch = 5000
