@@ -75,28 +75,21 @@ type notificationPage struct {
 }
 
 func (s *Server) listNotifications(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
-	q := r.URL.Query()
-	for k := range q {
-		switch k {
-		case "unread", "cursor", "limit":
-		default:
-			return casedesk.Invalid(k, "unknown query parameter %q", k)
-		}
+	if err := onlyQuery(r, "unread", "cursor", "limit"); err != nil {
+		return err
 	}
-	limit, err := queryInt(r, "limit")
+	limit, err := queryLimit(r)
 	if err != nil {
 		return err
 	}
-	if q.Has("limit") && (limit < 1 || limit > 200) {
-		return casedesk.Invalid("limit", "limit must be between 1 and 200")
-	}
+	q := r.URL.Query()
 	unread := false
 	if v := q.Get("unread"); v != "" {
 		if unread, err = strconv.ParseBool(v); err != nil {
 			return casedesk.Invalid("unread", "unread must be true or false")
 		}
 	}
-	items, next, err := s.desk.Notifications(r.Context(), a, unread, q.Get("cursor"), int(limit))
+	items, next, err := s.desk.Notifications(r.Context(), a, unread, q.Get("cursor"), limit)
 	if err != nil {
 		return err
 	}

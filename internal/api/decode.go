@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -115,6 +116,29 @@ func queryInt(r *http.Request, name string) (int64, error) {
 		return 0, casedesk.Invalid(name, "%s must be a non-negative integer", name)
 	}
 	return n, nil
+}
+
+// onlyQuery refuses query parameters other than the allowed ones, naming
+// the first stranger: a misspelt filter must not silently match everything.
+func onlyQuery(r *http.Request, allowed ...string) error {
+	for k := range r.URL.Query() {
+		if !slices.Contains(allowed, k) {
+			return casedesk.Invalid(k, "unknown query parameter %q", k)
+		}
+	}
+	return nil
+}
+
+// queryLimit reads the page size: 0 (the default) when absent, else 1–200.
+func queryLimit(r *http.Request) (int, error) {
+	limit, err := queryInt(r, "limit")
+	if err != nil {
+		return 0, err
+	}
+	if r.URL.Query().Has("limit") && (limit < 1 || limit > 200) {
+		return 0, casedesk.Invalid("limit", "limit must be between 1 and 200")
+	}
+	return int(limit), nil
 }
 
 // pathID reads a numeric path segment.

@@ -16,14 +16,10 @@ type page[T any] struct {
 }
 
 func (s *Server) listRequests(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
-	q := r.URL.Query()
-	for k := range q {
-		switch k {
-		case "status", "severity", "category", "organization_id", "assignee_id", "unassigned", "cursor", "limit":
-		default:
-			return casedesk.Invalid(k, "unknown query parameter %q", k)
-		}
+	if err := onlyQuery(r, "status", "severity", "category", "organization_id", "assignee_id", "unassigned", "cursor", "limit"); err != nil {
+		return err
 	}
+	q := r.URL.Query()
 	f := desk.ListFilter{Status: q.Get("status"), Severity: casedesk.Severity(q.Get("severity")),
 		Category: casedesk.Category(q.Get("category")), Cursor: q.Get("cursor")}
 	var err error
@@ -33,14 +29,9 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request, a *casedes
 	if f.AssigneeID, err = queryInt(r, "assignee_id"); err != nil {
 		return err
 	}
-	limit, err := queryInt(r, "limit")
-	if err != nil {
+	if f.Limit, err = queryLimit(r); err != nil {
 		return err
 	}
-	if q.Has("limit") && (limit < 1 || limit > 200) {
-		return casedesk.Invalid("limit", "limit must be between 1 and 200")
-	}
-	f.Limit = int(limit)
 	if v := q.Get("unassigned"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
@@ -229,22 +220,15 @@ func (s *Server) presales(w http.ResponseWriter, r *http.Request, a *casedesk.Ac
 }
 
 func (s *Server) queue(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
-	q := r.URL.Query()
-	for k := range q {
-		switch k {
-		case "view", "category", "limit":
-		default:
-			return casedesk.Invalid(k, "unknown query parameter %q", k)
-		}
+	if err := onlyQuery(r, "view", "category", "limit"); err != nil {
+		return err
 	}
-	limit, err := queryInt(r, "limit")
+	limit, err := queryLimit(r)
 	if err != nil {
 		return err
 	}
-	if q.Has("limit") && (limit < 1 || limit > 200) {
-		return casedesk.Invalid("limit", "limit must be between 1 and 200")
-	}
-	items, err := s.desk.Queue(r.Context(), a, desk.QueueView(q.Get("view")), casedesk.Category(q.Get("category")), int(limit))
+	q := r.URL.Query()
+	items, err := s.desk.Queue(r.Context(), a, desk.QueueView(q.Get("view")), casedesk.Category(q.Get("category")), limit)
 	if err != nil {
 		return err
 	}
