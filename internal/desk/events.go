@@ -98,10 +98,16 @@ func (d *Desk) RunEventRelay(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	lastBatch, err := d.db.LastMoveBatchID(ctx)
+	if err != nil {
+		return err
+	}
 	const lookBack = 256
 	seen := map[int64]bool{}
+	seenBatch := map[int64]bool{}
 	for ctx.Err() == nil {
 		err := d.db.Listen(ctx, eventsChannel, func() {
+			lastBatch = d.relayMoves(ctx, lastBatch, seenBatch)
 			for {
 				es, err := d.db.EventsAfter(ctx, max(0, last-lookBack), 1000)
 				if err != nil {
@@ -148,6 +154,44 @@ func (d *Desk) RunEventRelay(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// relayMoves publishes the moves of bulk recompute batches written since
+// last (on any instance) and returns the new last batch id. Like events,
+// batch ids can commit out of order, so the ids of a few before last are
+// read again; a batch itself is read once.
+func (d *Desk) relayMoves(ctx context.Context, last int64, seen map[int64]bool) int64 {
+	const lookBack = 16
+	for {
+		ids, err := d.db.MoveBatchIDsAfter(ctx, max(0, last-lookBack), 100)
+		if err != nil {
+			d.log.Warn("event relay: recomputes", "err", err)
+			return last
+		}
+		for _, id := range ids {
+			if seen[id] {
+				continue
+			}
+			b, err := d.db.MoveBatch(ctx, id)
+			if err != nil {
+				d.log.Warn("event relay: recomputes", "err", err)
+				return last
+			}
+			seen[id] = true
+			last = max(last, id)
+			for _, m := range b.Moves {
+				d.events.Publish(b.Run.Event(m))
+			}
+		}
+		for id := range seen {
+			if id <= last-lookBack {
+				delete(seen, id)
+			}
+		}
+		if len(ids) < 100 {
+			return last
+		}
+	}
 }
 
 // EventFilter returns the test a live event must pass to be shown to the

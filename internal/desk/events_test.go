@@ -2,11 +2,13 @@ package desk_test
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/sla"
 	"github.com/casedesk/casedesk/internal/store"
 	"github.com/casedesk/casedesk/internal/store/storetest"
 )
@@ -46,6 +48,7 @@ func TestEventsReachOtherInstances(t *testing.T) {
 				select {
 				case e := <-events:
 					if e.Kind == "status" && e.Number == r.Number {
+						recomputeReachesOther(t, w, r, events, deadline)
 						cancel()
 						<-relayed
 						return
@@ -57,6 +60,34 @@ func TestEventsReachOtherInstances(t *testing.T) {
 		case <-time.After(200 * time.Millisecond):
 		case <-deadline:
 			t.Fatal("no event reached the other instance")
+		}
+	}
+}
+
+// recomputeReachesOther: a bulk recompute on one instance (a new policy
+// moves the request's due time) reaches the other instance's subscribers
+// through its relay, which reads the packed batch.
+func recomputeReachesOther(t *testing.T, w *world, r *casedesk.Request, events <-chan casedesk.Event, deadline <-chan time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	w.patch(r, desk.RequestPatch{Status: status(casedesk.StatusOpen), Severity: sev(casedesk.SeverityB)})
+	p := sla.DefaultPolicy()
+	p.Entries[sla.FamilyEnterprise][sla.SeverityB] = sla.Entitlement{Coverage: sla.Coverage24x7, Target: sla.Target{Kind: sla.TargetMinutes, Minutes: 30}}
+	body, _ := json.Marshal(p)
+	if _, moved, err := w.d.SetSLAPolicy(ctx, w.op, body); err != nil || moved != 1 {
+		t.Fatalf("new policy: moved %d, %v", moved, err)
+	}
+	for {
+		select {
+		case e := <-events:
+			if e.Kind == "sla_recomputed" && e.RequestID == r.ID {
+				if want := store.DueText(w.clocks(r)[0].DueAt); e.New != want || e.New == "none" || e.Internal != true {
+					t.Fatalf("relayed move: %+v, want new due %s", e, want)
+				}
+				return
+			}
+		case <-deadline:
+			t.Fatal("the recompute did not reach the other instance")
 		}
 	}
 }

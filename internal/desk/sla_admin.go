@@ -279,18 +279,27 @@ func (d *Desk) RecomputeClocks(ctx context.Context, org int64, reason string, ac
 					return rt, err
 				}}
 			var err error
-			moves, seen, last, err = tx.RetargetClocks(ctx, run, after, recomputeBatch)
-			return err
+			if moves, seen, last, err = tx.RetargetClocks(ctx, run, after, recomputeBatch); err != nil {
+				return err
+			}
+			if len(moves) > 0 && d.db.Engine() == store.Postgres {
+				// Every instance's relay, this one's included, reads the batch
+				// and publishes its moves (RunEventRelay).
+				return tx.Notify(ctx, eventsChannel)
+			}
+			return nil
 		})
 		if err != nil {
 			return moved, err
 		}
 		moved += len(moves)
-		published.Go(func() {
-			for _, m := range moves {
-				d.events.Publish(run.Event(m))
-			}
-		})
+		if d.db.Engine() == store.SQLite {
+			published.Go(func() {
+				for _, m := range moves {
+					d.events.Publish(run.Event(m))
+				}
+			})
+		}
 		if seen < recomputeBatch {
 			break
 		}

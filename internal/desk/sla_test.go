@@ -263,20 +263,23 @@ func TestRecomputeOnPolicyAndCalendarChange(t *testing.T) {
 		if got := w.due(r); !got.Equal(time.Date(2026, 11, 9, 8, 30, 0, 0, time.UTC)) {
 			t.Fatalf("after the calendar change: due %s", got)
 		}
-		// The move is in the staff history and was published (before
-		// UpdateCalendar returned) on the live stream.
+		// The move is in the staff history and, on SQLite, was published
+		// before UpdateCalendar returned (on PostgreSQL the event relay
+		// publishes it: TestEventsReachOtherInstances).
 		hist, err := w.d.History(ctx, w.ag, r.Number)
 		if err != nil || len(hist) == 0 || hist[0].Kind != "sla_recomputed" || hist[0].New != "2026-11-09T08:30:00Z" ||
 			!strings.Contains(hist[0].Field, "calendar Germany v2") {
 			t.Fatalf("history after the calendar change: %v %+v", err, hist)
 		}
-		select {
-		case e := <-live:
-			if e.Kind != "sla_recomputed" || e.RequestID != r.ID || e.New != "2026-11-09T08:30:00Z" {
-				t.Fatalf("live event: %+v", e)
+		if db.Engine() == store.SQLite {
+			select {
+			case e := <-live:
+				if e.Kind != "sla_recomputed" || e.RequestID != r.ID || e.New != "2026-11-09T08:30:00Z" {
+					t.Fatalf("live event: %+v", e)
+				}
+			default:
+				t.Fatal("the recompute published nothing")
 			}
-		default:
-			t.Fatal("the recompute published nothing")
 		}
 		// Back to the default policy (no commitment for business B): no due time.
 		body, _ = json.Marshal(sla.DefaultPolicy())

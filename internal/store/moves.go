@@ -65,6 +65,31 @@ func dueFromMicros(us int64) *time.Time {
 	return &t
 }
 
+// unpackMoves returns every move of a packed batch.
+func unpackMoves(packed []byte) ([]ClockMove, error) {
+	if len(packed)%moveSize != 0 {
+		return nil, errors.New("store: packed clock moves: bad length")
+	}
+	out := make([]ClockMove, 0, len(packed)/moveSize)
+	for r := packed; len(r) > 0; r = r[moveSize:] {
+		m, err := unpackMove(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func unpackMove(r []byte) (ClockMove, error) {
+	metric := int(r[16])
+	if metric >= len(moveMetrics) {
+		return ClockMove{}, errors.New("store: packed clock moves: bad metric")
+	}
+	return ClockMove{RequestID: int64(binary.BigEndian.Uint64(r)), OrgID: int64(binary.BigEndian.Uint64(r[8:])), Metric: moveMetrics[metric],
+		Old: dueFromMicros(int64(binary.BigEndian.Uint64(r[17:]))), New: dueFromMicros(int64(binary.BigEndian.Uint64(r[25:])))}, nil
+}
+
 // movesOf returns the moves of one request in a packed batch.
 func movesOf(packed []byte, requestID int64) ([]ClockMove, error) {
 	if len(packed)%moveSize != 0 {
@@ -83,13 +108,11 @@ func movesOf(packed []byte, requestID int64) ([]ClockMove, error) {
 	}
 	var out []ClockMove
 	for j := lo; j < n && reqAt(j) == requestID; j++ {
-		r := packed[j*moveSize:]
-		metric := int(r[16])
-		if metric >= len(moveMetrics) {
-			return nil, errors.New("store: packed clock moves: bad metric")
+		m, err := unpackMove(packed[j*moveSize:])
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, ClockMove{RequestID: requestID, OrgID: int64(binary.BigEndian.Uint64(r[8:])), Metric: moveMetrics[metric],
-			Old: dueFromMicros(int64(binary.BigEndian.Uint64(r[17:]))), New: dueFromMicros(int64(binary.BigEndian.Uint64(r[25:])))})
+		out = append(out, m)
 	}
 	return out, nil
 }
@@ -145,4 +168,71 @@ func (q *Queries) clockMoves(ctx context.Context, scope Scope, requestID int64, 
 		}
 	}
 	return out, rows.Err()
+}
+
+// MoveBatch is one batch of a bulk recompute: how instances sharing a
+// database hear of each other's recomputes (desk.RunEventRelay).
+type MoveBatch struct {
+	ID    int64
+	Run   RetargetRun // Reason, Actor, At
+	Moves []ClockMove
+}
+
+// MoveBatchIDsAfter returns the ids of up to limit batches above after, in order.
+func (q *Queries) MoveBatchIDsAfter(ctx context.Context, after int64, limit int) ([]int64, error) {
+	rows, err := q.query(ctx, "SELECT id FROM clock_move_batches WHERE id > $1 ORDER BY id LIMIT $2", after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: moved clocks: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: moved clocks: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// MoveBatch returns one batch.
+func (q *Queries) MoveBatch(ctx context.Context, id int64) (*MoveBatch, error) {
+	rows, err := q.query(ctx, `SELECT b.id, b.moves, r.reason, r.actor_id, r.at FROM clock_move_batches b JOIN recompute_runs r ON r.id = b.run_id
+		WHERE b.id = $1`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: moved clocks: %w", err)
+	}
+	defer rows.Close()
+	var out []*MoveBatch
+	for rows.Next() {
+		var b MoveBatch
+		var packed []byte
+		var actor sql.NullInt64
+		var at int64
+		if err := rows.Scan(&b.ID, &packed, &b.Run.Reason, &actor, &at); err != nil {
+			return nil, fmt.Errorf("store: moved clocks: %w", err)
+		}
+		b.Run.Actor, b.Run.At = nullID(actor), fromTS(at)
+		if b.Moves, err = unpackMoves(packed); err != nil {
+			return nil, err
+		}
+		out = append(out, &b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "recompute batch %d not found", id)
+	}
+	return out[0], nil
+}
+
+// LastMoveBatchID returns the highest batch id, 0 when there is none.
+func (q *Queries) LastMoveBatchID(ctx context.Context) (int64, error) {
+	var id sql.NullInt64
+	if err := q.queryRow(ctx, "SELECT MAX(id) FROM clock_move_batches").Scan(&id); err != nil {
+		return 0, fmt.Errorf("store: last moved clocks: %w", err)
+	}
+	return id.Int64, nil
 }
