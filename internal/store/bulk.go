@@ -70,24 +70,10 @@ func (q *Queries) InsertRequests(ctx context.Context, rs []*casedesk.Request) er
 // bulkRows is how many rows one multi-row statement carries.
 const bulkRows = 250
 
-// UpdateClockTargets saves the recomputed inputs and targets of many running
-// clocks: what RecomputeClocks changes. It writes whole rows as a multi-row
-// upsert on the primary key, which both engines execute as one index probe
-// per row.
-func (q *Queries) UpdateClockTargets(ctx context.Context, cs []*ClockRow) error {
-	if q.engine == SQLite {
-		// One prepared single-row update per clock beats SQLite's upsert,
-		// which probes every unique index first.
-		for _, c := range cs {
-			if _, err := q.exec(ctx, `UPDATE sla_clocks SET due_at = $2, warn_at = $3, policy_version = $4, family = $5, coverage = $6,
-				target_kind = $7, target_minutes = $8, calendar_id = $9, calendar_version = $10, updated_at = $11
-				WHERE id = $1 AND stopped_at IS NULL`, c.ID, tsp(c.DueAt), tsp(c.WarnAt), c.PolicyVersion, c.Family, c.Coverage,
-				c.TargetKind, c.TargetMinutes, idArg(c.CalendarID), idArg(c.CalendarVersion), ts(c.UpdatedAt)); err != nil {
-				return fmt.Errorf("store: update clock %d: %w", c.ID, err)
-			}
-		}
-		return nil
-	}
+// updateClockTargets saves the recomputed inputs and targets of many running
+// clocks, the PostgreSQL side of RetargetClocks, as a multi-row upsert on the
+// primary key: one index probe per row.
+func (q *Queries) updateClockTargets(ctx context.Context, cs []*ClockRow) error {
 	for start := 0; start < len(cs); start += bulkRows {
 		chunk := cs[start:min(start+bulkRows, len(cs))]
 		var b strings.Builder
@@ -111,48 +97,6 @@ func (q *Queries) UpdateClockTargets(ctx context.Context, cs []*ClockRow) error 
 			WHERE sla_clocks.stopped_at IS NULL`)
 		if _, err := q.exec(ctx, q.positional(b.String()), a...); err != nil {
 			return fmt.Errorf("store: update clocks: %w", err)
-		}
-	}
-	return nil
-}
-
-// InsertEvents appends many history lines with multi-row statements.
-func (q *Queries) InsertEvents(ctx context.Context, es []*casedesk.Event) error {
-	for _, e := range es {
-		q.noteCreated(e)
-	}
-	if q.engine == SQLite {
-		for _, e := range es {
-			var actor any
-			if e.ActorID != nil && *e.ActorID != 0 {
-				actor = *e.ActorID
-			}
-			if _, err := q.exec(ctx, `INSERT INTO events (request_id, org_id, actor_id, on_behalf_of_org_id, kind, field, old_value, new_value, internal, at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, e.RequestID, e.OrgID, actor, idArg(e.OnBehalfOf), e.Kind, e.Field,
-				e.Old, e.New, e.Internal, ts(e.At)); err != nil {
-				return fmt.Errorf("store: insert event: %w", err)
-			}
-		}
-		return nil
-	}
-	for start := 0; start < len(es); start += bulkRows {
-		chunk := es[start:min(start+bulkRows, len(es))]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO events (request_id, org_id, actor_id, on_behalf_of_org_id, kind, field, old_value, new_value, internal, at) VALUES `)
-		a := make(args, 0, len(chunk)*10)
-		for i, e := range chunk {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			var actor any
-			if e.ActorID != nil && *e.ActorID != 0 {
-				actor = *e.ActorID
-			}
-			b.WriteString("(" + a.add(e.RequestID) + ", " + a.add(e.OrgID) + ", " + a.add(actor) + ", " + a.add(idArg(e.OnBehalfOf)) + ", " +
-				a.add(e.Kind) + ", " + a.add(e.Field) + ", " + a.add(e.Old) + ", " + a.add(e.New) + ", " + a.add(e.Internal) + ", " + a.add(ts(e.At)) + ")")
-		}
-		if _, err := q.exec(ctx, q.positional(b.String()), a...); err != nil {
-			return fmt.Errorf("store: insert events: %w", err)
 		}
 	}
 	return nil

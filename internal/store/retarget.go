@@ -103,7 +103,7 @@ func (q *Queries) RetargetClocks(ctx context.Context, run *RetargetRun, after in
 			moves = append(moves, ClockMove{RequestID: c.RequestID, OrgID: c.OrgID, Metric: c.Metric, Old: old, New: c.DueAt})
 		}
 	}
-	if err := q.UpdateClockTargets(ctx, changed); err != nil {
+	if err := q.updateClockTargets(ctx, changed); err != nil {
 		return nil, 0, 0, err
 	}
 	if err := q.insertClockMoves(ctx, run, moves); err != nil {
@@ -168,7 +168,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// actorArg is an actor column as InsertEvents writes it: NULL for nobody.
+// actorArg is an actor column: NULL for nobody.
 func actorArg(p *int64) any {
 	if p == nil || *p == 0 {
 		return nil
