@@ -98,6 +98,15 @@ func (a *App) Run(ctx context.Context) error {
 			a.log.Error("event relay", "err", err)
 		}
 	})
+	workers.Go(func() {
+		// A calendar, policy or plan change whose recompute a stopped
+		// process left halfway is finished now, beside serving.
+		if moved, err := a.Desk.ResumeRecomputes(wctx); err != nil && wctx.Err() == nil {
+			a.log.Error("resuming SLA recomputes", "err", err)
+		} else if moved > 0 {
+			a.log.Info("resumed SLA recomputes", "moved", moved)
+		}
+	})
 	defer workers.Wait()
 	defer stopWorkers()
 	errc := make(chan error, 1)

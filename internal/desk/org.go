@@ -281,6 +281,7 @@ func (d *Desk) AddSubscription(ctx context.Context, a *casedesk.Actor, org int64
 	if err := s.Validate(); err != nil {
 		return err
 	}
+	var rc *recompute
 	err := d.write(ctx, func(tx *store.Tx) error {
 		o, err := tx.Organization(ctx, org)
 		if err != nil {
@@ -297,12 +298,16 @@ func (d *Desk) AddSubscription(ctx context.Context, a *casedesk.Actor, org int64
 		if s.StartsAt.IsZero() {
 			s.StartsAt = s.CreatedAt
 		}
-		return tx.CreateSubscription(ctx, s)
+		if err := tx.CreateSubscription(ctx, s); err != nil {
+			return err
+		}
+		rc, err = d.startRecompute(ctx, tx, org, "plan "+s.PlanCode, &a.User.ID)
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	_, err = d.RecomputeClocks(ctx, org, "plan "+s.PlanCode, &a.User.ID)
+	_, err = d.runRecompute(ctx, rc)
 	return err
 }
 
@@ -320,6 +325,7 @@ func (d *Desk) UpdateSubscription(ctx context.Context, a *casedesk.Actor, org, i
 		return nil, err
 	}
 	var s *casedesk.Subscription
+	var rc *recompute
 	err := d.write(ctx, func(tx *store.Tx) error {
 		var err error
 		if s, err = tx.Subscription(ctx, org, id); err != nil {
@@ -334,12 +340,16 @@ func (d *Desk) UpdateSubscription(ctx context.Context, a *casedesk.Actor, org, i
 		if err := s.Validate(); err != nil {
 			return err
 		}
-		return tx.UpdateSubscription(ctx, org, s)
+		if err := tx.UpdateSubscription(ctx, org, s); err != nil {
+			return err
+		}
+		rc, err = d.startRecompute(ctx, tx, org, "plan "+s.PlanCode, &a.User.ID)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	_, err = d.RecomputeClocks(ctx, org, "plan "+s.PlanCode, &a.User.ID)
+	_, err = d.runRecompute(ctx, rc)
 	return s, err
 }
 

@@ -76,6 +76,7 @@ func (d *Desk) SetSLAPolicy(ctx context.Context, a *casedesk.Actor, body []byte)
 		return 0, 0, slaInvalid("", err)
 	}
 	var version int64
+	var rc *recompute
 	err = d.write(ctx, func(tx *store.Tx) error {
 		cur, err := tx.CurrentPolicy(ctx)
 		switch {
@@ -91,12 +92,16 @@ func (d *Desk) SetSLAPolicy(ctx context.Context, a *casedesk.Actor, body []byte)
 		if err != nil {
 			return err
 		}
-		return tx.CreatePolicy(ctx, &store.PolicyRow{Version: version, Body: string(b), CreatedAt: d.now(), CreatedBy: a.User.ID})
+		if err := tx.CreatePolicy(ctx, &store.PolicyRow{Version: version, Body: string(b), CreatedAt: d.now(), CreatedBy: a.User.ID}); err != nil {
+			return err
+		}
+		rc, err = d.startRecompute(ctx, tx, 0, "policy v"+fmt.Sprint(version), &a.User.ID)
+		return err
 	})
 	if err != nil {
 		return 0, 0, err
 	}
-	moved, err := d.RecomputeClocks(ctx, 0, "policy v"+fmt.Sprint(version), &a.User.ID)
+	moved, err := d.runRecompute(ctx, rc)
 	return version, moved, err
 }
 
@@ -175,11 +180,18 @@ func (d *Desk) CreateCalendar(ctx context.Context, a *casedesk.Actor, in NewCale
 		return CalendarView{}, err
 	}
 	row := &store.CalendarRow{Name: in.Name, Region: in.Region, Spec: spec, UpdatedAt: d.now()}
-	if err := d.write(ctx, func(tx *store.Tx) error { return tx.CreateCalendar(ctx, row) }); err != nil {
+	var rc *recompute
+	if err := d.write(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateCalendar(ctx, row); err != nil {
+			return err
+		}
+		// Customers of the region may have counted on the default calendar until now.
+		rc, err = d.startRecompute(ctx, tx, 0, "calendar "+row.Name, &a.User.ID)
+		return err
+	}); err != nil {
 		return CalendarView{}, err
 	}
-	// Customers of the region may have counted on the default calendar until now.
-	_, err = d.RecomputeClocks(ctx, 0, "calendar "+row.Name, &a.User.ID)
+	_, err = d.runRecompute(ctx, rc)
 	return calendarView(row), err
 }
 
@@ -199,10 +211,17 @@ func (d *Desk) UpdateCalendar(ctx context.Context, a *casedesk.Actor, id int64, 
 		return CalendarView{}, 0, err
 	}
 	row := &store.CalendarRow{ID: id, Name: in.Name, Region: cur.Region, Spec: spec, UpdatedAt: d.now()}
-	if err := d.write(ctx, func(tx *store.Tx) error { return tx.UpdateCalendar(ctx, row) }); err != nil {
+	var rc *recompute
+	if err := d.write(ctx, func(tx *store.Tx) error {
+		if err := tx.UpdateCalendar(ctx, row); err != nil {
+			return err
+		}
+		rc, err = d.startRecompute(ctx, tx, 0, "calendar "+row.Name+" v"+fmt.Sprint(row.Version), &a.User.ID)
+		return err
+	}); err != nil {
 		return CalendarView{}, 0, err
 	}
-	moved, err := d.RecomputeClocks(ctx, 0, "calendar "+row.Name+" v"+fmt.Sprint(row.Version), &a.User.ID)
+	moved, err := d.runRecompute(ctx, rc)
 	return calendarView(row), moved, err
 }
 
@@ -244,19 +263,43 @@ func (d *Desk) ImportHolidays(ctx context.Context, a *casedesk.Actor, id int64, 
 
 // RecomputeClocks recomputes the running clocks (of one organization, or all
 // when org is 0) from their opening instants with the current policy, plans
-// and calendars, in batches, writing an event for each due time that moved.
-// It returns how many moved.
+// and calendars, in batches, recording each due time that moved. It returns
+// how many moved.
 func (d *Desk) RecomputeClocks(ctx context.Context, org int64, reason string, actor *int64) (int, error) {
-	moved := 0
-	after := int64(0)
-	at := d.now()
-	var runID int64
+	var rc *recompute
 	if err := d.write(ctx, func(tx *store.Tx) (err error) {
-		runID, err = tx.CreateRecomputeRun(ctx, reason, actor, at)
+		rc, err = d.startRecompute(ctx, tx, org, reason, actor)
 		return err
 	}); err != nil {
 		return 0, err
 	}
+	return d.runRecompute(ctx, rc)
+}
+
+// recompute is a bulk recompute recorded (recompute_runs) but not yet run.
+type recompute struct {
+	id, org int64
+	reason  string
+	actor   *int64
+	at      time.Time
+}
+
+// startRecompute records a recompute in the transaction of the change that
+// calls for it, so that a process stopped before the recompute finished
+// resumes it at start-up (ResumeRecomputes). runRecompute runs it once the
+// change has committed.
+func (d *Desk) startRecompute(ctx context.Context, tx *store.Tx, org int64, reason string, actor *int64) (*recompute, error) {
+	rc := &recompute{org: org, reason: reason, actor: actor, at: d.now()}
+	var err error
+	rc.id, err = tx.CreateRecomputeRun(ctx, org, reason, actor, rc.at)
+	return rc, err
+}
+
+// runRecompute runs a recorded recompute in batches and marks it finished.
+func (d *Desk) runRecompute(ctx context.Context, rc *recompute) (int, error) {
+	moved := 0
+	after := int64(0)
+	org, reason, actor, at, runID := rc.org, rc.reason, rc.actor, rc.at, rc.id
 	inputs := map[int64]*store.Retarget{} // by organization, for this run
 	// Each batch's moves go to the live stream while the next is written.
 	var published sync.WaitGroup
@@ -305,11 +348,10 @@ func (d *Desk) RecomputeClocks(ctx context.Context, org int64, reason string, ac
 		}
 		after = last
 	}
-	if moved == 0 {
-		return 0, nil
+	if moved > 0 {
+		d.signalSLA()
 	}
-	d.signalSLA()
-	return moved, d.write(ctx, func(tx *store.Tx) error { return tx.FinishRecomputeRun(ctx, runID, moved) })
+	return moved, d.write(ctx, func(tx *store.Tx) error { return tx.FinishRecomputeRun(ctx, runID, moved, d.now()) })
 }
 
 // retarget builds an organization's share of a recompute, nil when it has
@@ -341,6 +383,30 @@ func (d *Desk) retarget(ctx context.Context, tx *store.Tx, org int64) (*store.Re
 		}
 	}
 	return rt, nil
+}
+
+// ResumeRecomputes finishes the recomputes a stopped process left halfway
+// (a calendar, policy or plan change is committed before its clocks are
+// recomputed): it recomputes again what each covered and marks it finished.
+// It returns how many due times moved. A recompute still running on another
+// instance is done twice, which moves nothing the second time.
+func (d *Desk) ResumeRecomputes(ctx context.Context) (int, error) {
+	runs, err := d.db.UnfinishedRecomputes(ctx)
+	if err != nil {
+		return 0, err
+	}
+	moved := 0
+	for _, r := range runs {
+		n, err := d.RecomputeClocks(ctx, r.OrgID, r.Reason+" (resumed)", r.Actor)
+		if err != nil {
+			return moved, err
+		}
+		moved += n
+		if err := d.write(ctx, func(tx *store.Tx) error { return tx.FinishRecomputeRun(ctx, r.ID, 0, d.now()) }); err != nil {
+			return moved, err
+		}
+	}
+	return moved, nil
 }
 
 // recomputeBatch is how many clocks one write transaction recomputes: large

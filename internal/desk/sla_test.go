@@ -486,3 +486,61 @@ func TestResponseBeforeTriage(t *testing.T) {
 		}
 	})
 }
+
+// A change committed by a process that stopped before it recomputed the
+// clocks is recomputed when casedesk starts again (ResumeRecomputes).
+func TestRecomputeResumesAfterAStop(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		w.clock.T = time.Date(2026, 11, 6, 15, 30, 0, 0, time.UTC) // Friday 16:30 in Berlin
+		p := sla.DefaultPolicy()
+		p.Entries[sla.FamilyBusiness][sla.SeverityB] = sla.Entitlement{Coverage: sla.CoverageBusinessHours, Target: sla.Target{Kind: sla.TargetMinutes, Minutes: 120}}
+		body, _ := json.Marshal(p)
+		if _, _, err := w.d.SetSLAPolicy(ctx, w.op, body); err != nil {
+			t.Fatal(err)
+		}
+		r := w.open("business", "")
+		w.patch(r, desk.RequestPatch{Severity: sev(casedesk.SeverityB)})
+		before := time.Date(2026, 11, 9, 9, 30, 0, 0, time.UTC)
+		if got := w.due(r); !got.Equal(before) {
+			t.Fatalf("due %s, want %s", got, before)
+		}
+		// What UpdateCalendar commits before it recomputes; then the process stops.
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			row, err := tx.CalendarForRegion(ctx, "DE")
+			if err != nil {
+				return err
+			}
+			row.Spec = strings.ReplaceAll(row.Spec, "09:00-17:00", "08:00-17:00")
+			if err := tx.UpdateCalendar(ctx, row); err != nil {
+				return err
+			}
+			_, err = tx.CreateRecomputeRun(ctx, 0, "calendar Germany v2", &w.op.User.ID, w.clock.Now())
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := w.due(r); !got.Equal(before) {
+			t.Fatalf("due moved without a recompute: %s", got)
+		}
+		restarted := w.newDesk()
+		if moved, err := restarted.ResumeRecomputes(ctx); err != nil || moved != 1 {
+			t.Fatalf("resumed: moved %d, %v", moved, err)
+		}
+		if got := w.due(r); !got.Equal(time.Date(2026, 11, 9, 8, 30, 0, 0, time.UTC)) {
+			t.Fatalf("after resuming: due %s", got)
+		}
+		if left, err := db.UnfinishedRecomputes(ctx); err != nil || len(left) != 0 {
+			t.Fatalf("unfinished after resuming: %+v %v", left, err)
+		}
+		if moved, err := restarted.ResumeRecomputes(ctx); err != nil || moved != 0 {
+			t.Fatalf("a second start resumed again: moved %d, %v", moved, err)
+		}
+		hist, err := restarted.History(ctx, w.ag, r.Number)
+		if err != nil || len(hist) == 0 || hist[0].Field != "initial_response (calendar Germany v2 (resumed))" {
+			t.Fatalf("history: %v %+v", err, hist[0])
+		}
+	})
+}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -119,22 +120,51 @@ type ClockMove struct {
 	Old, New         *time.Time
 }
 
-// CreateRecomputeRun records the start of a bulk recompute and returns its id.
-func (q *Queries) CreateRecomputeRun(ctx context.Context, reason string, actor *int64, at time.Time) (int64, error) {
+// CreateRecomputeRun records the start of a bulk recompute of org's clocks
+// (0: all) and returns its id.
+func (q *Queries) CreateRecomputeRun(ctx context.Context, org int64, reason string, actor *int64, at time.Time) (int64, error) {
 	var id int64
-	if err := q.queryRow(ctx, "INSERT INTO recompute_runs (reason, actor_id, at) VALUES ($1, $2, $3) RETURNING id",
-		reason, actorArg(actor), ts(at)).Scan(&id); err != nil {
+	if err := q.queryRow(ctx, "INSERT INTO recompute_runs (org_id, reason, actor_id, at) VALUES ($1, $2, $3, $4) RETURNING id",
+		org, reason, actorArg(actor), ts(at)).Scan(&id); err != nil {
 		return 0, fmt.Errorf("store: record recompute: %w", err)
 	}
 	return id, nil
 }
 
-// FinishRecomputeRun records how many due times a recompute moved.
-func (q *Queries) FinishRecomputeRun(ctx context.Context, id int64, moved int) error {
-	if _, err := q.exec(ctx, "UPDATE recompute_runs SET moved = $2 WHERE id = $1", id, moved); err != nil {
+// FinishRecomputeRun records that a recompute ended and how many due times it moved.
+func (q *Queries) FinishRecomputeRun(ctx context.Context, id int64, moved int, at time.Time) error {
+	if _, err := q.exec(ctx, "UPDATE recompute_runs SET moved = $2, finished_at = $3 WHERE id = $1", id, moved, ts(at)); err != nil {
 		return fmt.Errorf("store: record recompute: %w", err)
 	}
 	return nil
+}
+
+// RecomputeRunRow is a recompute as recorded.
+type RecomputeRunRow struct {
+	ID, OrgID int64
+	Reason    string
+	Actor     *int64
+}
+
+// UnfinishedRecomputes returns the recomputes that never finished, oldest
+// first: those running elsewhere, and those a stopped process left halfway.
+func (q *Queries) UnfinishedRecomputes(ctx context.Context) ([]RecomputeRunRow, error) {
+	rows, err := q.query(ctx, "SELECT id, org_id, reason, actor_id FROM recompute_runs WHERE finished_at IS NULL ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("store: unfinished recomputes: %w", err)
+	}
+	defer rows.Close()
+	var out []RecomputeRunRow
+	for rows.Next() {
+		var r RecomputeRunRow
+		var actor sql.NullInt64
+		if err := rows.Scan(&r.ID, &r.OrgID, &r.Reason, &actor); err != nil {
+			return nil, fmt.Errorf("store: unfinished recomputes: %w", err)
+		}
+		r.Actor = nullID(actor)
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
 
 // Event is the history line of a moved clock: kind sla_recomputed, no id.

@@ -93,7 +93,7 @@ func TestRetargetClocks(t *testing.T) {
 		actor := int64(0)
 		run := &store.RetargetRun{For: func(org int64) (*store.Retarget, error) { return shares[org], nil }, Reason: "calendar Test v3", Actor: &actor, At: at}
 		if err := db.Write(ctx, func(tx *store.Tx) (err error) {
-			run.ID, err = tx.CreateRecomputeRun(ctx, run.Reason, run.Actor, at)
+			run.ID, err = tx.CreateRecomputeRun(ctx, 0, run.Reason, run.Actor, at)
 			return err
 		}); err != nil {
 			t.Fatal(err)

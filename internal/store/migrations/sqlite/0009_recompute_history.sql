@@ -7,9 +7,12 @@ CREATE TABLE recompute_runs (
     id       INTEGER PRIMARY KEY,
     reason   TEXT    NOT NULL, -- "calendar Germany v2", "policy v3", "plan e3"
     actor_id INTEGER,
+    org_id   INTEGER NOT NULL DEFAULT 0, -- the organization recomputed, 0 for all
     at       INTEGER NOT NULL,
-    moved    INTEGER NOT NULL DEFAULT 0
+    moved    INTEGER NOT NULL DEFAULT 0,
+    finished_at INTEGER -- NULL while running, or if the process died: it resumes at start-up
 );
+CREATE INDEX recompute_runs_unfinished ON recompute_runs (id) WHERE finished_at IS NULL;
 
 CREATE TABLE clock_move_batches (
     id          INTEGER PRIMARY KEY,
