@@ -300,7 +300,37 @@ func (d *Desk) runRecompute(ctx context.Context, rc *recompute) (int, error) {
 	moved := 0
 	after := int64(0)
 	org, reason, actor, at, runID := rc.org, rc.reason, rc.actor, rc.at, rc.id
-	inputs := map[int64]*store.Retarget{} // by organization, for this run
+	// Each organization's share, computed once for the run, by the writer
+	// or by the computation beside it, whichever needs it first.
+	var mu sync.Mutex
+	inputs := map[int64]*store.Retarget{}
+	share := func(q *store.Queries, o int64) (*store.Retarget, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if rt, ok := inputs[o]; ok {
+			return rt, nil
+		}
+		rt, err := d.retarget(ctx, q, o)
+		if err == nil {
+			inputs[o] = rt
+		}
+		return rt, err
+	}
+	// On SQLite the batches' targets are computed beside the single writer.
+	var ahead chan *store.Ahead
+	if d.db.Engine() == store.SQLite {
+		actx, stop := context.WithCancel(ctx)
+		ahead = make(chan *store.Ahead, 1)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			side := &store.RetargetRun{OrgID: org, For: func(o int64) (*store.Retarget, error) { return share(&d.db.Queries, o) }}
+			if err := d.db.RetargetAhead(actx, side, 0, recomputeBatch, ahead); err != nil && actx.Err() == nil {
+				d.log.Warn("recompute: computing ahead", "err", err) // the writer computes what is missing
+			}
+		}()
+		defer func() { stop(); <-done }()
+	}
 	// Each batch's moves go to the live stream while the next is written.
 	var published sync.WaitGroup
 	defer published.Wait()
@@ -309,18 +339,13 @@ func (d *Desk) runRecompute(ctx context.Context, rc *recompute) (int, error) {
 		var seen int
 		var last int64
 		var run *store.RetargetRun
+		var computed *store.Ahead
+		if ahead != nil {
+			computed = <-ahead // nil once the computation beside is over
+		}
 		err := d.write(ctx, func(tx *store.Tx) error {
-			run = &store.RetargetRun{ID: runID, OrgID: org, Reason: reason, Actor: actor, At: at,
-				For: func(o int64) (*store.Retarget, error) {
-					if rt, ok := inputs[o]; ok {
-						return rt, nil
-					}
-					rt, err := d.retarget(ctx, tx, o)
-					if err == nil {
-						inputs[o] = rt
-					}
-					return rt, err
-				}}
+			run = &store.RetargetRun{ID: runID, OrgID: org, Reason: reason, Actor: actor, At: at, Ahead: computed,
+				For: func(o int64) (*store.Retarget, error) { return share(&tx.Queries, o) }}
 			var err error
 			if moves, seen, last, err = tx.RetargetClocks(ctx, run, after, recomputeBatch); err != nil {
 				return err
@@ -356,8 +381,8 @@ func (d *Desk) runRecompute(ctx context.Context, rc *recompute) (int, error) {
 
 // retarget builds an organization's share of a recompute, nil when it has
 // no active plan any more (its clocks are left as they were).
-func (d *Desk) retarget(ctx context.Context, tx *store.Tx, org int64) (*store.Retarget, error) {
-	in, ok, err := d.inputsFor(ctx, &tx.Queries, org)
+func (d *Desk) retarget(ctx context.Context, q *store.Queries, org int64) (*store.Retarget, error) {
+	in, ok, err := d.inputsFor(ctx, q, org)
 	if err != nil || !ok {
 		return nil, err
 	}

@@ -44,6 +44,10 @@ type RetargetRun struct {
 	// organization has clocks in, so it should be cheap after the first.
 	For func(org int64) (*Retarget, error)
 
+	// Ahead, when set (SQLite), holds targets computed beside the writer for
+	// this batch (RetargetAhead).
+	Ahead *Ahead
+
 	// Each clock whose due time moved is recorded in clock_move_batches, shown in the
 	// request's history as a line of kind sla_recomputed, field
 	// "<metric> (<Reason>)", internal.

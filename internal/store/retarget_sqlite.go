@@ -105,7 +105,9 @@ func retargetClock(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, e
 	}
 	st := &retargetClockState{c: ClockRow{ID: id, RequestID: reqID, OrgID: org, Metric: metric, Severity: severity,
 		OpenedAt: fromTS(opened), Pauses: pauses}, oldDue: a[8]}
-	if err := rt.Compute(&st.c); err != nil {
+	if c, ok := b.run.Ahead.take(id, org, metric, severity, opened, pauses); ok {
+		st.c.DueAt, st.c.WarnAt, st.c.TargetMinutes = c.due, c.warn, c.minutes
+	} else if err := rt.Compute(&st.c); err != nil {
 		return nil, err
 	}
 	st.group = b.groups[groupOf(rt, k)]

@@ -187,3 +187,62 @@ func TestRetargetClocks(t *testing.T) {
 		}
 	})
 }
+
+// On SQLite the targets are computed ahead on a reader (RetargetAhead); the
+// writer takes them only for clocks whose inputs did not change since, and
+// computes the others itself.
+func TestRetargetAheadOnlyForUnchangedInputs(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	org := mustOrg(t, db, casedesk.OrgCustomer, "A")
+	share := func(minutes int) *store.Retarget {
+		return &store.Retarget{Metrics: []string{"initial_response"}, PolicyVersion: 2, Family: "business", CalendarID: 1, CalendarVersion: 1,
+			Kinds: map[string]store.RetargetKind{"initial_response/B": {Coverage: "24x7", TargetKind: "minutes"}},
+			Compute: func(c *store.ClockRow) error {
+				due := c.OpenedAt.Add(time.Duration(minutes) * time.Minute)
+				c.DueAt, c.TargetMinutes = &due, minutes
+				return nil
+			}}
+	}
+	var clocks []*store.ClockRow
+	for i := range 4 {
+		r := mustRequest(t, db, org.ID, "t")
+		c := &store.ClockRow{RequestID: r.ID, OrgID: org.ID, Metric: "initial_response", OpenedAt: t0.Add(time.Duration(i) * time.Minute),
+			PolicyVersion: 1, Family: "business", Severity: "B", Coverage: "24x7", TargetKind: "minutes", TargetMinutes: 30, Pauses: "[]", UpdatedAt: t0}
+		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateClock(ctx, c) }); err != nil {
+			t.Fatal(err)
+		}
+		clocks = append(clocks, c)
+	}
+	// Computed ahead with a 999-minute target, which the writer's own
+	// computation (60 minutes) would never give.
+	side := &store.RetargetRun{For: func(int64) (*store.Retarget, error) { return share(999), nil }}
+	out := make(chan *store.Ahead, 1)
+	go db.RetargetAhead(ctx, side, 0, 10, out)
+	ahead := <-out
+	// Meanwhile the customer answered on clock 2: its pauses changed.
+	clocks[2].Pauses = `[["2026-11-02T09:10:00Z","2026-11-02T09:20:00Z"]]`
+	if err := db.Write(ctx, func(tx *store.Tx) error { return tx.UpdateClock(ctx, clocks[2]) }); err != nil {
+		t.Fatal(err)
+	}
+	run := &store.RetargetRun{For: func(int64) (*store.Retarget, error) { return share(60), nil }, Reason: "test", At: t0, Ahead: ahead}
+	if err := db.Write(ctx, func(tx *store.Tx) (err error) {
+		if run.ID, err = tx.CreateRecomputeRun(ctx, 0, "test", nil, t0); err != nil {
+			return err
+		}
+		_, _, _, err = tx.RetargetClocks(ctx, run, 0, 10)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range clocks {
+		cs, _ := db.Clocks(ctx, c.RequestID)
+		want := 999
+		if i == 2 {
+			want = 60
+		}
+		if got := cs[0].DueAt.Sub(c.OpenedAt); got != time.Duration(want)*time.Minute {
+			t.Errorf("clock %d: due %s after opening, want %d minutes", i, got, want)
+		}
+	}
+}
