@@ -110,32 +110,15 @@ func (d *Desk) Transfer(ctx context.Context, a *casedesk.Actor, number string, t
 	if err := casedesk.CheckText("note", note, 1, 5000); err != nil {
 		return nil, err
 	}
-	id, err := requestID(number)
-	if err != nil {
-		return nil, err
-	}
-	scope := store.Scope{All: true}
-	var r *casedesk.Request
-	err = d.write(ctx, func(tx *store.Tx) error {
-		var err error
-		if r, err = tx.Request(ctx, scope, id); err != nil {
-			return err
-		}
-		if !r.Status.Active() {
-			return casedesk.Errorf(casedesk.ECONFLICT, "request %s is %s; only active requests are transferred", r.Number, r.Status)
-		}
+	return d.workActive(ctx, number, "transferred", func(tx *store.Tx, r *casedesk.Request) error {
 		if r.Category == to {
 			return casedesk.Invalid("category", "request %s is already with %s", r.Number, to)
 		}
 		now := d.now()
-		m := &casedesk.Message{RequestID: r.ID, AuthorID: a.User.ID, AuthorName: a.User.Name, Body: note, Internal: true,
-			Kind: "message", CreatedAt: now, OnBehalfOf: onBehalfOf(a, r.OrgID)}
-		if err := tx.CreateMessage(ctx, m); err != nil {
+		ch, err := d.staffNote(ctx, tx, a, r, note, now)
+		if err != nil {
 			return err
 		}
-		ch := changes{d: d, a: a, r: r, now: now}
-		ch.note("note", "", "", strconv.FormatInt(m.ID, 10))
-		ch.events[0].Internal = true
 		ch.note("transfer", "category", string(r.Category), string(to))
 		r.Category = to
 		if r.AssigneeID != nil {
@@ -144,7 +127,7 @@ func (d *Desk) Transfer(ctx context.Context, a *casedesk.Actor, number string, t
 			r.AssigneeID = nil
 		}
 		r.UpdatedAt = now
-		if err := tx.UpdateRequest(ctx, scope, r); err != nil {
+		if err := tx.UpdateRequest(ctx, staffScope, r); err != nil {
 			return err
 		}
 		if err := ch.record(ctx, tx); err != nil {
@@ -155,10 +138,6 @@ func (d *Desk) Transfer(ctx context.Context, a *casedesk.Actor, number string, t
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
 }
 
 // PendingCallbacks lists the callback requests not yet placed, oldest

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/sla"
@@ -75,20 +76,7 @@ func (d *Desk) OutOfScope(ctx context.Context, a *casedesk.Actor, number, reason
 	if err := casedesk.CheckText("guidance", guidance, 1, 20000); err != nil {
 		return nil, err
 	}
-	id, err := requestID(number)
-	if err != nil {
-		return nil, err
-	}
-	scope := store.Scope{All: true}
-	var r *casedesk.Request
-	err = d.write(ctx, func(tx *store.Tx) error {
-		var err error
-		if r, err = tx.Request(ctx, scope, id); err != nil {
-			return err
-		}
-		if !r.Status.Active() {
-			return casedesk.Errorf(casedesk.ECONFLICT, "request %s is %s already", r.Number, r.Status)
-		}
+	return d.workActive(ctx, number, "closed out of scope", func(tx *store.Tx, r *casedesk.Request) error {
 		now := d.now()
 		m := &casedesk.Message{RequestID: r.ID, AuthorID: a.User.ID, AuthorName: a.User.Name, Body: guidance, Kind: "message",
 			CreatedAt: now, OnBehalfOf: onBehalfOf(a, r.OrgID)}
@@ -103,7 +91,7 @@ func (d *Desk) OutOfScope(ctx context.Context, a *casedesk.Actor, number, reason
 			return err
 		}
 		r.UpdatedAt = now
-		if err := tx.UpdateRequest(ctx, scope, r); err != nil {
+		if err := tx.UpdateRequest(ctx, staffScope, r); err != nil {
 			return err
 		}
 		if err := ch.record(ctx, tx); err != nil {
@@ -117,10 +105,6 @@ func (d *Desk) OutOfScope(ctx context.Context, a *casedesk.Actor, number, reason
 		}
 		return d.clocksAfterUpdate(ctx, tx, r, r.Severity, oldStatus, now, &a.User.ID)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
 }
 
 // RequestOutcome returns a request's recorded outcome, nil for none.
@@ -160,33 +144,17 @@ func (d *Desk) Escalate(ctx context.Context, a *casedesk.Actor, number, note str
 	if err := casedesk.CheckText("escalate_note", note, 1, 5000); err != nil {
 		return nil, err
 	}
-	id, err := requestID(number)
-	if err != nil {
-		return nil, err
-	}
-	scope := store.Scope{All: true}
-	var r *casedesk.Request
-	err = d.write(ctx, func(tx *store.Tx) error {
-		var err error
-		if r, err = tx.Request(ctx, scope, id); err != nil {
-			return err
-		}
-		if !r.Status.Active() {
-			return casedesk.Errorf(casedesk.ECONFLICT, "request %s is %s; only active requests are escalated", r.Number, r.Status)
-		}
+	return d.workActive(ctx, number, "escalated", func(tx *store.Tx, r *casedesk.Request) error {
 		if tier, err := tx.Tier(ctx, r.OrgID, r.ID); err != nil {
 			return err
 		} else if tier == 2 {
 			return casedesk.Errorf(casedesk.ECONFLICT, "request %s is with tier 2 already", r.Number)
 		}
 		now := d.now()
-		m := &casedesk.Message{RequestID: r.ID, AuthorID: a.User.ID, AuthorName: a.User.Name, Body: note, Internal: true,
-			Kind: "message", CreatedAt: now, OnBehalfOf: onBehalfOf(a, r.OrgID)}
-		if err := tx.CreateMessage(ctx, m); err != nil {
+		ch, err := d.staffNote(ctx, tx, a, r, note, now)
+		if err != nil {
 			return err
 		}
-		ch := changes{d: d, a: a, r: r, now: now}
-		ch.note("note", "", "", strconv.FormatInt(m.ID, 10))
 		ch.note("escalated", "tier", "1", "2")
 		if r.AssigneeID != nil {
 			ch.note("assignee", "assignee_id", idString(r.AssigneeID), "")
@@ -196,7 +164,7 @@ func (d *Desk) Escalate(ctx context.Context, a *casedesk.Actor, number, note str
 			e.Internal = true
 		}
 		r.UpdatedAt = now
-		if err := tx.UpdateRequest(ctx, scope, r); err != nil {
+		if err := tx.UpdateRequest(ctx, staffScope, r); err != nil {
 			return err
 		}
 		if err := tx.SetTier(ctx, r.OrgID, r.ID, 2, now); err != nil {
@@ -210,10 +178,6 @@ func (d *Desk) Escalate(ctx context.Context, a *casedesk.Actor, number, note str
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
 }
 
 // Link records that a request relates to another of the same organization.
@@ -244,11 +208,10 @@ func (d *Desk) linkOrMerge(ctx context.Context, a *casedesk.Actor, number, other
 	if !ok || oid == id {
 		return nil, casedesk.Invalid("other", "give the number of another request")
 	}
-	scope := store.Scope{All: true}
 	var r *casedesk.Request
 	err = d.write(ctx, func(tx *store.Tx) error {
 		var err error
-		if r, err = tx.Request(ctx, scope, id); err != nil {
+		if r, err = tx.Request(ctx, staffScope, id); err != nil {
 			return err
 		}
 		o, err := tx.Request(ctx, store.OrgScope(r.OrgID), oid)
@@ -280,7 +243,7 @@ func (d *Desk) linkOrMerge(ctx context.Context, a *casedesk.Actor, number, other
 			}
 		}
 		r.UpdatedAt = now
-		if err := tx.UpdateRequest(ctx, scope, r); err != nil {
+		if err := tx.UpdateRequest(ctx, staffScope, r); err != nil {
 			return err
 		}
 		if err := ch.record(ctx, tx); err != nil {
@@ -298,4 +261,46 @@ func (d *Desk) linkOrMerge(ctx context.Context, a *casedesk.Actor, number, other
 		return nil, err
 	}
 	return r, nil
+}
+
+// workActive runs fn in a write on the active request behind number, as
+// staff see it: the shared first steps of transferring, escalating and
+// closing out of scope. verb completes "only active requests are …".
+func (d *Desk) workActive(ctx context.Context, number, verb string, fn func(tx *store.Tx, r *casedesk.Request) error) (*casedesk.Request, error) {
+	id, err := requestID(number)
+	if err != nil {
+		return nil, err
+	}
+	var r *casedesk.Request
+	err = d.write(ctx, func(tx *store.Tx) error {
+		var err error
+		if r, err = tx.Request(ctx, staffScope, id); err != nil {
+			return err
+		}
+		if !r.Status.Active() {
+			return casedesk.Errorf(casedesk.ECONFLICT, "request %s is %s; only active requests are %s", r.Number, r.Status, verb)
+		}
+		return fn(tx, r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// staffScope is what staff who work requests see: every organization.
+var staffScope = store.Scope{All: true}
+
+// staffNote writes an internal note by a on r and starts the changes that
+// record it in the history (a staff-only line pointing to the note).
+func (d *Desk) staffNote(ctx context.Context, tx *store.Tx, a *casedesk.Actor, r *casedesk.Request, body string, now time.Time) (*changes, error) {
+	m := &casedesk.Message{RequestID: r.ID, AuthorID: a.User.ID, AuthorName: a.User.Name, Body: body, Internal: true,
+		Kind: "message", CreatedAt: now, OnBehalfOf: onBehalfOf(a, r.OrgID)}
+	if err := tx.CreateMessage(ctx, m); err != nil {
+		return nil, err
+	}
+	ch := &changes{d: d, a: a, r: r, now: now}
+	ch.note("note", "", "", strconv.FormatInt(m.ID, 10))
+	ch.events[0].Internal = true
+	return ch, nil
 }
