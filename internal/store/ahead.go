@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -71,7 +72,7 @@ func (db *DB) RetargetAhead(ctx context.Context, run *RetargetRun, after int64, 
 				rows.Close()
 				return err
 			}
-			if rt == nil || !contains(rt.Metrics, c.metric) {
+			if rt == nil || !slices.Contains(rt.Metrics, c.metric) {
 				continue
 			}
 			row := ClockRow{ID: id, OrgID: c.org, Metric: c.metric, Severity: c.severity, OpenedAt: fromTS(opened), Pauses: c.pauses}

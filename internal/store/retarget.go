@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/casedesk/casedesk"
@@ -80,7 +81,7 @@ func (q *Queries) RetargetClocks(ctx context.Context, run *RetargetRun, after in
 		if err != nil {
 			return nil, 0, 0, err
 		}
-		if rt == nil || !contains(rt.Metrics, c.Metric) {
+		if rt == nil || !slices.Contains(rt.Metrics, c.Metric) {
 			continue
 		}
 		k, ok := rt.Kinds[c.Metric+"/"+c.Severity]
@@ -178,7 +179,7 @@ func (run *RetargetRun) Event(m ClockMove) casedesk.Event {
 }
 
 // DueText is how history lines write a due time: RFC 3339 in UTC to the
-// second, or "none". sqliteDueText is the same in SQL.
+// second, or "none".
 func DueText(t *time.Time) string {
 	if t == nil {
 		return "none"
@@ -191,15 +192,6 @@ func sameTime(a, b *time.Time) bool {
 		return a == nil && b == nil
 	}
 	return a.Equal(*b)
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // actorArg is an actor column: NULL for nobody.

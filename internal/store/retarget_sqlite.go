@@ -91,7 +91,7 @@ func retargetClock(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, e
 	metric, _ := a[4].(string)
 	severity, _ := a[5].(string)
 	rt := b.orgs[org]
-	if rt == nil || !contains(rt.Metrics, metric) {
+	if rt == nil || !slices.Contains(rt.Metrics, metric) {
 		return int64(0), nil
 	}
 	k, ok := rt.Kinds[metric+"/"+severity]
