@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -94,6 +95,17 @@ func BenchmarkRecomputeAfterCalendarChange(b *testing.B) {
 				}
 			}
 			hours := []string{"08:00-17:00", "09:00-17:00"}
+			// CASEDESK_BENCH_CPUPROFILE profiles the recomputes alone, not the seeding.
+			if f := os.Getenv("CASEDESK_BENCH_CPUPROFILE"); f != "" {
+				out, err := os.Create(f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := pprof.StartCPUProfile(out); err != nil {
+					b.Fatal(err)
+				}
+				defer func() { pprof.StopCPUProfile(); out.Close() }()
+			}
 			b.ResetTimer()
 			cpu0 := cpuTime()
 			var runs []time.Duration

@@ -14,31 +14,43 @@ import (
 // it. The writer takes a computed result only if the clock's inputs are
 // still those it was computed from; any other clock it computes itself.
 
-// Ahead is the targets computed beside the writer for one batch.
+// Ahead is the targets computed beside the writer for one batch, in clock
+// id order.
 type Ahead struct {
-	clocks map[int64]aheadClock
+	seen   int     // running clocks in the batch
+	last   int64   // the highest id among them
+	orgs   []int64 // their organizations
+	clocks []aheadClock
+	next   int // where the writer's walk in id order is
 }
 
 type aheadClock struct {
-	org              int64
+	id, org, request int64
 	metric, severity string
-	opened           int64
 	pauses           string
+	skip             bool // its organization has no share, or its metric is not measured
 	due, warn        *time.Time
 	minutes          int
 }
 
 // take returns the computed targets of the clock if its inputs are those
-// they were computed from.
-func (a *Ahead) take(id, org int64, metric, severity string, opened int64, pauses string) (aheadClock, bool) {
-	if a == nil {
-		return aheadClock{}, false
+// they were computed from. The writer asks in id order, so take walks the
+// clocks once rather than hashing each id.
+func (a *Ahead) take(id, org int64, severity, pauses string) *aheadClock {
+	if a.next >= len(a.clocks) || a.clocks[a.next].id > id {
+		a.next = 0 // asked out of order: search from the start
 	}
-	c, ok := a.clocks[id]
-	if !ok || c.org != org || c.metric != metric || c.severity != severity || c.opened != opened || c.pauses != pauses {
-		return aheadClock{}, false
+	for a.next < len(a.clocks) && a.clocks[a.next].id < id {
+		a.next++
 	}
-	return c, true
+	if a.next == len(a.clocks) {
+		return nil
+	}
+	c := &a.clocks[a.next]
+	if c.id != id || c.org != org || c.severity != severity || c.pauses != pauses {
+		return nil
+	}
+	return c
 }
 
 // RetargetAhead computes the run's batches of limit running clocks after
@@ -50,43 +62,49 @@ func (db *DB) RetargetAhead(ctx context.Context, run *RetargetRun, after int64, 
 	defer close(out)
 	for {
 		var a args
-		rows, err := db.query(ctx, "SELECT id, org_id, metric, severity, opened_at, pauses FROM sla_clocks WHERE stopped_at IS NULL"+
+		rows, err := db.query(ctx, "SELECT id, request_id, org_id, metric, severity, opened_at, pauses FROM sla_clocks WHERE stopped_at IS NULL"+
 			scopeArg(&a, run.OrgID)+" AND id > "+a.add(after)+" ORDER BY id LIMIT "+a.add(limit), a...)
 		if err != nil {
 			return fmt.Errorf("store: clocks ahead: %w", err)
 		}
-		ahead := &Ahead{clocks: make(map[int64]aheadClock, limit)}
-		n := 0
+		ahead := &Ahead{clocks: make([]aheadClock, 0, limit)}
+		orgs := map[int64]bool{}
 		for rows.Next() {
-			var id, opened int64
 			var c aheadClock
+			var opened int64
 			var pauses sql.NullString
-			if err := rows.Scan(&id, &c.org, &c.metric, &c.severity, &opened, &pauses); err != nil {
+			if err := rows.Scan(&c.id, &c.request, &c.org, &c.metric, &c.severity, &opened, &pauses); err != nil {
 				rows.Close()
 				return fmt.Errorf("store: clocks ahead: %w", err)
 			}
-			n, after = n+1, id
-			c.opened, c.pauses = opened, pauses.String
+			ahead.seen, ahead.last, after = ahead.seen+1, c.id, c.id
+			if !orgs[c.org] {
+				orgs[c.org] = true
+				ahead.orgs = append(ahead.orgs, c.org)
+			}
+			c.pauses = pauses.String
+			if c.pauses == "" {
+				c.pauses = "[]"
+			}
 			rt, err := run.For(c.org)
 			if err != nil {
 				rows.Close()
 				return err
 			}
-			if rt == nil || !slices.Contains(rt.Metrics, c.metric) {
-				continue
+			if c.skip = rt == nil || !slices.Contains(rt.Metrics, c.metric); !c.skip {
+				row := ClockRow{ID: c.id, RequestID: c.request, OrgID: c.org, Metric: c.metric, Severity: c.severity, OpenedAt: fromTS(opened), Pauses: c.pauses}
+				if err := rt.Compute(&row); err != nil {
+					continue // the writer computes it again and reports the error
+				}
+				c.due, c.warn, c.minutes = row.DueAt, row.WarnAt, row.TargetMinutes
 			}
-			row := ClockRow{ID: id, OrgID: c.org, Metric: c.metric, Severity: c.severity, OpenedAt: fromTS(opened), Pauses: c.pauses}
-			if err := rt.Compute(&row); err != nil {
-				continue // the writer computes it again and reports the error
-			}
-			c.due, c.warn, c.minutes = row.DueAt, row.WarnAt, row.TargetMinutes
-			ahead.clocks[id] = c
+			ahead.clocks = append(ahead.clocks, c)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		if n == 0 {
+		if ahead.seen == 0 {
 			return nil
 		}
 		select {
@@ -94,7 +112,7 @@ func (db *DB) RetargetAhead(ctx context.Context, run *RetargetRun, after int64, 
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		if n < limit {
+		if ahead.seen < limit {
 			return nil
 		}
 	}

@@ -1,10 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,25 +18,57 @@ import (
 // Recomputing a million clocks one UPDATE and one INSERT at a time spends
 // most of its time binding and stepping statements in pure-Go SQLite, not
 // changing rows. So on SQLite a batch is one set-based statement: the UPDATE
-// calls casedesk_retarget for each clock, which runs desk's computation in
-// Go (Retarget.Compute) and remembers the result by clock id; the
-// casedesk_retarget_part calls that follow read the remembered values. The
-// moved ones are then packed into one clock_move_batches row.
+// calls back into Go for each clock and remembers the result by clock id;
+// the casedesk_retarget_part calls that follow read the remembered values.
+// The moved ones are then packed into one clock_move_batches row.
+//
+// With the batch computed ahead (RetargetAhead), the callback is
+// casedesk_retarget_take: it takes the computed targets of a clock whose
+// inputs are unchanged and notes any other clock, which a second statement,
+// with casedesk_retarget, then computes on the writer. Without, that second
+// statement does the whole batch.
 //
 // The functions are registered with the driver, so every connection has
 // them, but they only know the runs registered here, which only the writer
 // connection starts.
 func init() {
 	sqlite.MustRegisterScalarFunction("casedesk_retarget", 14, retargetClock)
+	sqlite.MustRegisterScalarFunction("casedesk_retarget_take", 11, retargetTake)
 	sqlite.MustRegisterScalarFunction("casedesk_retarget_part", 3, retargetPart)
 }
 
 // retargetBatch is one batch's state; it lives while the batch's statements run.
 type retargetBatch struct {
 	run    *RetargetRun
-	orgs   map[int64]*Retarget // the organizations with clocks in the batch
+	orgs   map[int64]*retargetOrg // the organizations with clocks in the batch
 	groups map[retargetGroup]int64
-	memo   map[int64]*retargetClockState
+	// The clocks computed so far, in the order SQLite asked; SQLite walks the
+	// batch in id order and reads a row's parts right after its WHERE, so
+	// the parts are nearly always those of the last one.
+	clocks []retargetClockState
+	sorted bool    // clocks are in increasing id order
+	missed []int64 // clocks casedesk_retarget_take found no computed targets for
+}
+
+// retargetOrg is an organization's share with its kinds resolved to groups,
+// so that a clock's kind is found without building a map key.
+type retargetOrg struct {
+	rt    *Retarget
+	kinds []retargetOrgKind
+}
+
+type retargetOrgKind struct {
+	metric, severity string
+	group            int64
+}
+
+func (o *retargetOrg) group(metric, severity string) (int64, bool) {
+	for _, k := range o.kinds {
+		if k.severity == severity && k.metric == metric {
+			return k.group, true
+		}
+	}
+	return 0, false
 }
 
 // retargetGroup is what clocks measured alike share: few per batch, so the
@@ -52,6 +87,25 @@ type retargetClockState struct {
 	group  int64
 	moved  bool
 	save   bool
+}
+
+// clock returns the state of the clock computed last with this id.
+func (b *retargetBatch) clock(id int64) *retargetClockState {
+	if n := len(b.clocks); n > 0 && b.clocks[n-1].c.ID == id {
+		return &b.clocks[n-1]
+	}
+	if b.sorted {
+		if i, ok := slices.BinarySearchFunc(b.clocks, id, func(s retargetClockState, id int64) int { return cmp.Compare(s.c.ID, id) }); ok {
+			return &b.clocks[i]
+		}
+		return nil
+	}
+	for i := len(b.clocks) - 1; i >= 0; i-- {
+		if b.clocks[i].c.ID == id {
+			return &b.clocks[i]
+		}
+	}
+	return nil
 }
 
 var (
@@ -90,11 +144,11 @@ func retargetClock(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, e
 	org, _ := a[3].(int64)
 	metric, _ := a[4].(string)
 	severity, _ := a[5].(string)
-	rt := b.orgs[org]
-	if rt == nil || !slices.Contains(rt.Metrics, metric) {
+	o := b.orgs[org]
+	if o == nil || !slices.Contains(o.rt.Metrics, metric) {
 		return int64(0), nil
 	}
-	k, ok := rt.Kinds[metric+"/"+severity]
+	group, ok := o.group(metric, severity)
 	if !ok {
 		return nil, fmt.Errorf("store: clock %d: no entitlement for %s/%s", id, metric, severity)
 	}
@@ -103,23 +157,71 @@ func retargetClock(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, e
 	if p, ok := a[7].(string); ok {
 		pauses = p
 	}
-	st := &retargetClockState{c: ClockRow{ID: id, RequestID: reqID, OrgID: org, Metric: metric, Severity: severity,
-		OpenedAt: fromTS(opened), Pauses: pauses}, oldDue: a[8]}
-	if c, ok := b.run.Ahead.take(id, org, metric, severity, opened, pauses); ok {
-		st.c.DueAt, st.c.WarnAt, st.c.TargetMinutes = c.due, c.warn, c.minutes
-	} else if err := rt.Compute(&st.c); err != nil {
+	st := b.add(ClockRow{ID: id, RequestID: reqID, OrgID: org, Metric: metric, Severity: severity, OpenedAt: fromTS(opened), Pauses: pauses}, group)
+	if err := o.rt.Compute(&st.c); err != nil {
 		return nil, err
 	}
-	st.group = b.groups[groupOf(rt, k)]
-	b.memo[id] = st
-	st.moved = !sameMicros(a[8], tsp(st.c.DueAt))
-	st.save = st.moved || !sameMicros(a[9], tsp(st.c.WarnAt)) ||
-		a[10] != driver.Value(rt.PolicyVersion) || a[11] != driver.Value(rt.Family) ||
-		a[12] != driver.Value(rt.CalendarID) || a[13] != driver.Value(rt.CalendarVersion)
-	if st.save {
-		return int64(1), nil
+	return b.decide(st, o.rt, a[8:14]), nil
+}
+
+// retargetTake(batch, id, org_id, severity, pauses, due_at, warn_at,
+// policy_version, family, calendar_id, calendar_version) is casedesk_retarget
+// for a batch computed ahead: it takes the clock's computed targets if its
+// inputs are those they were computed from (a clock's organization, metric
+// and opening never change) and returns 1 if it must be saved. A clock with
+// no such targets it notes in missed and leaves for casedesk_retarget.
+func retargetTake(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
+	b, err := lookupBatch(a[0])
+	if err != nil {
+		return nil, err
 	}
-	return int64(0), nil
+	id, _ := a[1].(int64)
+	org, _ := a[2].(int64)
+	severity, _ := a[3].(string)
+	pauses := "[]"
+	if p, ok := a[4].(string); ok {
+		pauses = p
+	}
+	c := b.run.Ahead.take(id, org, severity, pauses)
+	if c == nil {
+		b.missed = append(b.missed, id)
+		return int64(0), nil
+	}
+	o := b.orgs[org]
+	if c.skip || o == nil {
+		return int64(0), nil // no share, or a metric the policy does not measure
+	}
+	group, ok := o.group(c.metric, severity)
+	if !ok {
+		return nil, fmt.Errorf("store: clock %d: no entitlement for %s/%s", id, c.metric, severity)
+	}
+	st := b.add(ClockRow{ID: id, RequestID: c.request, OrgID: org, Metric: c.metric, Severity: severity, Pauses: pauses}, group)
+	st.c.DueAt, st.c.WarnAt, st.c.TargetMinutes = c.due, c.warn, c.minutes
+	return b.decide(st, o.rt, a[5:11]), nil
+}
+
+// add appends a clock to the batch's computed ones.
+func (b *retargetBatch) add(c ClockRow, group int64) *retargetClockState {
+	if n := len(b.clocks); n > 0 && b.clocks[n-1].c.ID >= c.ID {
+		b.sorted = false
+	}
+	b.clocks = append(b.clocks, retargetClockState{c: c, group: group})
+	return &b.clocks[len(b.clocks)-1]
+}
+
+// decide compares a computed clock with what is stored (due_at, warn_at,
+// policy_version, family, calendar_id, calendar_version) and returns 1 if
+// it must be saved, 0 if it stays.
+func (b *retargetBatch) decide(st *retargetClockState, rt *Retarget, stored []driver.Value) int64 {
+	st.oldDue = stored[0]
+	st.moved = !sameMicros(stored[0], tsp(st.c.DueAt))
+	st.save = st.moved || !sameMicros(stored[1], tsp(st.c.WarnAt)) ||
+		stored[2] != driver.Value(rt.PolicyVersion) || stored[3] != driver.Value(rt.Family) ||
+		stored[4] != driver.Value(rt.CalendarID) || stored[5] != driver.Value(rt.CalendarVersion)
+	if st.save {
+		return 1
+	}
+	return 0
 }
 
 func groupOf(rt *Retarget, k RetargetKind) retargetGroup {
@@ -146,7 +248,7 @@ func retargetPart(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, er
 	}
 	part, _ := a[1].(int64)
 	id, _ := a[2].(int64)
-	st := b.memo[id]
+	st := b.clock(id)
 	if st == nil || !st.save {
 		return nil, nil // left as it is
 	}
@@ -174,72 +276,114 @@ func fromMicros(v any) *time.Time {
 }
 
 func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after int64, limit int) (moves []ClockMove, seen int, last int64, err error) {
-	// The batch is the next limit running clocks: one walk of an index.
-	var a args
-	scope := ""
-	if run.OrgID != 0 {
-		scope = " AND org_id = " + a.add(run.OrgID)
-	}
-	var n int
-	var hi *int64
-	if err := q.queryRow(ctx, `SELECT COUNT(*), MAX(id) FROM (SELECT id FROM sla_clocks WHERE stopped_at IS NULL`+scope+
-		" AND id > "+a.add(after)+" ORDER BY id LIMIT "+a.add(limit)+")", a...).Scan(&n, &hi); err != nil {
-		return nil, 0, 0, fmt.Errorf("store: recompute batch: %w", err)
-	}
-	if n == 0 {
-		return nil, 0, 0, nil
-	}
-	b := &retargetBatch{run: run, orgs: map[int64]*Retarget{}, groups: map[retargetGroup]int64{}, memo: make(map[int64]*retargetClockState, n)}
-	if err := q.loadRetargetGroups(ctx, b, scope, a[:len(a)-2], after, *hi); err != nil {
-		return nil, 0, 0, err
-	}
+	b := &retargetBatch{run: run, orgs: map[int64]*retargetOrg{}, groups: map[retargetGroup]int64{}, sorted: true}
 	batchID := retargetSeq.Add(1)
 	retargetBatches.Store(batchID, b)
 	defer retargetBatches.Delete(batchID)
 
-	// The WHERE computes each clock of the batch (casedesk_retarget) and
-	// remembers it by id; the SET, which SQLite evaluates for a row only once
-	// its WHERE held, reads what was remembered.
-	// OR FAIL: no constraint can fail here, and without the ABORT default
-	// SQLite keeps no statement journal, a copy of every page the statement
-	// touches. An error still undoes everything: the write's transaction
-	// (or savepoint) rolls back.
-	a = a[:0]
-	part := func(p int) string {
-		return "casedesk_retarget_part(" + a.add(batchID) + ", " + itoa(p) + ", sla_clocks.id)"
+	ahead := run.Ahead
+	if ahead != nil {
+		// The reader beside found the batch: its bounds and organizations.
+		// A clock created since has a higher id, and was measured with the
+		// current inputs when it was.
+		seen, last = ahead.seen, ahead.last
+		if err := q.loadRetargetGroups(ctx, b, ahead.orgs); err != nil {
+			return nil, 0, 0, err
+		}
+	} else {
+		// The batch is the next limit running clocks: one walk of an index.
+		var a args
+		var hi *int64
+		if err := q.queryRow(ctx, "SELECT COUNT(*), MAX(id) FROM (SELECT id FROM sla_clocks WHERE stopped_at IS NULL"+scopeArg(&a, run.OrgID)+
+			" AND id > "+a.add(after)+" ORDER BY id LIMIT "+a.add(limit)+")", a...).Scan(&seen, &hi); err != nil {
+			return nil, 0, 0, fmt.Errorf("store: recompute batch: %w", err)
+		}
+		if seen == 0 {
+			return nil, 0, 0, nil
+		}
+		last = *hi
 	}
-	upd := "UPDATE OR FAIL sla_clocks SET due_at = " + part(partDue) + ", warn_at = " + part(partWarn) +
-		", updated_at = " + a.add(ts(run.At)) +
-		`, (target_minutes, policy_version, family, calendar_id, calendar_version, coverage, target_kind) =
-			(SELECT COALESCE(target_minutes, ` + part(partMinutes) + `), policy_version, family, calendar_id, calendar_version, coverage, target_kind
-			FROM temp.retarget_groups g WHERE g.id = ` + part(partGroup) + `)
-		WHERE stopped_at IS NULL` + scopeArg(&a, run.OrgID) + " AND id > " + a.add(after) + " AND id <= " + a.add(*hi) +
-		" AND casedesk_retarget(" + a.add(batchID) + `, id, request_id, org_id, metric, severity, opened_at, NULLIF(pauses, '[]'), due_at, warn_at,
-			policy_version, family, calendar_id, calendar_version) = 1`
-	res, err := q.exec(ctx, q.positional(upd), a...)
-	if err != nil {
-		return nil, 0, 0, fmt.Errorf("store: recompute clocks: %w", err)
-	}
-	if saved, err := res.RowsAffected(); err != nil || saved == 0 {
-		return nil, n, *hi, err
+	b.clocks = make([]retargetClockState, 0, seen)
+	rangeCond := func(a *args) string {
+		return "stopped_at IS NULL" + scopeArg(a, run.OrgID) + " AND id > " + a.add(after) + " AND id <= " + a.add(last)
 	}
 
-	ids := make([]int64, 0, len(b.memo))
-	for id, st := range b.memo {
-		if st.moved {
-			ids = append(ids, id)
+	// The WHERE computes or takes each clock of the batch and remembers it by
+	// id; the SET, which SQLite evaluates for a row only once its WHERE held,
+	// reads what was remembered.
+	saved := int64(0)
+	if ahead != nil {
+		n, err := q.retargetUpdate(ctx, batchID, run.At, func(a *args) string {
+			return rangeCond(a) + " AND casedesk_retarget_take(" + a.add(batchID) +
+				`, id, org_id, severity, NULLIF(pauses, '[]'), due_at, warn_at, policy_version, family, calendar_id, calendar_version) = 1`
+		})
+		if err != nil {
+			return nil, 0, 0, err
 		}
+		saved += n
 	}
-	slices.Sort(ids)
-	moves = make([]ClockMove, len(ids))
-	for i, id := range ids {
-		st := b.memo[id]
-		moves[i] = ClockMove{RequestID: st.c.RequestID, OrgID: st.c.OrgID, Metric: st.c.Metric, Old: fromMicros(st.oldDue), New: st.c.DueAt}
+	if ahead == nil || len(b.missed) > 0 {
+		cond := rangeCond
+		if ahead != nil {
+			ids, _ := json.Marshal(b.missed)
+			cond = func(a *args) string { return "id IN (SELECT value FROM json_each(" + a.add(string(ids)) + "))" }
+		}
+		var a args
+		if err := q.loadRetargetOrgs(ctx, b, cond(&a), a); err != nil {
+			return nil, 0, 0, err
+		}
+		n, err := q.retargetUpdate(ctx, batchID, run.At, func(a *args) string {
+			return cond(a) + " AND casedesk_retarget(" + a.add(batchID) + `, id, request_id, org_id, metric, severity, opened_at,
+				NULLIF(pauses, '[]'), due_at, warn_at, policy_version, family, calendar_id, calendar_version) = 1`
+		})
+		if err != nil {
+			return nil, 0, 0, err
+		}
+		saved += n
+	}
+	if saved == 0 {
+		return nil, seen, last, nil
+	}
+
+	if !b.sorted {
+		slices.SortFunc(b.clocks, func(x, y retargetClockState) int { return cmp.Compare(x.c.ID, y.c.ID) })
+	}
+	for i := range b.clocks {
+		if st := &b.clocks[i]; st.moved {
+			moves = append(moves, ClockMove{RequestID: st.c.RequestID, OrgID: st.c.OrgID, Metric: st.c.Metric, Old: fromMicros(st.oldDue), New: st.c.DueAt})
+		}
 	}
 	if err := q.insertClockMoves(ctx, run, moves); err != nil {
 		return nil, 0, 0, err
 	}
-	return moves, n, *hi, nil
+	return moves, seen, last, nil
+}
+
+// retargetUpdate saves the clocks of a batch that where selects, reading
+// their targets from what the WHERE's callback remembered, and returns how
+// many it saved.
+//
+// OR FAIL: no constraint can fail here, and without the ABORT default SQLite
+// keeps no statement journal, a copy of every page the statement touches. An
+// error still undoes everything: the write's transaction (or savepoint) rolls
+// back. NOT INDEXED: walk the table by id, which the range bounds, rather than
+// the running clocks' index and a seek into the table for each clock.
+func (q *Queries) retargetUpdate(ctx context.Context, batchID int64, at time.Time, where func(*args) string) (int64, error) {
+	a := &args{}
+	part := func(p int) string {
+		return "casedesk_retarget_part(" + a.add(batchID) + ", " + itoa(p) + ", sla_clocks.id)"
+	}
+	upd := "UPDATE OR FAIL sla_clocks NOT INDEXED SET due_at = " + part(partDue) + ", warn_at = " + part(partWarn) +
+		", updated_at = " + a.add(ts(at)) +
+		`, (target_minutes, policy_version, family, calendar_id, calendar_version, coverage, target_kind) =
+			(SELECT COALESCE(target_minutes, ` + part(partMinutes) + `), policy_version, family, calendar_id, calendar_version, coverage, target_kind
+			FROM temp.retarget_groups g WHERE g.id = ` + part(partGroup) + ")\n\t\tWHERE "
+	upd += where(a) // after the SET's arguments: the placeholders are numbered in order
+	res, err := q.exec(ctx, q.positional(upd), *a...)
+	if err != nil {
+		return 0, fmt.Errorf("store: recompute clocks: %w", err)
+	}
+	return res.RowsAffected()
 }
 
 func scopeArg(a *args, org int64) string {
@@ -249,12 +393,10 @@ func scopeArg(a *args, org int64) string {
 	return " AND org_id = " + a.add(org)
 }
 
-// loadRetargetGroups asks the run for the share of each organization with
-// clocks in the batch and writes the distinct groups to temp.retarget_groups.
-func (q *Queries) loadRetargetGroups(ctx context.Context, b *retargetBatch, scope string, scopeArgs args, after, hi int64) error {
-	a := append(args{}, scopeArgs...)
-	rows, err := q.query(ctx, "SELECT DISTINCT org_id FROM sla_clocks WHERE stopped_at IS NULL"+scope+
-		" AND id > "+a.add(after)+" AND id <= "+a.add(hi), a...)
+// loadRetargetOrgs adds the organizations with clocks where cond holds to
+// the batch's groups.
+func (q *Queries) loadRetargetOrgs(ctx context.Context, b *retargetBatch, cond string, a args) error {
+	rows, err := q.query(ctx, q.positional("SELECT DISTINCT org_id FROM sla_clocks WHERE "+cond), a...)
 	if err != nil {
 		return fmt.Errorf("store: recompute organizations: %w", err)
 	}
@@ -271,30 +413,51 @@ func (q *Queries) loadRetargetGroups(ctx context.Context, b *retargetBatch, scop
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	return q.loadRetargetGroups(ctx, b, orgs)
+}
+
+// loadRetargetGroups asks the run for the share of each organization not
+// yet in the batch and writes the distinct groups to temp.retarget_groups.
+func (q *Queries) loadRetargetGroups(ctx context.Context, b *retargetBatch, orgs []int64) error {
+	first := len(b.groups) == 0
+	before := len(b.groups)
 	for _, o := range orgs {
+		if _, ok := b.orgs[o]; ok {
+			continue
+		}
 		rt, err := b.run.For(o)
 		if err != nil {
 			return err
 		}
-		b.orgs[o] = rt
 		if rt == nil {
+			b.orgs[o] = nil
 			continue
 		}
-		for _, k := range rt.Kinds {
-			if g := groupOf(rt, k); b.groups[g] == 0 {
+		ro := &retargetOrg{rt: rt}
+		b.orgs[o] = ro
+		for key, k := range rt.Kinds {
+			g := groupOf(rt, k)
+			if b.groups[g] == 0 {
 				b.groups[g] = int64(len(b.groups) + 1)
 			}
+			metric, severity, _ := strings.Cut(key, "/")
+			ro.kinds = append(ro.kinds, retargetOrgKind{metric, severity, b.groups[g]})
 		}
 	}
-	if _, err := q.exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS retarget_groups (id INTEGER PRIMARY KEY, policy_version INTEGER NOT NULL,
+	if first {
+		if _, err := q.exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS retarget_groups (id INTEGER PRIMARY KEY, policy_version INTEGER NOT NULL,
 		family TEXT NOT NULL, calendar_id INTEGER NOT NULL, calendar_version INTEGER NOT NULL, coverage TEXT NOT NULL, target_kind TEXT NOT NULL,
 		target_minutes INTEGER)`); err != nil {
-		return fmt.Errorf("store: recompute groups: %w", err)
-	}
-	if _, err := q.exec(ctx, "DELETE FROM temp.retarget_groups"); err != nil {
-		return fmt.Errorf("store: recompute groups: %w", err)
+			return fmt.Errorf("store: recompute groups: %w", err)
+		}
+		if _, err := q.exec(ctx, "DELETE FROM temp.retarget_groups"); err != nil {
+			return fmt.Errorf("store: recompute groups: %w", err)
+		}
 	}
 	for g, id := range b.groups {
+		if id <= int64(before) {
+			continue // written before
+		}
 		var minutes any
 		if g.minutes >= 0 {
 			minutes = g.minutes

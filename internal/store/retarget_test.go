@@ -190,59 +190,93 @@ func TestRetargetClocks(t *testing.T) {
 
 // On SQLite the targets are computed ahead on a reader (RetargetAhead); the
 // writer takes them only for clocks whose inputs did not change since, and
-// computes the others itself.
+// computes the others itself. It takes the batch's bounds and organizations
+// from the reader too.
 func TestRetargetAheadOnlyForUnchangedInputs(t *testing.T) {
 	db := storetest.Open(t, store.SQLite)
 	ctx := context.Background()
-	org := mustOrg(t, db, casedesk.OrgCustomer, "A")
+	org, other := mustOrg(t, db, casedesk.OrgCustomer, "A"), mustOrg(t, db, casedesk.OrgCustomer, "B")
 	share := func(minutes int) *store.Retarget {
 		return &store.Retarget{Metrics: []string{"initial_response"}, PolicyVersion: 2, Family: "business", CalendarID: 1, CalendarVersion: 1,
-			Kinds: map[string]store.RetargetKind{"initial_response/B": {Coverage: "24x7", TargetKind: "minutes"}},
+			Kinds: map[string]store.RetargetKind{"initial_response/A": {Coverage: "24x7", TargetKind: "minutes"},
+				"initial_response/B": {Coverage: "24x7", TargetKind: "minutes"}},
 			Compute: func(c *store.ClockRow) error {
 				due := c.OpenedAt.Add(time.Duration(minutes) * time.Minute)
 				c.DueAt, c.TargetMinutes = &due, minutes
 				return nil
 			}}
 	}
+	// Clocks 0-4 of A, clock 5 of B, which has no share (no plan).
 	var clocks []*store.ClockRow
-	for i := range 4 {
-		r := mustRequest(t, db, org.ID, "t")
-		c := &store.ClockRow{RequestID: r.ID, OrgID: org.ID, Metric: "initial_response", OpenedAt: t0.Add(time.Duration(i) * time.Minute),
+	for i := range 6 {
+		o := org.ID
+		if i == 5 {
+			o = other.ID
+		}
+		r := mustRequest(t, db, o, "t")
+		c := &store.ClockRow{RequestID: r.ID, OrgID: o, Metric: "initial_response", OpenedAt: t0.Add(time.Duration(i) * time.Minute),
 			PolicyVersion: 1, Family: "business", Severity: "B", Coverage: "24x7", TargetKind: "minutes", TargetMinutes: 30, Pauses: "[]", UpdatedAt: t0}
 		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateClock(ctx, c) }); err != nil {
 			t.Fatal(err)
 		}
 		clocks = append(clocks, c)
 	}
+	shareOf := func(minutes int) func(int64) (*store.Retarget, error) {
+		return func(o int64) (*store.Retarget, error) {
+			if o != org.ID {
+				return nil, nil
+			}
+			return share(minutes), nil
+		}
+	}
 	// Computed ahead with a 999-minute target, which the writer's own
 	// computation (60 minutes) would never give.
-	side := &store.RetargetRun{For: func(int64) (*store.Retarget, error) { return share(999), nil }}
+	side := &store.RetargetRun{For: shareOf(999)}
 	out := make(chan *store.Ahead, 1)
 	go db.RetargetAhead(ctx, side, 0, 10, out)
 	ahead := <-out
-	// Meanwhile the customer answered on clock 2: its pauses changed.
+	// Meanwhile the customer answered on clock 2 (its pauses changed), clock
+	// 1's severity was raised and clock 4 stopped.
 	clocks[2].Pauses = `[["2026-11-02T09:10:00Z","2026-11-02T09:20:00Z"]]`
-	if err := db.Write(ctx, func(tx *store.Tx) error { return tx.UpdateClock(ctx, clocks[2]) }); err != nil {
+	clocks[1].Severity = "A"
+	stopped := t0.Add(time.Minute)
+	clocks[4].StoppedAt = &stopped
+	if err := db.Write(ctx, func(tx *store.Tx) error {
+		for _, i := range []int{1, 2, 4} {
+			if err := tx.UpdateClock(ctx, clocks[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
 		t.Fatal(err)
 	}
-	run := &store.RetargetRun{For: func(int64) (*store.Retarget, error) { return share(60), nil }, Reason: "test", At: t0, Ahead: ahead}
+	run := &store.RetargetRun{For: shareOf(60), Reason: "test", At: t0, Ahead: ahead}
+	var moves []store.ClockMove
+	var seen int
 	if err := db.Write(ctx, func(tx *store.Tx) (err error) {
 		if run.ID, err = tx.CreateRecomputeRun(ctx, 0, "test", nil, t0); err != nil {
 			return err
 		}
-		_, _, _, err = tx.RetargetClocks(ctx, run, 0, 10)
+		moves, seen, _, err = tx.RetargetClocks(ctx, run, 0, 10)
 		return err
 	}); err != nil {
 		t.Fatal(err)
 	}
+	if len(moves) != 4 || seen != 6 {
+		t.Errorf("moved %d of %d seen, want 4 of 6: %+v", len(moves), seen, moves)
+	}
 	for i, c := range clocks {
 		cs, _ := db.Clocks(ctx, c.RequestID)
-		want := 999
-		if i == 2 {
-			want = 60
+		want := map[int]int{0: 999, 1: 60, 2: 60, 3: 999}[i]
+		if i >= 4 { // stopped, or no share: left as they were
+			if cs[0].DueAt != nil || !cs[0].UpdatedAt.Equal(t0) {
+				t.Errorf("clock %d was changed: %+v", i, cs[0])
+			}
+			continue
 		}
-		if got := cs[0].DueAt.Sub(c.OpenedAt); got != time.Duration(want)*time.Minute {
-			t.Errorf("clock %d: due %s after opening, want %d minutes", i, got, want)
+		if got := cs[0].DueAt.Sub(c.OpenedAt); got != time.Duration(want)*time.Minute || cs[0].Severity != c.Severity {
+			t.Errorf("clock %d: due %s after opening (severity %s), want %d minutes", i, got, cs[0].Severity, want)
 		}
 	}
 }

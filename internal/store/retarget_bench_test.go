@@ -1,0 +1,132 @@
+package store_test
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/store"
+	"github.com/casedesk/casedesk/internal/store/storetest"
+)
+
+// BenchmarkRetargetWriter measures the SQLite writer's share of a recompute
+// alone: the targets are computed ahead, before the clock starts, as the
+// reader beside the writer does during a real recompute, and each op
+// re-saves every clock with a moved due time. It reports the writer's time
+// per clock, the figure that bounds a recompute on SQLite; the whole
+// recompute is BenchmarkRecomputeAfterCalendarChange in desk.
+func BenchmarkRetargetWriter(b *testing.B) {
+	n := 100_000
+	if v, err := strconv.Atoi(os.Getenv("CASEDESK_BENCH_CLOCKS")); err == nil && v > 0 {
+		n = v
+	}
+	const batch = 5000
+	db := storetest.Open(b, store.SQLite)
+	ctx := context.Background()
+	var orgs []int64
+	for i := range 20 {
+		orgs = append(orgs, mustOrg(b, db, casedesk.OrgCustomer, "C"+strconv.Itoa(i)).ID)
+	}
+	for done := 0; done < n; done += 10000 {
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			rs := make([]*casedesk.Request, 0, 10000)
+			for i := done; i < min(n, done+10000); i++ {
+				at := t0.Add(-time.Duration(n-i) * time.Second)
+				rs = append(rs, &casedesk.Request{OrgID: orgs[i%len(orgs)], Category: "technical", Title: "t", Description: "d",
+					Severity: "B", Status: "open", Language: "en", ContactMethod: "email", Channel: "api", CreatedAt: at, UpdatedAt: at})
+			}
+			if err := tx.InsertRequests(ctx, rs); err != nil {
+				return err
+			}
+			for _, r := range rs {
+				due, warn := r.CreatedAt.Add(time.Hour), r.CreatedAt.Add(45*time.Minute)
+				if err := tx.CreateClock(ctx, &store.ClockRow{RequestID: r.ID, OrgID: r.OrgID, Metric: "initial_response", OpenedAt: r.CreatedAt,
+					PolicyVersion: 1, Family: "enterprise", Severity: "B", Coverage: "business_hours", TargetKind: "minutes", TargetMinutes: 60,
+					Pauses: "[]", DueAt: &due, WarnAt: &warn, UpdatedAt: r.CreatedAt}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	share := func(version int) *store.Retarget {
+		minutes := 60 + version
+		return &store.Retarget{Metrics: []string{"initial_response"}, PolicyVersion: 1, Family: "enterprise", CalendarID: 1, CalendarVersion: int64(version),
+			Kinds: map[string]store.RetargetKind{"initial_response/B": {Coverage: "business_hours", TargetKind: "minutes", Minutes: &minutes}},
+			Compute: func(c *store.ClockRow) error {
+				due, warn := c.OpenedAt.Add(time.Duration(minutes)*time.Minute), c.OpenedAt.Add(time.Duration(minutes*3/4)*time.Minute)
+				c.DueAt, c.WarnAt, c.TargetMinutes = &due, &warn, minutes
+				return nil
+			}}
+	}
+	var writer, cpu time.Duration
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		rt := share(i + 2)
+		side := &store.RetargetRun{For: func(int64) (*store.Retarget, error) { return rt, nil }}
+		out := make(chan *store.Ahead, n/batch+2)
+		if err := db.RetargetAhead(ctx, side, 0, batch, out); err != nil {
+			b.Fatal(err)
+		}
+		run := &store.RetargetRun{For: func(int64) (*store.Retarget, error) { return rt, nil }, Reason: "bench", At: t0}
+		if err := db.Write(ctx, func(tx *store.Tx) (err error) {
+			run.ID, err = tx.CreateRecomputeRun(ctx, 0, "bench", nil, t0)
+			return err
+		}); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		start, cpu0 := time.Now(), cpuTime()
+		after, moved := int64(0), 0
+		for ahead := range out {
+			run.Ahead = ahead
+			var seen int
+			if err := db.Write(ctx, func(tx *store.Tx) error {
+				ms, s, last, err := tx.RetargetClocks(ctx, run, after, batch)
+				moved, seen, after = moved+len(ms), s, last
+				return err
+			}); err != nil {
+				b.Fatal(err)
+			}
+			if seen < batch {
+				break
+			}
+		}
+		writer += time.Since(start)
+		cpu += cpuTime() - cpu0
+		if os.Getenv("WALDIR") != "" {
+			filepath.WalkDir(os.TempDir(), func(p string, d fs.DirEntry, err error) error {
+				if strings.HasSuffix(p, "-wal") {
+					fi, _ := os.Stat(p)
+					b.Logf("%s %d", p, fi.Size())
+				}
+				return nil
+			})
+		}
+		if moved != n {
+			b.Fatalf("moved %d of %d clocks", moved, n)
+		}
+	}
+	b.ReportMetric(float64(writer.Nanoseconds())/float64(b.N*n), "ns/clock")
+	// On a shared machine the CPU time is steadier than the wall clock.
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*n), "cpu-ns/clock")
+}
+
+// cpuTime is the user and system CPU time this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
