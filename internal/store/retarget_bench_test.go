@@ -2,11 +2,8 @@ package store_test
 
 import (
 	"context"
-	"io/fs"
 	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -104,15 +101,6 @@ func BenchmarkRetargetWriter(b *testing.B) {
 		}
 		writer += time.Since(start)
 		cpu += cpuTime() - cpu0
-		if os.Getenv("WALDIR") != "" {
-			filepath.WalkDir(os.TempDir(), func(p string, d fs.DirEntry, err error) error {
-				if strings.HasSuffix(p, "-wal") {
-					fi, _ := os.Stat(p)
-					b.Logf("%s %d", p, fi.Size())
-				}
-				return nil
-			})
-		}
 		if moved != n {
 			b.Fatalf("moved %d of %d clocks", moved, n)
 		}
