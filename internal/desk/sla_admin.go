@@ -297,6 +297,13 @@ func (d *Desk) startRecompute(ctx context.Context, tx *store.Tx, org int64, reas
 
 // runRecompute runs a recorded recompute in batches and marks it finished.
 func (d *Desk) runRecompute(ctx context.Context, rc *recompute) (int, error) {
+	// One at a time, so that a recompute reading older inputs never writes
+	// over a newer one's targets (store.LockRecomputes).
+	unlock, err := d.db.LockRecomputes(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
 	moved := 0
 	after := int64(0)
 	org, reason, actor, at, runID := rc.org, rc.reason, rc.actor, rc.at, rc.id

@@ -53,6 +53,8 @@ type DB struct {
 	done   chan struct{}
 	closed chan struct{}
 	batch  int
+
+	recomputing chan struct{} // SQLite's LockRecomputes
 }
 
 // Engine reports which engine is in use.
@@ -138,6 +140,7 @@ func openSQLite(ctx context.Context, cfg Config) (*DB, error) {
 		engine: SQLite, rdb: rdb, wdb: wdb, batch: cfg.MaxBatch,
 		writes: make(chan *writeOp, cfg.MaxBatch),
 		done:   make(chan struct{}), closed: make(chan struct{}),
+		recomputing: make(chan struct{}, 1),
 	}
 	db.wstmts = newStmtCache(wdb)
 	db.wstmts.deferred = true
