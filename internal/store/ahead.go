@@ -29,7 +29,8 @@ type aheadClock struct {
 	metric, severity string
 	pauses           string
 	skip             bool // its organization has no share, or its metric is not measured
-	due, warn        *time.Time
+	due              *time.Time
+	dueV, warnV      any // due and warn as stored, boxed here rather than on the writer
 	minutes          int
 }
 
@@ -96,7 +97,8 @@ func (db *DB) RetargetAhead(ctx context.Context, run *RetargetRun, after int64, 
 				if err := rt.Compute(&row); err != nil {
 					continue // the writer computes it again and reports the error
 				}
-				c.due, c.warn, c.minutes = row.DueAt, row.WarnAt, row.TargetMinutes
+				c.due, c.minutes = row.DueAt, row.TargetMinutes
+				c.dueV, c.warnV = tsp(row.DueAt), tsp(row.WarnAt)
 			}
 			ahead.clocks = append(ahead.clocks, c)
 		}

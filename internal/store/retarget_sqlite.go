@@ -5,10 +5,10 @@ import (
 	"context"
 	"database/sql/driver"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -82,11 +82,12 @@ type retargetGroup struct {
 }
 
 type retargetClockState struct {
-	c      ClockRow
-	oldDue any // the stored due_at (µs or nil), for the history line
-	group  int64
-	moved  bool
-	save   bool
+	c         ClockRow
+	due, warn any // the computed due_at and warn_at as stored (µs or nil)
+	oldDue    any // the stored due_at (µs or nil), for the history line
+	group     int64
+	moved     bool
+	save      bool
 }
 
 // clock returns the state of the clock computed last with this id.
@@ -108,10 +109,21 @@ func (b *retargetBatch) clock(id int64) *retargetClockState {
 	return nil
 }
 
-var (
-	retargetBatches sync.Map // batch id → *retargetBatch
-	retargetSeq     atomic.Int64
-)
+// The batches running now, by slot. A batch passes its slot to every call
+// back; a small number (below 256) is one Go boxes without allocating, and
+// a slot is found without hashing.
+var retargetSlots [64]atomic.Pointer[retargetBatch]
+
+// holdSlot registers b in a free slot and returns the slot and the function
+// that frees it. There is one batch at a time per database writer.
+func holdSlot(b *retargetBatch) (int64, func(), error) {
+	for i := range retargetSlots {
+		if retargetSlots[i].CompareAndSwap(nil, b) {
+			return int64(i), func() { retargetSlots[i].Store(nil) }, nil
+		}
+	}
+	return 0, nil, errors.New("store: too many clock recomputes at once")
+}
 
 // Parts read by casedesk_retarget_part.
 const (
@@ -122,12 +134,13 @@ const (
 )
 
 func lookupBatch(v driver.Value) (*retargetBatch, error) {
-	id, _ := v.(int64)
-	b, ok := retargetBatches.Load(id)
-	if !ok {
-		return nil, fmt.Errorf("store: no clock recompute %d on this connection", id)
+	slot, _ := v.(int64)
+	if slot >= 0 && slot < int64(len(retargetSlots)) {
+		if b := retargetSlots[slot].Load(); b != nil {
+			return b, nil
+		}
 	}
-	return b.(*retargetBatch), nil
+	return nil, fmt.Errorf("store: no clock recompute in slot %d", slot)
 }
 
 // retargetClock(batch, id, request_id, org_id, metric, severity, opened_at,
@@ -161,6 +174,7 @@ func retargetClock(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, e
 	if err := o.rt.Compute(&st.c); err != nil {
 		return nil, err
 	}
+	st.due, st.warn = tsp(st.c.DueAt), tsp(st.c.WarnAt)
 	return b.decide(st, o.rt, a[8:14]), nil
 }
 
@@ -196,7 +210,8 @@ func retargetTake(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, er
 		return nil, fmt.Errorf("store: clock %d: no entitlement for %s/%s", id, c.metric, severity)
 	}
 	st := b.add(ClockRow{ID: id, RequestID: c.request, OrgID: org, Metric: c.metric, Severity: severity, Pauses: pauses}, group)
-	st.c.DueAt, st.c.WarnAt, st.c.TargetMinutes = c.due, c.warn, c.minutes
+	st.c.DueAt, st.c.TargetMinutes = c.due, c.minutes
+	st.due, st.warn = c.dueV, c.warnV // boxed beside, which spares the writer two allocations
 	return b.decide(st, o.rt, a[5:11]), nil
 }
 
@@ -214,8 +229,8 @@ func (b *retargetBatch) add(c ClockRow, group int64) *retargetClockState {
 // it must be saved, 0 if it stays.
 func (b *retargetBatch) decide(st *retargetClockState, rt *Retarget, stored []driver.Value) int64 {
 	st.oldDue = stored[0]
-	st.moved = !sameMicros(stored[0], tsp(st.c.DueAt))
-	st.save = st.moved || !sameMicros(stored[1], tsp(st.c.WarnAt)) ||
+	st.moved = !sameMicros(stored[0], st.due)
+	st.save = st.moved || !sameMicros(stored[1], st.warn) ||
 		stored[2] != driver.Value(rt.PolicyVersion) || stored[3] != driver.Value(rt.Family) ||
 		stored[4] != driver.Value(rt.CalendarID) || stored[5] != driver.Value(rt.CalendarVersion)
 	if st.save {
@@ -254,9 +269,9 @@ func retargetPart(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, er
 	}
 	switch part {
 	case partDue:
-		return tsp(st.c.DueAt), nil
+		return st.due, nil
 	case partWarn:
-		return tsp(st.c.WarnAt), nil
+		return st.warn, nil
 	case partMinutes:
 		return int64(st.c.TargetMinutes), nil
 	case partGroup:
@@ -277,9 +292,11 @@ func fromMicros(v any) *time.Time {
 
 func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after int64, limit int) (moves []ClockMove, seen int, last int64, err error) {
 	b := &retargetBatch{run: run, orgs: map[int64]*retargetOrg{}, groups: map[retargetGroup]int64{}, sorted: true}
-	batchID := retargetSeq.Add(1)
-	retargetBatches.Store(batchID, b)
-	defer retargetBatches.Delete(batchID)
+	batchID, free, err := holdSlot(b)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer free()
 
 	ahead := run.Ahead
 	if ahead != nil {
