@@ -25,7 +25,7 @@ import (
 // Germany on business-hours coverage. Each clock is re-saved and its due
 // time moves, so each also gets a history line.
 func BenchmarkRecomputeAfterCalendarChange(b *testing.B) {
-	recomputesPerOp := 3
+	recomputesPerOp := 4
 	if v, err := strconv.Atoi(os.Getenv("CASEDESK_BENCH_RECOMPUTES")); err == nil && v > 0 {
 		recomputesPerOp = v
 	}
@@ -109,7 +109,7 @@ func BenchmarkRecomputeAfterCalendarChange(b *testing.B) {
 			b.ResetTimer()
 			cpu0 := cpuTime()
 			var runs []time.Duration
-			// One op is three recomputes on the seeded database, each flipping
+			// One op is four recomputes on the seeded database, each flipping
 			// the opening hour: the first moves every due time (the seeded
 			// clocks have none); the later ones re-save every clock under the
 			// new calendar version and move all due times but those of clocks
@@ -129,8 +129,20 @@ func BenchmarkRecomputeAfterCalendarChange(b *testing.B) {
 				runs = append(runs, time.Since(start))
 			}
 			b.Logf("recomputes in order: %v", runs)
-			sorted := slices.Sorted(slices.Values(runs))
-			b.ReportMetric(sorted[len(sorted)/2].Seconds(), "median-s/recompute")
+			// The figure is the median of the recomputes that moved due times
+			// already set, the real case: the first only inserts into the
+			// due-time indexes, and is reported apart.
+			var steady []time.Duration
+			for i, r := range runs {
+				if i%recomputesPerOp != 0 {
+					steady = append(steady, r)
+				}
+			}
+			if len(steady) > 0 {
+				sorted := slices.Sorted(slices.Values(steady))
+				b.ReportMetric(sorted[len(sorted)/2].Seconds(), "steady-median-s")
+			}
+			b.ReportMetric(runs[0].Seconds(), "first-s")
 			// On a shared machine the CPU time the process spent is steadier
 			// than the wall clock.
 			b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(len(runs)), "cpu-s/recompute")
