@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -107,7 +106,7 @@ func BenchmarkRecomputeAfterCalendarChange(b *testing.B) {
 				defer func() { pprof.StopCPUProfile(); out.Close() }()
 			}
 			b.ResetTimer()
-			cpu0 := cpuTime()
+			cpu0 := storetest.CPUTime()
 			var runs []time.Duration
 			// One op is four recomputes on the seeded database, each flipping
 			// the opening hour: the first moves every due time (the seeded
@@ -145,16 +144,7 @@ func BenchmarkRecomputeAfterCalendarChange(b *testing.B) {
 			b.ReportMetric(runs[0].Seconds(), "first-s")
 			// On a shared machine the CPU time the process spent is steadier
 			// than the wall clock.
-			b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(len(runs)), "cpu-s/recompute")
+			b.ReportMetric((storetest.CPUTime()-cpu0).Seconds()/float64(len(runs)), "cpu-s/recompute")
 		})
 	}
-}
-
-// cpuTime is the user and system CPU time this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"os"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
@@ -83,7 +82,7 @@ func BenchmarkRetargetWriter(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		start, cpu0 := time.Now(), cpuTime()
+		start, cpu0 := time.Now(), storetest.CPUTime()
 		after, moved := int64(0), 0
 		for ahead := range out {
 			run.Ahead = ahead
@@ -100,7 +99,7 @@ func BenchmarkRetargetWriter(b *testing.B) {
 			}
 		}
 		writer += time.Since(start)
-		cpu += cpuTime() - cpu0
+		cpu += storetest.CPUTime() - cpu0
 		if moved != n {
 			b.Fatalf("moved %d of %d clocks", moved, n)
 		}
@@ -108,13 +107,4 @@ func BenchmarkRetargetWriter(b *testing.B) {
 	b.ReportMetric(float64(writer.Nanoseconds())/float64(b.N*n), "ns/clock")
 	// On a shared machine the CPU time is steadier than the wall clock.
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N*n), "cpu-ns/clock")
-}
-
-// cpuTime is the user and system CPU time this process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
