@@ -45,8 +45,9 @@ type RetargetRun struct {
 	// organization has clocks in, so it should be cheap after the first.
 	For func(org int64) (*Retarget, error)
 
-	// Ahead, when set (SQLite), holds targets computed beside the writer for
-	// this batch (RetargetAhead).
+	// Ahead, when set (SQLite), is the batch as RetargetAhead read and
+	// computed it beside the writer: its bounds and organizations (limit is
+	// not used) and the targets the writer takes for unchanged clocks.
 	Ahead *Ahead
 
 	// Each clock whose due time moved is recorded in clock_move_batches, shown in the
@@ -64,9 +65,10 @@ type RetargetRun struct {
 // The moves are not published with the transaction's events (they have no
 // event id for instances to relay): the caller publishes them (Event).
 //
-// SQLite recomputes a batch in two set-based statements that call back into
-// Go for each clock (retargetSQLite); PostgreSQL reads the batch, computes in
-// Go and writes it back with multi-row statements.
+// SQLite recomputes a batch in a set-based statement that calls back into Go
+// for each clock, and a second one for the clocks the first could not take
+// from Ahead (retargetSQLite); PostgreSQL reads the batch, computes in Go and
+// writes it back with multi-row statements.
 func (q *Queries) RetargetClocks(ctx context.Context, run *RetargetRun, after int64, limit int) (moves []ClockMove, seen int, last int64, err error) {
 	if q.engine == SQLite {
 		return q.retargetSQLite(ctx, run, after, limit)

@@ -42,11 +42,9 @@ type retargetBatch struct {
 	run    *RetargetRun
 	orgs   map[int64]*retargetOrg // the organizations with clocks in the batch
 	groups map[retargetGroup]int64
-	// The clocks computed so far, in the order SQLite asked; SQLite walks the
-	// batch in id order and reads a row's parts right after its WHERE, so
-	// the parts are nearly always those of the last one.
+	// The clocks computed so far, in the order SQLite asked; SQLite reads a
+	// row's parts right after its WHERE, so they are those of the last one.
 	clocks []retargetClockState
-	sorted bool    // clocks are in increasing id order
 	missed []int64 // clocks casedesk_retarget_take found no computed targets for
 }
 
@@ -90,17 +88,9 @@ type retargetClockState struct {
 	save      bool
 }
 
-// clock returns the state of the clock computed last with this id.
+// clock returns the state of the clock computed last with this id: nearly
+// always the last one computed, so it looks from the end.
 func (b *retargetBatch) clock(id int64) *retargetClockState {
-	if n := len(b.clocks); n > 0 && b.clocks[n-1].c.ID == id {
-		return &b.clocks[n-1]
-	}
-	if b.sorted {
-		if i, ok := slices.BinarySearchFunc(b.clocks, id, func(s retargetClockState, id int64) int { return cmp.Compare(s.c.ID, id) }); ok {
-			return &b.clocks[i]
-		}
-		return nil
-	}
 	for i := len(b.clocks) - 1; i >= 0; i-- {
 		if b.clocks[i].c.ID == id {
 			return &b.clocks[i]
@@ -217,9 +207,6 @@ func retargetTake(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, er
 
 // add appends a clock to the batch's computed ones.
 func (b *retargetBatch) add(c ClockRow, group int64) *retargetClockState {
-	if n := len(b.clocks); n > 0 && b.clocks[n-1].c.ID >= c.ID {
-		b.sorted = false
-	}
 	b.clocks = append(b.clocks, retargetClockState{c: c, group: group})
 	return &b.clocks[len(b.clocks)-1]
 }
@@ -291,7 +278,7 @@ func fromMicros(v any) *time.Time {
 }
 
 func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after int64, limit int) (moves []ClockMove, seen int, last int64, err error) {
-	b := &retargetBatch{run: run, orgs: map[int64]*retargetOrg{}, groups: map[retargetGroup]int64{}, sorted: true}
+	b := &retargetBatch{run: run, orgs: map[int64]*retargetOrg{}, groups: map[retargetGroup]int64{}}
 	batchID, free, err := holdSlot(b)
 	if err != nil {
 		return nil, 0, 0, err
@@ -362,9 +349,8 @@ func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after in
 		return nil, seen, last, nil
 	}
 
-	if !b.sorted {
-		slices.SortFunc(b.clocks, func(x, y retargetClockState) int { return cmp.Compare(x.c.ID, y.c.ID) })
-	}
+	// In id order, but for the clocks the second statement computed.
+	slices.SortFunc(b.clocks, func(x, y retargetClockState) int { return cmp.Compare(x.c.ID, y.c.ID) })
 	for i := range b.clocks {
 		if st := &b.clocks[i]; st.moved {
 			moves = append(moves, ClockMove{RequestID: st.c.RequestID, OrgID: st.c.OrgID, Metric: st.c.Metric, Old: fromMicros(st.oldDue), New: st.c.DueAt})
@@ -376,7 +362,7 @@ func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after in
 	return moves, seen, last, nil
 }
 
-// retargetUpdate saves the clocks of a batch that where selects, reading
+// retargetUpdate saves the clocks of the batch that where selects, reading
 // their targets from what the WHERE's callback remembered, and returns how
 // many it saved.
 //
@@ -436,7 +422,6 @@ func (q *Queries) loadRetargetOrgs(ctx context.Context, b *retargetBatch, cond s
 // loadRetargetGroups asks the run for the share of each organization not
 // yet in the batch and writes the distinct groups to temp.retarget_groups.
 func (q *Queries) loadRetargetGroups(ctx context.Context, b *retargetBatch, orgs []int64) error {
-	first := len(b.groups) == 0
 	before := len(b.groups)
 	for _, o := range orgs {
 		if _, ok := b.orgs[o]; ok {
@@ -461,7 +446,7 @@ func (q *Queries) loadRetargetGroups(ctx context.Context, b *retargetBatch, orgs
 			ro.kinds = append(ro.kinds, retargetOrgKind{metric, severity, b.groups[g]})
 		}
 	}
-	if first {
+	if before == 0 { // the batch's first groups: clear the previous batch's
 		if _, err := q.exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS retarget_groups (id INTEGER PRIMARY KEY, policy_version INTEGER NOT NULL,
 		family TEXT NOT NULL, calendar_id INTEGER NOT NULL, calendar_version INTEGER NOT NULL, coverage TEXT NOT NULL, target_kind TEXT NOT NULL,
 		target_minutes INTEGER)`); err != nil {
