@@ -24,7 +24,7 @@ var allowed = map[string][]string{
 	"internal/config":          nil,
 	"internal/sla":             {"internal/calendar"},
 	"internal/store":           {".", "internal/store/storetest"},
-	"internal/store/storetest": {"internal/store"},
+	"internal/store/storetest": {".", "internal/store"},
 	"internal/desk":            {".", "internal/store", "internal/store/storetest", "internal/auth", "internal/blob", "internal/sla", "internal/calendar"},
 	"internal/api":             {".", "internal/desk", "internal/store", "internal/store/storetest", "internal/sla", "internal/auth", "internal/blob"},
 	"internal/web":             {".", "internal/desk", "internal/store", "internal/store/storetest", "internal/sla", "internal/auth", "internal/blob", "internal/demo"},

@@ -61,30 +61,11 @@ func BenchmarkRecomputeAfterCalendarChange(b *testing.B) {
 				orgs = append(orgs, o.ID)
 			}
 			start := time.Now()
-			for done := 0; done < n; done += 10000 {
-				err := db.Write(ctx, func(tx *store.Tx) error {
-					rs := make([]*casedesk.Request, 0, 10000)
-					for i := done; i < min(n, done+10000); i++ {
-						at := monday.Add(-time.Duration(n-i) * time.Second)
-						rs = append(rs, &casedesk.Request{OrgID: orgs[i%len(orgs)], Category: "technical", Title: "t", Description: "d",
-							Severity: "B", Status: "open", Language: "en", ContactMethod: "email", Channel: "api", CreatedAt: at, UpdatedAt: at})
-					}
-					if err := tx.InsertRequests(ctx, rs); err != nil {
-						return err
-					}
-					for _, r := range rs {
-						if err := tx.CreateClock(ctx, &store.ClockRow{RequestID: r.ID, OrgID: r.OrgID, Metric: "initial_response", OpenedAt: r.CreatedAt,
-							PolicyVersion: 2, Family: "enterprise", Severity: "B", Coverage: "business_hours", TargetKind: "minutes", TargetMinutes: 480,
-							Pauses: "[]", UpdatedAt: r.CreatedAt}); err != nil {
-							return err
-						}
-					}
-					return nil
-				})
-				if err != nil {
-					b.Fatal(err)
-				}
-			}
+			storetest.SeedOpenClocks(b, db, orgs, n, monday, func(r *casedesk.Request) *store.ClockRow {
+				return &store.ClockRow{RequestID: r.ID, OrgID: r.OrgID, Metric: "initial_response", OpenedAt: r.CreatedAt,
+					PolicyVersion: 2, Family: "enterprise", Severity: "B", Coverage: "business_hours", TargetKind: "minutes", TargetMinutes: 480,
+					Pauses: "[]", UpdatedAt: r.CreatedAt}
+			})
 			b.Logf("seeded %d open requests with clocks in %s", n, time.Since(start).Round(time.Millisecond))
 			cals, _ := w.d.Calendars(ctx, w.op)
 			var de desk.CalendarView

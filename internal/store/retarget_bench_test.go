@@ -30,31 +30,12 @@ func BenchmarkRetargetWriter(b *testing.B) {
 	for i := range 20 {
 		orgs = append(orgs, mustOrg(b, db, casedesk.OrgCustomer, "C"+strconv.Itoa(i)).ID)
 	}
-	for done := 0; done < n; done += 10000 {
-		err := db.Write(ctx, func(tx *store.Tx) error {
-			rs := make([]*casedesk.Request, 0, 10000)
-			for i := done; i < min(n, done+10000); i++ {
-				at := t0.Add(-time.Duration(n-i) * time.Second)
-				rs = append(rs, &casedesk.Request{OrgID: orgs[i%len(orgs)], Category: "technical", Title: "t", Description: "d",
-					Severity: "B", Status: "open", Language: "en", ContactMethod: "email", Channel: "api", CreatedAt: at, UpdatedAt: at})
-			}
-			if err := tx.InsertRequests(ctx, rs); err != nil {
-				return err
-			}
-			for _, r := range rs {
-				due, warn := r.CreatedAt.Add(time.Hour), r.CreatedAt.Add(45*time.Minute)
-				if err := tx.CreateClock(ctx, &store.ClockRow{RequestID: r.ID, OrgID: r.OrgID, Metric: "initial_response", OpenedAt: r.CreatedAt,
-					PolicyVersion: 1, Family: "enterprise", Severity: "B", Coverage: "business_hours", TargetKind: "minutes", TargetMinutes: 60,
-					Pauses: "[]", DueAt: &due, WarnAt: &warn, UpdatedAt: r.CreatedAt}); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-	}
+	storetest.SeedOpenClocks(b, db, orgs, n, t0, func(r *casedesk.Request) *store.ClockRow {
+		due, warn := r.CreatedAt.Add(time.Hour), r.CreatedAt.Add(45*time.Minute)
+		return &store.ClockRow{RequestID: r.ID, OrgID: r.OrgID, Metric: "initial_response", OpenedAt: r.CreatedAt,
+			PolicyVersion: 1, Family: "enterprise", Severity: "B", Coverage: "business_hours", TargetKind: "minutes", TargetMinutes: 60,
+			Pauses: "[]", DueAt: &due, WarnAt: &warn, UpdatedAt: r.CreatedAt}
+	})
 	share := func(version int) *store.Retarget {
 		minutes := 60 + version
 		return &store.Retarget{Metrics: []string{"initial_response"}, PolicyVersion: 1, Family: "enterprise", CalendarID: 1, CalendarVersion: int64(version),
