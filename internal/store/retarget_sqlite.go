@@ -156,10 +156,7 @@ func retargetClock(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, e
 		return nil, fmt.Errorf("store: clock %d: no entitlement for %s/%s", id, metric, severity)
 	}
 	opened, _ := a[6].(int64)
-	pauses := "[]" // passed as NULL, saving a string copy per clock
-	if p, ok := a[7].(string); ok {
-		pauses = p
-	}
+	pauses := pausesArg(a[7])
 	st := b.add(ClockRow{ID: id, RequestID: reqID, OrgID: org, Metric: metric, Severity: severity, OpenedAt: fromTS(opened), Pauses: pauses}, group)
 	if err := o.rt.Compute(&st.c); err != nil {
 		return nil, err
@@ -182,10 +179,7 @@ func retargetTake(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, er
 	id, _ := a[1].(int64)
 	org, _ := a[2].(int64)
 	severity, _ := a[3].(string)
-	pauses := "[]"
-	if p, ok := a[4].(string); ok {
-		pauses = p
-	}
+	pauses := pausesArg(a[4])
 	c := b.run.Ahead.take(id, org, severity, pauses)
 	if c == nil {
 		b.missed = append(b.missed, id)
@@ -203,6 +197,15 @@ func retargetTake(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, er
 	st.c.DueAt, st.c.TargetMinutes = c.due, c.minutes
 	st.due, st.warn = c.dueV, c.warnV // boxed beside, which spares the writer two allocations
 	return b.decide(st, o.rt, a[5:11]), nil
+}
+
+// pausesArg reads a clock's pauses as the statements pass them: NULL for
+// none ('[]'), which saves a string copy per clock.
+func pausesArg(v driver.Value) string {
+	if p, ok := v.(string); ok {
+		return p
+	}
+	return "[]"
 }
 
 // add appends a clock to the batch's computed ones.
