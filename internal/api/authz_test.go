@@ -248,7 +248,7 @@ func matrix() map[string]routeCase {
 // snapshot is everything of X's that a route could change or reveal.
 func (f *fixture) snapshot() string {
 	ctx := context.Background()
-	all := store.Scope{All: true}
+	all := store.AllOrgs
 	reqs, _ := f.db.Requests(ctx, all, store.RequestFilter{OrgID: f.x.ID, Limit: 200})
 	users, _ := f.db.Users(ctx, f.x.ID, store.UserFilter{Limit: 200})
 	org, _ := f.db.Organization(ctx, f.x.ID)

@@ -67,7 +67,7 @@ func Seed(ctx context.Context, db *store.DB, blobs *blob.Store, o Options) (*Res
 			return nil, err
 		}
 		// An interrupted seeding leaves fewer requests than the demo has.
-		rs, err := db.Requests(ctx, store.Scope{All: true}, store.RequestFilter{Limit: 1})
+		rs, err := db.Requests(ctx, store.AllOrgs, store.RequestFilter{Limit: 1})
 		if err != nil {
 			return nil, err
 		}

@@ -27,7 +27,7 @@ func requestScope(a *casedesk.Actor) (store.Scope, error) {
 		return store.Scope{}, errUnauthenticated()
 	case a.OrgKind == casedesk.OrgProvider:
 		if a.User.Role == casedesk.RoleAgent || a.User.Role == casedesk.RoleSupervisor {
-			return store.Scope{All: true}, nil
+			return store.AllOrgs, nil
 		}
 		return store.Scope{}, casedesk.Errorf(casedesk.EFORBIDDEN, "operators administer the system and do not work service requests; sign in as an agent or supervisor")
 	case a.OrgKind == casedesk.OrgCustomer:
@@ -37,7 +37,7 @@ func requestScope(a *casedesk.Actor) (store.Scope, error) {
 		return store.Scope{}, errAskAdmin
 	case a.OrgKind == casedesk.OrgPartner:
 		if a.User.Role == casedesk.RolePartnerAdmin {
-			return store.Scope{Orgs: a.Delegated}, nil
+			return store.OrgsScope(a.Delegated), nil
 		}
 		return store.Scope{}, casedesk.Errorf(casedesk.EFORBIDDEN, "only your partner organization's admins work customers' requests; ask one of them")
 	}
@@ -45,7 +45,7 @@ func requestScope(a *casedesk.Actor) (store.Scope, error) {
 }
 
 // inScope reports whether org lies in s.
-func inScope(s store.Scope, org int64) bool { return s.All || slices.Contains(s.Orgs, org) }
+func inScope(s store.Scope, org int64) bool { return s.Has(org) }
 
 // orgView is what a may do with an organization's own records (profile,
 // users, subscriptions, partner grants).

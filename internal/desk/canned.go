@@ -123,7 +123,7 @@ func (d *Desk) ExpandCanned(ctx context.Context, a *casedesk.Actor, number strin
 		return "", err
 	}
 	customer := ""
-	if u, err := d.db.User(ctx, r.OrgID, r.RequesterID); err == nil {
+	if u, err := d.db.User(ctx, store.OrgScope(r.OrgID), r.RequesterID); err == nil {
 		customer = u.Name
 	}
 	org := ""

@@ -352,5 +352,5 @@ func (d *Desk) AccountRequests(ctx context.Context, a *casedesk.Actor, limit int
 	if err != nil || len(orgs) == 0 {
 		return nil, err
 	}
-	return d.db.Requests(ctx, store.Scope{Orgs: orgs}, store.RequestFilter{Active: true, Limit: limit})
+	return d.db.Requests(ctx, store.OrgsScope(orgs), store.RequestFilter{Active: true, Limit: limit})
 }

@@ -289,7 +289,7 @@ func (d *Desk) workActive(ctx context.Context, number, verb string, fn func(tx *
 }
 
 // staffScope is what staff who work requests see: every organization.
-var staffScope = store.Scope{All: true}
+var staffScope = store.AllOrgs
 
 // staffNote writes an internal note by a on r and starts the changes that
 // record it in the history (a staff-only line pointing to the note).

@@ -151,7 +151,7 @@ func (d *Desk) User(ctx context.Context, a *casedesk.Actor, org, id int64) (*cas
 	if err := needOrg(a, org, orgRead); err != nil {
 		return nil, err
 	}
-	return d.db.User(ctx, org, id)
+	return d.db.User(ctx, store.OrgScope(org), id)
 }
 
 // UserPatch changes a user.
@@ -186,7 +186,7 @@ func (d *Desk) UpdateUser(ctx context.Context, a *casedesk.Actor, org, id int64,
 	var u *casedesk.User
 	err = d.write(ctx, func(tx *store.Tx) error {
 		var err error
-		if u, err = tx.User(ctx, org, id); err != nil {
+		if u, err = tx.User(ctx, store.OrgScope(org), id); err != nil {
 			return err
 		}
 		wasActive := u.Active
@@ -205,7 +205,7 @@ func (d *Desk) UpdateUser(ctx context.Context, a *casedesk.Actor, org, id int64,
 		if self && (p.Role != nil || (p.Active != nil && !*p.Active)) {
 			return casedesk.Invalid("role", "you cannot change your own role or deactivate yourself; ask another admin")
 		}
-		if err := tx.UpdateUser(ctx, org, u); err != nil {
+		if err := tx.UpdateUser(ctx, store.OrgScope(org), u); err != nil {
 			return err
 		}
 		if wasActive && !u.Active {

@@ -175,7 +175,7 @@ func (d *Desk) prepareNew(ctx context.Context, tx *store.Tx, a *casedesk.Actor, 
 		}
 	}
 	if in.RequesterID != 0 && in.RequesterID != a.User.ID {
-		u, err := tx.User(ctx, r.OrgID, in.RequesterID)
+		u, err := tx.User(ctx, store.OrgScope(r.OrgID), in.RequesterID)
 		if err != nil || !u.Role.IsCustomerAdmin() || !u.Active {
 			return casedesk.Invalid("requester_id", "requester_id must be an active admin of the organization")
 		}

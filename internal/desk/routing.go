@@ -152,7 +152,7 @@ func (d *Desk) autoAssign(ctx context.Context, tx *store.Tx, r *casedesk.Request
 	}
 	r.AssigneeID = &u.ID
 	r.UpdatedAt = now
-	if err := tx.UpdateRequest(ctx, store.Scope{All: true}, r); err != nil {
+	if err := tx.UpdateRequest(ctx, store.AllOrgs, r); err != nil {
 		return err
 	}
 	e := &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: "assignee", Field: "assignee_id",

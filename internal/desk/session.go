@@ -186,7 +186,7 @@ func (d *Desk) ChangePassword(ctx context.Context, a *casedesk.Actor, current, n
 	}
 	d.tokens.clear()
 	return d.write(ctx, func(tx *store.Tx) error {
-		return tx.SetPassword(ctx, a.User.OrgID, a.User.ID, newHash, false)
+		return tx.SetPassword(ctx, store.OrgScope(a.User.OrgID), a.User.ID, newHash, false)
 	})
 }
 

@@ -142,15 +142,6 @@ func limit(n int) int {
 	return n
 }
 
-// scope returns the tenant condition " AND col = $n" for org, or nothing for
-// AllOrgs.
-func (a *args) scope(col string, org int64) string {
-	if org == AllOrgs {
-		return ""
-	}
-	return " AND " + col + " = " + a.add(org)
-}
-
 // prefixed qualifies each column of a comma-separated list with p.
 func prefixed(p, cols string) string {
 	parts := strings.Split(cols, ",")

@@ -161,7 +161,7 @@ func (q *Queries) clockMoves(ctx context.Context, scope Scope, requestID int64, 
 		}
 		run := RetargetRun{Reason: reason, Actor: nullID(actor), At: fromTS(at)}
 		for _, m := range ms {
-			if scope.has(m.OrgID) {
+			if scope.Has(m.OrgID) {
 				e := run.Event(m)
 				out = append(out, &e)
 			}

@@ -11,32 +11,48 @@ import (
 	"github.com/casedesk/casedesk"
 )
 
-// Scope is the set of organizations a query may touch: every organization
-// (the provider's staff) or a list (a customer's admin: their own; a
-// partner's user: the customers that delegated to them). desk computes it;
-// every tenant-owned request query filters on it.
+// Scope is the set of organizations a tenant-owned query may touch. desk
+// computes it (internal/desk/authz.go) and every tenant-owned store method
+// takes it right after ctx and filters on it in SQL, so a row outside the
+// scope is simply not found. The zero Scope touches nothing; access to every
+// organization is the named value AllOrgs, never a zero that means everyone.
 type Scope struct {
-	All  bool
-	Orgs []int64
+	all  bool
+	orgs []int64
 }
 
-// OrgScope is the scope of one organization.
-func OrgScope(org int64) Scope { return Scope{Orgs: []int64{org}} }
+// AllOrgs is the scope of the provider's staff and of system work (the SLA
+// worker, recomputes, the event relay): every organization. Grep for it to
+// find every place that crosses tenants.
+var AllOrgs = Scope{all: true}
 
-// has reports whether the scope covers the organization.
-func (s Scope) has(org int64) bool { return s.All || slices.Contains(s.Orgs, org) }
+// OrgScope is the scope of one organization.
+func OrgScope(org int64) Scope { return Scope{orgs: []int64{org}} }
+
+// OrgsScope is the scope of a list of organizations (a partner's delegated
+// customers). An empty list touches nothing.
+func OrgsScope(orgs []int64) Scope { return Scope{orgs: slices.Clone(orgs)} }
+
+// All reports whether the scope is AllOrgs.
+func (s Scope) All() bool { return s.all }
+
+// Orgs returns the organizations of a scope that is not AllOrgs.
+func (s Scope) Orgs() []int64 { return slices.Clone(s.orgs) }
+
+// Has reports whether the scope covers the organization.
+func (s Scope) Has(org int64) bool { return s.all || slices.Contains(s.orgs, org) }
 
 // cond returns the scope's SQL condition on col.
 func (s Scope) cond(a *args, col string) string {
 	switch {
-	case s.All:
+	case s.all:
 		return "TRUE"
-	case len(s.Orgs) == 0:
+	case len(s.orgs) == 0:
 		return "FALSE"
-	case len(s.Orgs) == 1:
-		return col + " = " + a.add(s.Orgs[0])
+	case len(s.orgs) == 1:
+		return col + " = " + a.add(s.orgs[0])
 	default:
-		return col + " IN (" + a.list(s.Orgs) + ")"
+		return col + " IN (" + a.list(s.orgs) + ")"
 	}
 }
 

@@ -59,7 +59,7 @@ func TestRequestScope(t *testing.T) {
 		if _, err := db.Request(ctx, store.Scope{}, ra.ID); casedesk.ErrorCode(err) != casedesk.ENOTFOUND {
 			t.Fatalf("empty scope must see nothing: %v", err)
 		}
-		all, err := db.Requests(ctx, store.Scope{All: true}, store.RequestFilter{})
+		all, err := db.Requests(ctx, store.AllOrgs, store.RequestFilter{})
 		if err != nil || len(all) != 2 || all[0].ID != rb.ID {
 			t.Fatalf("all, newest first: %d %v", len(all), err)
 		}
@@ -69,7 +69,7 @@ func TestRequestScope(t *testing.T) {
 		if casedesk.ErrorCode(err) != casedesk.ENOTFOUND {
 			t.Fatalf("cross-tenant update: %v", err)
 		}
-		got, _ = db.Request(ctx, store.Scope{All: true}, rb.ID)
+		got, _ = db.Request(ctx, store.AllOrgs, rb.ID)
 		if got.Title != "b's" {
 			t.Fatalf("title changed across tenants: %q", got.Title)
 		}
@@ -129,7 +129,7 @@ func TestWriteRollsBackOnError(t *testing.T) {
 		if !errors.Is(err, boom) {
 			t.Fatalf("err = %v", err)
 		}
-		all, _ := db.Requests(ctx, store.Scope{All: true}, store.RequestFilter{})
+		all, _ := db.Requests(ctx, store.AllOrgs, store.RequestFilter{})
 		if len(all) != 0 {
 			t.Fatalf("a failed write left %d requests", len(all))
 		}
@@ -171,7 +171,7 @@ func TestConcurrentWritesIsolated(t *testing.T) {
 				want++
 			}
 		}
-		all, _ := db.Requests(ctx, store.Scope{All: true}, store.RequestFilter{Limit: 200})
+		all, _ := db.Requests(ctx, store.AllOrgs, store.RequestFilter{Limit: 200})
 		if len(all) != want {
 			t.Fatalf("%d requests, want %d", len(all), want)
 		}

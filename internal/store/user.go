@@ -42,10 +42,10 @@ func (q *Queries) CreateUser(ctx context.Context, u *casedesk.User, passwordHash
 	return nil
 }
 
-// User returns the user with the id within org; org AllOrgs looks everywhere.
-func (q *Queries) User(ctx context.Context, org, id int64) (*casedesk.User, error) {
+// User returns the user with the id within scope.
+func (q *Queries) User(ctx context.Context, scope Scope, id int64) (*casedesk.User, error) {
 	a := args{id}
-	u, err := scanUser(q.queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE id = $1"+a.scope("org_id", org), a...))
+	u, err := scanUser(q.queryRow(ctx, "SELECT "+userColumns+" FROM users WHERE id = $1 AND "+scope.cond(&a, "org_id"), a...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "user %d not found", id)
 	}
@@ -54,10 +54,6 @@ func (q *Queries) User(ctx context.Context, org, id int64) (*casedesk.User, erro
 	}
 	return u, nil
 }
-
-// AllOrgs, passed where a tenant-owned query takes an organization, lifts the
-// tenant filter. Only desk passes it, and only for the provider's staff.
-const AllOrgs int64 = 0
 
 // UserByEmail returns a user and their password hash for sign-in.
 func (q *Queries) UserByEmail(ctx context.Context, email string) (*casedesk.User, string, error) {
@@ -80,19 +76,19 @@ func (q *Queries) UserByEmail(ctx context.Context, email string) (*casedesk.User
 }
 
 // UpdateUser saves the editable fields of u within its organization.
-func (q *Queries) UpdateUser(ctx context.Context, org int64, u *casedesk.User) error {
+func (q *Queries) UpdateUser(ctx context.Context, scope Scope, u *casedesk.User) error {
 	a := args{u.ID, u.Name, u.Role, u.Language, u.TimeZone, u.Phone, u.Active, u.MustChangePass,
 		joinList(u.Languages), joinList(u.Regions), joinList(u.Skills)}
 	res, err := q.exec(ctx, `UPDATE users SET name = $2, role = $3, language = $4, time_zone = $5, phone = $6,
 		active = $7, must_change_password = $8, languages = $9, regions = $10, skills = $11
-		WHERE id = $1`+a.scope("org_id", org), a...)
+		WHERE id = $1`+" AND "+scope.cond(&a, "org_id"), a...)
 	return affectOne(res, err, "user", u.ID)
 }
 
 // SetPassword stores a new password hash.
-func (q *Queries) SetPassword(ctx context.Context, org, id int64, hash string, mustChange bool) error {
+func (q *Queries) SetPassword(ctx context.Context, scope Scope, id int64, hash string, mustChange bool) error {
 	a := args{id, hash, mustChange}
-	res, err := q.exec(ctx, "UPDATE users SET password_hash = $2, must_change_password = $3 WHERE id = $1"+a.scope("org_id", org), a...)
+	res, err := q.exec(ctx, "UPDATE users SET password_hash = $2, must_change_password = $3 WHERE id = $1 AND "+scope.cond(&a, "org_id"), a...)
 	return affectOne(res, err, "user", id)
 }
 

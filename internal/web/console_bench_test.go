@@ -103,7 +103,7 @@ func BenchmarkConsoleQueue(b *testing.B) {
 	if err := db.Write(ctx, func(tx *store.Tx) error {
 		for _, r := range assigned {
 			r.AssigneeID = &agent
-			if err := tx.UpdateRequest(ctx, store.Scope{All: true}, r); err != nil {
+			if err := tx.UpdateRequest(ctx, store.AllOrgs, r); err != nil {
 				return err
 			}
 		}

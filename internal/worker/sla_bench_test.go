@@ -95,7 +95,7 @@ func breachLags(b *testing.B, e store.Engine, n int) []time.Duration {
 	var lags []time.Duration
 	after := int64(0)
 	for {
-		rs, err := db.Requests(ctx, store.Scope{All: true}, store.RequestFilter{Limit: 200, Before: after})
+		rs, err := db.Requests(ctx, store.AllOrgs, store.RequestFilter{Limit: 200, Before: after})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -116,7 +116,7 @@ func TestTwoWorkersRecordEachBreachOnce(t *testing.T) {
 		wg.Wait()
 		for _, n := range numbers {
 			id, _ := casedesk.ParseRequestNumber(n)
-			r, err := db.Request(ctx, store.Scope{All: true}, id)
+			r, err := db.Request(ctx, store.AllOrgs, id)
 			if err != nil {
 				t.Fatal(err)
 			}
