@@ -173,7 +173,7 @@ func matrix() map[string]routeCase {
 			return call{params: x(f), body: map[string]any{"plan_code": "elevated-support", "seats": 1}}
 		}},
 		"PATCH /api/v1/organizations/{id}/subscriptions/{sub}": {operatorOnly, func(f *fixture, _ string) call {
-			subs, _ := f.db.Subscriptions(context.Background(), f.x.ID)
+			subs, _ := f.db.Subscriptions(context.Background(), store.OrgScope(f.x.ID))
 			p := x(f)
 			p["sub"] = strconv.FormatInt(subs[0].ID, 10)
 			return call{params: p, body: map[string]any{"seats": 20}}
@@ -250,10 +250,10 @@ func (f *fixture) snapshot() string {
 	ctx := context.Background()
 	all := store.AllOrgs
 	reqs, _ := f.db.Requests(ctx, all, store.RequestFilter{OrgID: f.x.ID, Limit: 200})
-	users, _ := f.db.Users(ctx, f.x.ID, store.UserFilter{Limit: 200})
-	org, _ := f.db.Organization(ctx, f.x.ID)
-	subs, _ := f.db.Subscriptions(ctx, f.x.ID)
-	grants, _ := f.db.Grants(ctx, f.x.ID, false)
+	users, _ := f.db.Users(ctx, store.OrgScope(f.x.ID), store.UserFilter{Limit: 200})
+	org, _ := f.db.Organization(ctx, all, f.x.ID)
+	subs, _ := f.db.Subscriptions(ctx, store.OrgScope(f.x.ID))
+	grants, _ := f.db.Grants(ctx, store.OrgScope(f.x.ID), false)
 	events, _ := f.db.Events(ctx, store.OrgScope(f.x.ID), store.EventFilter{Internal: true, Limit: 200})
 	b, _ := json.Marshal([]any{reqs, users, org, subs, grants, events})
 	return string(b)

@@ -36,7 +36,7 @@ func TestSeed(t *testing.T) {
 			t.Fatalf("result = %+v", res)
 		}
 
-		customers, err := db.Organizations(ctx, store.OrgFilter{Kind: casedesk.OrgCustomer})
+		customers, err := db.Organizations(ctx, store.AllOrgs, store.OrgFilter{Kind: casedesk.OrgCustomer})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,7 +44,7 @@ func TestSeed(t *testing.T) {
 			t.Fatalf("%d customer organizations, want 5", len(customers))
 		}
 		for _, o := range customers {
-			users, err := db.Users(ctx, o.ID, store.UserFilter{})
+			users, err := db.Users(ctx, store.OrgScope(o.ID), store.UserFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -56,7 +56,7 @@ func TestSeed(t *testing.T) {
 			if len(users) != 4 || len(roles) != len(want) {
 				t.Errorf("%s: users by role %v, want one of each of %v", o.Name, roles, want)
 			}
-			subs, err := db.Subscriptions(ctx, o.ID)
+			subs, err := db.Subscriptions(ctx, store.OrgScope(o.ID))
 			if err != nil || len(subs) == 0 {
 				t.Errorf("%s: subscriptions %v, %v", o.Name, subs, err)
 			}
@@ -64,11 +64,11 @@ func TestSeed(t *testing.T) {
 				t.Errorf("%s: country %q, time zone %q", o.Name, o.Country, o.TimeZone)
 			}
 		}
-		partners, err := db.Organizations(ctx, store.OrgFilter{Kind: casedesk.OrgPartner})
+		partners, err := db.Organizations(ctx, store.AllOrgs, store.OrgFilter{Kind: casedesk.OrgPartner})
 		if err != nil || len(partners) != 1 {
 			t.Fatalf("partners %v, %v", partners, err)
 		}
-		grants, err := db.Grants(ctx, partners[0].ID, true)
+		grants, err := db.Grants(ctx, store.OrgScope(partners[0].ID), true)
 		if err != nil || len(grants) != 2 {
 			t.Fatalf("partner grants %d, %v; want 2", len(grants), err)
 		}

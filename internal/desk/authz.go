@@ -138,3 +138,8 @@ func inboxOf(a *casedesk.Actor) (int64, error) {
 	}
 	return a.User.ID, nil
 }
+
+// scopeOf is the scope of the writes and reads that follow on a request
+// already found in the actor's scope: its own organization, the narrowest
+// scope that still finds it.
+func scopeOf(r *casedesk.Request) store.Scope { return store.OrgScope(r.OrgID) }

@@ -127,7 +127,7 @@ func (d *Desk) ExpandCanned(ctx context.Context, a *casedesk.Actor, number strin
 		customer = u.Name
 	}
 	org := ""
-	if o, err := d.db.Organization(ctx, r.OrgID); err == nil {
+	if o, err := d.db.Organization(ctx, store.OrgScope(r.OrgID), r.OrgID); err == nil {
 		org = o.Name
 	}
 	rep := strings.NewReplacer("{{customer.name}}", customer, "{{organization.name}}", org, "{{request.number}}", r.Number,

@@ -24,14 +24,14 @@ func (c *changes) checkSeverityReason(ctx context.Context, tx *store.Tx, reason 
 	if r.Severity == "" {
 		return nil
 	}
-	subs, err := tx.Subscriptions(ctx, r.OrgID)
+	subs, err := tx.Subscriptions(ctx, store.OrgScope(r.OrgID))
 	if err != nil {
 		return err
 	}
 	if f, _ := casedesk.SupportFamily(subs); f != casedesk.FamilyElevated {
 		return nil
 	}
-	setter, changed, err := tx.LastSeverityActor(ctx, r.ID)
+	setter, changed, err := tx.LastSeverityActor(ctx, store.OrgScope(r.OrgID), r.ID)
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (d *Desk) PendingCallbacks(ctx context.Context, a *casedesk.Actor, limit in
 	if limit <= 0 || limit > 500 {
 		limit = 200
 	}
-	return d.db.PendingCallbacks(ctx, limit)
+	return d.db.PendingCallbacks(ctx, store.AllOrgs, limit)
 }
 
 // CallbackDone records that a callback of a request was placed.
@@ -163,10 +163,11 @@ func (d *Desk) CallbackDone(ctx context.Context, a *casedesk.Actor, number strin
 	}
 	return d.write(ctx, func(tx *store.Tx) error {
 		now := d.now()
-		if err := tx.MarkCallbackDone(ctx, r.OrgID, id, now); err != nil {
+		scope := store.OrgScope(r.OrgID) // r was found in the actor's scope
+		if err := tx.MarkCallbackDone(ctx, scope, id, now); err != nil {
 			return err
 		}
-		return tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
+		return tx.CreateEvent(ctx, scope, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
 			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: "callback_done", New: strconv.FormatInt(id, 10), Internal: true, At: now})
 	})
 }
@@ -190,26 +191,27 @@ func (d *Desk) OrganizationPanel(ctx context.Context, a *casedesk.Actor, org int
 	if err := needAgent(a); err != nil {
 		return nil, err
 	}
-	o, err := d.db.Organization(ctx, org)
+	scope := store.OrgScope(org) // the staff see every organization; the panel shows this one
+	o, err := d.db.Organization(ctx, scope, org)
 	if err != nil {
 		return nil, err
 	}
 	p := &OrgPanel{Org: o}
-	if p.Subscriptions, err = d.db.Subscriptions(ctx, org); err != nil {
+	if p.Subscriptions, err = d.db.Subscriptions(ctx, scope); err != nil {
 		return nil, err
 	}
 	p.Family, _ = casedesk.SupportFamily(p.Subscriptions)
 	p.Elevated = p.Family == casedesk.FamilyElevated
-	if p.Admins, err = d.db.Users(ctx, org, store.UserFilter{Admins: true, Limit: 100}); err != nil {
+	if p.Admins, err = d.db.Users(ctx, scope, store.UserFilter{Admins: true, Limit: 100}); err != nil {
 		return nil, err
 	}
-	if p.Open, err = d.db.Requests(ctx, store.OrgScope(org), store.RequestFilter{Active: true, Limit: 100}); err != nil {
+	if p.Open, err = d.db.Requests(ctx, scope, store.RequestFilter{Active: true, Limit: 100}); err != nil {
 		return nil, err
 	}
-	if p.Surveys, err = d.db.OrgSurveys(ctx, org, 20); err != nil {
+	if p.Surveys, err = d.db.OrgSurveys(ctx, scope, 20); err != nil {
 		return nil, err
 	}
-	if tam, err := d.db.TAM(ctx, org); err != nil {
+	if tam, err := d.db.TAM(ctx, scope, org); err != nil {
 		return nil, err
 	} else if tam != 0 {
 		if p.TAM, err = d.db.User(ctx, store.AllOrgs, tam); err != nil {
@@ -249,7 +251,7 @@ func (d *Desk) Supervisor(ctx context.Context, a *casedesk.Actor) (*SupervisorVi
 	now := d.now()
 	v := &SupervisorView{}
 	var err error
-	if v.Counts, err = d.db.ActiveCounts(ctx); err != nil {
+	if v.Counts, err = d.db.ActiveCounts(ctx, store.AllOrgs); err != nil {
 		return nil, err
 	}
 	for _, c := range v.Counts {
@@ -257,10 +259,10 @@ func (d *Desk) Supervisor(ctx context.Context, a *casedesk.Actor) (*SupervisorVi
 			v.Triage += c.N
 		}
 	}
-	if v.Breached, v.AtRisk, err = d.db.ClockCounts(ctx, now); err != nil {
+	if v.Breached, v.AtRisk, err = d.db.ClockCounts(ctx, store.AllOrgs, now); err != nil {
 		return nil, err
 	}
-	items, err := d.db.DueBetween(ctx, now, now.Add(time.Hour), 100)
+	items, err := d.db.DueBetween(ctx, store.AllOrgs, now, now.Add(time.Hour), 100)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +276,7 @@ func (d *Desk) Supervisor(ctx context.Context, a *casedesk.Actor) (*SupervisorVi
 	if v.Agents, err = d.agents(ctx, now); err != nil {
 		return nil, err
 	}
-	if v.Outcomes, err = d.db.OutcomeCounts(ctx, now.Add(-30*24*time.Hour)); err != nil {
+	if v.Outcomes, err = d.db.OutcomeCounts(ctx, store.AllOrgs, now.Add(-30*24*time.Hour)); err != nil {
 		return nil, err
 	}
 	return v, nil
@@ -290,7 +292,7 @@ func (d *Desk) Agents(ctx context.Context, a *casedesk.Actor) ([]AgentStatus, er
 }
 
 func (d *Desk) agents(ctx context.Context, now time.Time) ([]AgentStatus, error) {
-	loads, err := d.db.AgentLoads(ctx)
+	loads, err := d.db.AgentLoads(ctx, store.AllOrgs)
 	if err != nil {
 		return nil, err
 	}
@@ -326,7 +328,7 @@ func (d *Desk) SetTAM(ctx context.Context, a *casedesk.Actor, org, user int64) e
 	if err := needSupervisor(a); err != nil {
 		return err
 	}
-	o, err := d.db.Organization(ctx, org)
+	o, err := d.db.Organization(ctx, store.AllOrgs, org)
 	if err != nil {
 		return err
 	}
@@ -339,7 +341,7 @@ func (d *Desk) SetTAM(ctx context.Context, a *casedesk.Actor, org, user int64) e
 			return casedesk.Invalid("tam_id", "the account manager must be an active agent or supervisor")
 		}
 	}
-	return d.write(ctx, func(tx *store.Tx) error { return tx.SetTAM(ctx, org, user, d.now()) })
+	return d.write(ctx, func(tx *store.Tx) error { return tx.SetTAM(ctx, store.AllOrgs, org, user, d.now()) })
 }
 
 // AccountRequests lists the active requests of the organizations the actor
@@ -348,7 +350,7 @@ func (d *Desk) AccountRequests(ctx context.Context, a *casedesk.Actor, limit int
 	if err := needAgent(a); err != nil {
 		return nil, err
 	}
-	orgs, err := d.db.TAMOrgs(ctx, a.User.ID)
+	orgs, err := d.db.TAMOrgs(ctx, store.AllOrgs, a.User.ID)
 	if err != nil || len(orgs) == 0 {
 		return nil, err
 	}

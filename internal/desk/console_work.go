@@ -80,7 +80,7 @@ func (d *Desk) OutOfScope(ctx context.Context, a *casedesk.Actor, number, reason
 		now := d.now()
 		m := &casedesk.Message{RequestID: r.ID, AuthorID: a.User.ID, AuthorName: a.User.Name, Body: guidance, Kind: "message",
 			CreatedAt: now, OnBehalfOf: onBehalfOf(a, r.OrgID)}
-		if err := tx.CreateMessage(ctx, m); err != nil {
+		if err := tx.CreateMessage(ctx, scopeOf(r), m); err != nil {
 			return err
 		}
 		oldStatus := r.Status
@@ -97,7 +97,7 @@ func (d *Desk) OutOfScope(ctx context.Context, a *casedesk.Actor, number, reason
 		if err := ch.record(ctx, tx); err != nil {
 			return err
 		}
-		if err := tx.SetOutcome(ctx, &store.Outcome{RequestID: r.ID, OrgID: r.OrgID, Outcome: "out_of_scope", Reason: reason, ActorID: a.User.ID, At: now}); err != nil {
+		if err := tx.SetOutcome(ctx, scopeOf(r), &store.Outcome{RequestID: r.ID, OrgID: r.OrgID, Outcome: "out_of_scope", Reason: reason, ActorID: a.User.ID, At: now}); err != nil {
 			return err
 		}
 		if err := d.stopClocks(ctx, tx, r, sla.MetricInitialResponse, now, &a.User.ID); err != nil {
@@ -113,7 +113,7 @@ func (d *Desk) RequestOutcome(ctx context.Context, a *casedesk.Actor, number str
 	if err != nil {
 		return nil, err
 	}
-	return d.db.RequestOutcome(ctx, r.OrgID, r.ID)
+	return d.db.RequestOutcome(ctx, scopeOf(r), r.ID)
 }
 
 // Tier returns the support tier working a request (staff).
@@ -125,7 +125,7 @@ func (d *Desk) Tier(ctx context.Context, a *casedesk.Actor, number string) (int,
 	if err != nil {
 		return 0, err
 	}
-	return d.db.Tier(ctx, r.OrgID, r.ID)
+	return d.db.Tier(ctx, scopeOf(r), r.ID)
 }
 
 // Escalate hands an active request to the second tier with an internal
@@ -145,7 +145,7 @@ func (d *Desk) Escalate(ctx context.Context, a *casedesk.Actor, number, note str
 		return nil, err
 	}
 	return d.workActive(ctx, number, "escalated", func(tx *store.Tx, r *casedesk.Request) error {
-		if tier, err := tx.Tier(ctx, r.OrgID, r.ID); err != nil {
+		if tier, err := tx.Tier(ctx, scopeOf(r), r.ID); err != nil {
 			return err
 		} else if tier == 2 {
 			return casedesk.Errorf(casedesk.ECONFLICT, "request %s is with tier 2 already", r.Number)
@@ -167,7 +167,7 @@ func (d *Desk) Escalate(ctx context.Context, a *casedesk.Actor, number, note str
 		if err := tx.UpdateRequest(ctx, staffScope, r); err != nil {
 			return err
 		}
-		if err := tx.SetTier(ctx, r.OrgID, r.ID, 2, now); err != nil {
+		if err := tx.SetTier(ctx, scopeOf(r), r.ID, 2, now); err != nil {
 			return err
 		}
 		if err := ch.record(ctx, tx); err != nil {
@@ -229,7 +229,7 @@ func (d *Desk) linkOrMerge(ctx context.Context, a *casedesk.Actor, number, other
 			}
 			m := &casedesk.Message{RequestID: r.ID, AuthorID: a.User.ID, AuthorName: a.User.Name, Body: message, Kind: "message",
 				CreatedAt: now, OnBehalfOf: onBehalfOf(a, r.OrgID)}
-			if err := tx.CreateMessage(ctx, m); err != nil {
+			if err := tx.CreateMessage(ctx, scopeOf(r), m); err != nil {
 				return err
 			}
 			ch.note("message", "", "", strconv.FormatInt(m.ID, 10))
@@ -237,7 +237,7 @@ func (d *Desk) linkOrMerge(ctx context.Context, a *casedesk.Actor, number, other
 			if err := ch.setStatus(casedesk.StatusClosed); err != nil {
 				return err
 			}
-			if err := tx.CreateEvent(ctx, &casedesk.Event{RequestID: o.ID, OrgID: o.OrgID, ActorID: &a.User.ID, Kind: "merged",
+			if err := tx.CreateEvent(ctx, scopeOf(o), &casedesk.Event{RequestID: o.ID, OrgID: o.OrgID, ActorID: &a.User.ID, Kind: "merged",
 				Field: "from", New: r.Number, At: now}); err != nil {
 				return err
 			}
@@ -296,7 +296,7 @@ var staffScope = store.AllOrgs
 func (d *Desk) staffNote(ctx context.Context, tx *store.Tx, a *casedesk.Actor, r *casedesk.Request, body string, now time.Time) (*changes, error) {
 	m := &casedesk.Message{RequestID: r.ID, AuthorID: a.User.ID, AuthorName: a.User.Name, Body: body, Internal: true,
 		Kind: "message", CreatedAt: now, OnBehalfOf: onBehalfOf(a, r.OrgID)}
-	if err := tx.CreateMessage(ctx, m); err != nil {
+	if err := tx.CreateMessage(ctx, scopeOf(r), m); err != nil {
 		return nil, err
 	}
 	ch := &changes{d: d, a: a, r: r, now: now}

@@ -109,7 +109,7 @@ func (d *Desk) RunEventRelay(ctx context.Context) error {
 		err := d.db.Listen(ctx, eventsChannel, func() {
 			lastBatch = d.relayMoves(ctx, lastBatch, seenBatch)
 			for {
-				es, err := d.db.EventsAfter(ctx, max(0, last-lookBack), 1000)
+				es, err := d.db.EventsAfter(ctx, store.AllOrgs, max(0, last-lookBack), 1000)
 				if err != nil {
 					d.log.Warn("event relay", "err", err)
 					return
@@ -121,7 +121,7 @@ func (d *Desk) RunEventRelay(ctx context.Context) error {
 					}
 				}
 				// Whom each event notified: committed with it, so readable now.
-				notified, err := d.db.Notified(ctx, fresh)
+				notified, err := d.db.Notified(ctx, store.AllOrgs, fresh)
 				if err != nil {
 					d.log.Warn("event relay", "err", err)
 					return

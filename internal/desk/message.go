@@ -57,16 +57,16 @@ func (d *Desk) AddMessage(ctx context.Context, a *casedesk.Actor, number string,
 		oldStatus := r.Status
 		now := d.now()
 		m.RequestID, m.CreatedAt, m.OnBehalfOf = r.ID, now, onBehalfOf(a, r.OrgID)
-		if err := tx.CreateMessage(ctx, m); err != nil {
+		if err := tx.CreateMessage(ctx, scope, m); err != nil {
 			return err
 		}
 		m.Attachments = []casedesk.Attachment{}
 		for i, aid := range in.AttachmentIDs {
-			att, err := tx.Attachment(ctx, r.ID, aid)
+			att, err := tx.Attachment(ctx, scope, r.ID, aid)
 			if err != nil || att.MessageID != nil || att.Internal != m.Internal || att.UploaderID != a.User.ID {
 				return casedesk.Invalid("attachment_ids", "attachment_ids[%d]: no unsent upload %d of yours on this request", i, aid)
 			}
-			if err := tx.SetAttachmentMessage(ctx, r.ID, aid, m.ID); err != nil {
+			if err := tx.SetAttachmentMessage(ctx, scope, r.ID, aid, m.ID); err != nil {
 				return err
 			}
 			att.MessageID = &m.ID
@@ -123,7 +123,7 @@ func (d *Desk) Messages(ctx context.Context, a *casedesk.Actor, number string) (
 	if err != nil {
 		return nil, err
 	}
-	return d.db.Messages(ctx, r.ID, a.IsStaff())
+	return d.db.Messages(ctx, scopeOf(r), r.ID, a.IsStaff())
 }
 
 // AddAttachment stores an upload on a request, at most the policy's limit,
@@ -158,10 +158,10 @@ func (d *Desk) AddAttachment(ctx context.Context, a *casedesk.Actor, number, nam
 		if _, err := tx.Request(ctx, scope, r.ID); err != nil {
 			return err
 		}
-		if err := tx.CreateAttachment(ctx, att); err != nil {
+		if err := tx.CreateAttachment(ctx, scope, att); err != nil {
 			return err
 		}
-		return tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
+		return tx.CreateEvent(ctx, scope, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
 			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: "attachment", New: name, Internal: internal, At: att.CreatedAt})
 	})
 	if err != nil {
@@ -186,7 +186,7 @@ func (d *Desk) Attachments(ctx context.Context, a *casedesk.Actor, number string
 	if err != nil {
 		return nil, err
 	}
-	return d.db.Attachments(ctx, r.ID, a.IsStaff())
+	return d.db.Attachments(ctx, scopeOf(r), r.ID, a.IsStaff())
 }
 
 // OpenAttachment returns an attachment and its content, if the actor may see it.
@@ -195,7 +195,7 @@ func (d *Desk) OpenAttachment(ctx context.Context, a *casedesk.Actor, number str
 	if err != nil {
 		return nil, nil, err
 	}
-	att, err := d.db.Attachment(ctx, r.ID, id)
+	att, err := d.db.Attachment(ctx, scopeOf(r), r.ID, id)
 	if err != nil {
 		return nil, nil, err
 	}

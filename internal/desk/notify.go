@@ -48,7 +48,7 @@ func (d *Desk) notify(ctx context.Context, tx *store.Tx) (map[int64][]int64, err
 		case "sla_warn", "sla_breach":
 			n.Detail = e.Field // the clock's metric
 		}
-		if err := tx.CreateNotification(ctx, n); err != nil {
+		if err := tx.CreateNotification(ctx, store.OrgScope(e.OrgID), n); err != nil {
 			return nil, err
 		}
 		if out == nil {
@@ -62,7 +62,7 @@ func (d *Desk) notify(ctx context.Context, tx *store.Tx) (map[int64][]int64, err
 // activeTAM returns the account manager of org if they may still work
 // requests (active agent or supervisor), else 0: only staff are notified.
 func (d *Desk) activeTAM(ctx context.Context, tx *store.Tx, org int64) (int64, error) {
-	id, err := tx.TAM(ctx, org)
+	id, err := tx.TAM(ctx, store.OrgScope(org), org)
 	if err != nil || id == 0 {
 		return 0, err
 	}
@@ -78,6 +78,10 @@ func (d *Desk) activeTAM(ctx context.Context, tx *store.Tx, org int64) (int64, e
 	}
 	return id, nil
 }
+
+// inboxScope is the scope of a staff member's inbox (inboxOf): their
+// notifications about the requests of every organization.
+var inboxScope = store.AllOrgs
 
 // Notifications lists the actor's own notifications, newest first, a page
 // at a time (limit 1–200, default 50); the cursor returned fetches the next
@@ -99,7 +103,7 @@ func (d *Desk) Notifications(ctx context.Context, a *casedesk.Actor, unread bool
 			return nil, "", casedesk.Invalid("cursor", "cursor is not one this API returned")
 		}
 	}
-	ns, err := d.db.Notifications(ctx, user, f)
+	ns, err := d.db.Notifications(ctx, inboxScope, user, f)
 	if err != nil {
 		return nil, "", err
 	}
@@ -117,7 +121,7 @@ func (d *Desk) UnreadNotifications(ctx context.Context, a *casedesk.Actor) (int,
 	if err != nil {
 		return 0, err
 	}
-	return d.db.UnreadNotifications(ctx, user)
+	return d.db.UnreadNotifications(ctx, inboxScope, user)
 }
 
 // MarkNotificationsRead marks the actor's notifications with the ids read,
@@ -143,7 +147,7 @@ func (d *Desk) MarkNotificationsRead(ctx context.Context, a *casedesk.Actor, ids
 	var n int
 	err = d.write(ctx, func(tx *store.Tx) error {
 		var err error
-		n, err = tx.MarkNotificationsRead(ctx, user, ids, d.now())
+		n, err = tx.MarkNotificationsRead(ctx, inboxScope, user, ids, d.now())
 		return err
 	})
 	return n, err

@@ -30,7 +30,7 @@ func (d *Desk) Organization(ctx context.Context, a *casedesk.Actor, id int64) (*
 	if err := needOrg(a, id, orgRead); err != nil {
 		return nil, err
 	}
-	return d.db.Organization(ctx, id)
+	return d.db.Organization(ctx, store.OrgScope(id), id)
 }
 
 // OrgPatch changes an organization's profile.
@@ -49,7 +49,7 @@ func (d *Desk) UpdateOrganization(ctx context.Context, a *casedesk.Actor, id int
 	var o *casedesk.Organization
 	err := d.write(ctx, func(tx *store.Tx) error {
 		var err error
-		if o, err = tx.Organization(ctx, id); err != nil {
+		if o, err = tx.Organization(ctx, store.OrgScope(id), id); err != nil {
 			return err
 		}
 		set(&o.Name, p.Name)
@@ -59,7 +59,7 @@ func (d *Desk) UpdateOrganization(ctx context.Context, a *casedesk.Actor, id int
 		if err := o.Validate(); err != nil {
 			return err
 		}
-		return tx.UpdateOrganization(ctx, o)
+		return tx.UpdateOrganization(ctx, store.OrgScope(id), o)
 	})
 	return o, err
 }
@@ -75,16 +75,17 @@ func (d *Desk) Organizations(ctx context.Context, a *casedesk.Actor, f store.Org
 	if a.Anonymous() {
 		return nil, errUnauthenticated()
 	}
+	scope := store.AllOrgs // the staff see every organization
 	if !a.IsStaff() {
-		f.IDs = append([]int64{a.User.OrgID}, a.Delegated...)
+		scope = store.OrgsScope(append([]int64{a.User.OrgID}, a.Delegated...))
 		if a.OrgKind == casedesk.OrgPartner && a.User.Role != casedesk.RolePartnerAdmin {
-			f.IDs = f.IDs[:1]
+			scope = store.OrgScope(a.User.OrgID)
 		}
 	}
 	if f.Kind != "" && !f.Kind.Valid() {
 		return nil, casedesk.Invalid("kind", "kind must be one of customer, partner or provider")
 	}
-	return d.db.Organizations(ctx, f)
+	return d.db.Organizations(ctx, scope, f)
 }
 
 // NewUser is what an admin supplies to add a user.
@@ -108,7 +109,8 @@ func (d *Desk) CreateUser(ctx context.Context, a *casedesk.Actor, org int64, in 
 	if err := needOrg(a, org, orgManage); err != nil {
 		return nil, "", err
 	}
-	o, err := d.db.Organization(ctx, org)
+	scope := store.OrgScope(org)
+	o, err := d.db.Organization(ctx, scope, org)
 	if err != nil {
 		return nil, "", err
 	}
@@ -130,7 +132,7 @@ func (d *Desk) CreateUser(ctx context.Context, a *casedesk.Actor, org int64, in 
 	if err != nil {
 		return nil, "", err
 	}
-	err = d.write(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, u, hash) })
+	err = d.write(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, scope, u, hash) })
 	return u, temp, err
 }
 
@@ -143,7 +145,7 @@ func (d *Desk) Users(ctx context.Context, a *casedesk.Actor, org int64, f store.
 	if !a.IsStaff() && a.User.OrgID == org && !a.User.Role.IsCustomerAdmin() && a.User.Role != casedesk.RolePartnerAdmin {
 		f.Admins = true
 	}
-	return d.db.Users(ctx, org, f)
+	return d.db.Users(ctx, store.OrgScope(org), f)
 }
 
 // User returns one user of an organization the actor may see.
@@ -179,7 +181,7 @@ func (d *Desk) UpdateUser(ctx context.Context, a *casedesk.Actor, org, id int64,
 	if err := needOrg(a, org, need); err != nil {
 		return nil, err
 	}
-	o, err := d.db.Organization(ctx, org)
+	o, err := d.db.Organization(ctx, store.OrgScope(org), org)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +267,7 @@ func (d *Desk) Subscriptions(ctx context.Context, a *casedesk.Actor, org int64) 
 	if err := needOrg(a, org, orgRead); err != nil {
 		return nil, err
 	}
-	subs, err := d.db.Subscriptions(ctx, org)
+	subs, err := d.db.Subscriptions(ctx, store.OrgScope(org))
 	if subs == nil {
 		subs = []casedesk.Subscription{}
 	}
@@ -282,8 +284,9 @@ func (d *Desk) AddSubscription(ctx context.Context, a *casedesk.Actor, org int64
 		return err
 	}
 	var rc *recompute
+	scope := store.OrgScope(org)
 	err := d.write(ctx, func(tx *store.Tx) error {
-		o, err := tx.Organization(ctx, org)
+		o, err := tx.Organization(ctx, scope, org)
 		if err != nil {
 			return err
 		}
@@ -298,7 +301,7 @@ func (d *Desk) AddSubscription(ctx context.Context, a *casedesk.Actor, org int64
 		if s.StartsAt.IsZero() {
 			s.StartsAt = s.CreatedAt
 		}
-		if err := tx.CreateSubscription(ctx, s); err != nil {
+		if err := tx.CreateSubscription(ctx, scope, s); err != nil {
 			return err
 		}
 		rc, err = d.startRecompute(ctx, tx, org, "plan "+s.PlanCode, &a.User.ID)
@@ -328,7 +331,7 @@ func (d *Desk) UpdateSubscription(ctx context.Context, a *casedesk.Actor, org, i
 	var rc *recompute
 	err := d.write(ctx, func(tx *store.Tx) error {
 		var err error
-		if s, err = tx.Subscription(ctx, org, id); err != nil {
+		if s, err = tx.Subscription(ctx, store.OrgScope(org), id); err != nil {
 			return err
 		}
 		set(&s.Seats, p.Seats)
@@ -340,7 +343,7 @@ func (d *Desk) UpdateSubscription(ctx context.Context, a *casedesk.Actor, org, i
 		if err := s.Validate(); err != nil {
 			return err
 		}
-		if err := tx.UpdateSubscription(ctx, org, s); err != nil {
+		if err := tx.UpdateSubscription(ctx, store.OrgScope(org), s); err != nil {
 			return err
 		}
 		rc, err = d.startRecompute(ctx, tx, org, "plan "+s.PlanCode, &a.User.ID)
@@ -358,14 +361,14 @@ func (d *Desk) Grants(ctx context.Context, a *casedesk.Actor, org int64) ([]*cas
 	if err := needOrg(a, org, orgRead); err != nil {
 		return nil, err
 	}
-	o, err := d.db.Organization(ctx, org)
+	o, err := d.db.Organization(ctx, store.OrgScope(org), org)
 	if err != nil {
 		return nil, err
 	}
 	if !a.IsStaff() && a.User.OrgID != org {
 		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "a customer's partner grants are shown to the customer")
 	}
-	return d.db.Grants(ctx, org, o.Kind == casedesk.OrgPartner)
+	return d.db.Grants(ctx, store.OrgScope(org), o.Kind == casedesk.OrgPartner)
 }
 
 // NewGrant is a customer's delegation of admin functions to a partner.
@@ -388,19 +391,22 @@ func (d *Desk) GrantPartner(ctx context.Context, a *casedesk.Actor, org int64, i
 		return nil, casedesk.Invalid("expires_at", "expires_at must be in the future")
 	}
 	g := &casedesk.PartnerGrant{CustomerID: org, PartnerID: in.PartnerID, GrantedBy: a.User.ID, CreatedAt: now, ExpiresAt: in.ExpiresAt}
+	scope := store.OrgScope(org)
 	err := d.write(ctx, func(tx *store.Tx) error {
-		c, err := tx.Organization(ctx, org)
+		c, err := tx.Organization(ctx, scope, org)
 		if err != nil {
 			return err
 		}
 		if c.Kind != casedesk.OrgCustomer {
 			return casedesk.Invalid("organization_id", "only customer organizations delegate to partners")
 		}
-		p, err := tx.Organization(ctx, in.PartnerID)
+		// A customer names any partner organization: only its kind and
+		// name are read, across tenants.
+		p, err := tx.Organization(ctx, store.AllOrgs, in.PartnerID)
 		if err != nil || p.Kind != casedesk.OrgPartner {
 			return casedesk.Invalid("partner_id", "partner_id must be a partner organization")
 		}
-		existing, err := tx.Grants(ctx, org, false)
+		existing, err := tx.Grants(ctx, scope, false)
 		if err != nil {
 			return err
 		}
@@ -408,7 +414,7 @@ func (d *Desk) GrantPartner(ctx context.Context, a *casedesk.Actor, org int64, i
 			return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "partner_id", Message: "this partner already has delegated admin; revoke it first to change it"}
 		}
 		g.PartnerName, g.CustomerName = p.Name, c.Name
-		return tx.CreateGrant(ctx, g)
+		return tx.CreateGrant(ctx, scope, g)
 	})
 	return g, err
 }
@@ -421,7 +427,7 @@ func (d *Desk) RevokeGrant(ctx context.Context, a *casedesk.Actor, org, id int64
 	if a.OrgKind == casedesk.OrgPartner {
 		return casedesk.Errorf(casedesk.EFORBIDDEN, "only the customer revokes a delegation")
 	}
-	return d.write(ctx, func(tx *store.Tx) error { return tx.RevokeGrant(ctx, org, id, a.User.ID, d.now()) })
+	return d.write(ctx, func(tx *store.Tx) error { return tx.RevokeGrant(ctx, store.OrgScope(org), id, a.User.ID, d.now()) })
 }
 
 // OrgHistory lists the history of an organization's requests (its admins and staff).

@@ -57,7 +57,7 @@ func (d *Desk) Names(ctx context.Context, a *casedesk.Actor, org int64, userIDs,
 	if len(userIDs) > 500 || len(orgIDs) > 500 {
 		return nil, nil, casedesk.Invalid("ids", "at most 500 names at a time")
 	}
-	return d.db.ActorNames(ctx, org, userIDs, orgIDs)
+	return d.db.ActorNames(ctx, store.OrgScope(org), userIDs, orgIDs)
 }
 
 // ProviderOrganization returns the provider's organization: its name is
@@ -73,7 +73,7 @@ func (d *Desk) Survey(ctx context.Context, a *casedesk.Actor, number string) (*s
 	if err != nil {
 		return nil, err
 	}
-	return d.db.Survey(ctx, r.OrgID, r.ID)
+	return d.db.Survey(ctx, scopeOf(r), r.ID)
 }
 
 // AnswerSurvey records the customer's rating (1–5) and comment of a resolved
@@ -107,10 +107,10 @@ func (d *Desk) AnswerSurvey(ctx context.Context, a *casedesk.Actor, number strin
 			return casedesk.Errorf(casedesk.ECONFLICT, "request %s is not resolved yet; the survey opens once it is", r.Number)
 		}
 		s.RequestID, s.OrgID = r.ID, r.OrgID
-		if err := tx.CreateSurvey(ctx, s); err != nil {
+		if err := tx.CreateSurvey(ctx, scope, s); err != nil {
 			return err
 		}
-		return tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
+		return tx.CreateEvent(ctx, scope, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
 			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: "survey", Field: "rating", New: strconv.Itoa(rating), At: s.CreatedAt})
 	})
 	if err != nil {
@@ -147,10 +147,10 @@ func (d *Desk) RequestCallback(ctx context.Context, a *casedesk.Actor, number, p
 			return casedesk.Errorf(casedesk.ECONFLICT, "request %s is closed; reopen it first", r.Number)
 		}
 		c.RequestID, c.OrgID = r.ID, r.OrgID
-		if err := tx.CreateCallback(ctx, c); err != nil {
+		if err := tx.CreateCallback(ctx, scope, c); err != nil {
 			return err
 		}
-		return tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
+		return tx.CreateEvent(ctx, scope, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
 			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: "callback", Field: "phone", New: phone, At: c.CreatedAt})
 	})
 	if err != nil {
@@ -165,7 +165,7 @@ func (d *Desk) Callbacks(ctx context.Context, a *casedesk.Actor, number string) 
 	if err != nil {
 		return nil, err
 	}
-	return d.db.Callbacks(ctx, r.OrgID, r.ID)
+	return d.db.Callbacks(ctx, scopeOf(r), r.ID)
 }
 
 // PasswordResetTTL is how long a reset link works.

@@ -70,11 +70,12 @@ func (d *Desk) SubmitPresales(ctx context.Context, a *casedesk.Actor, p Prospect
 		if err != nil {
 			return err
 		}
+		// A prospect's question is a request of the provider's own organization.
 		r.OrgID = prov.ID
-		if err := tx.CreateRequest(ctx, r); err != nil {
+		if err := tx.CreateRequest(ctx, store.OrgScope(prov.ID), r); err != nil {
 			return err
 		}
-		return tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, Kind: "created", New: string(r.Status), At: now})
+		return tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, Kind: "created", New: string(r.Status), At: now})
 	})
 	if err != nil {
 		return nil, err
@@ -126,7 +127,7 @@ func (d *Desk) Bootstrap(ctx context.Context, providerName, email, name, passwor
 			return err
 		}
 		u.OrgID = prov.ID
-		return tx.CreateUser(ctx, u, hash)
+		return tx.CreateUser(ctx, store.OrgScope(prov.ID), u, hash)
 	})
 	return u, err
 }

@@ -35,7 +35,8 @@ func (d *Desk) Queue(ctx context.Context, a *casedesk.Actor, view QueueView, cat
 	if err := needStaff(a); err != nil {
 		return nil, err
 	}
-	if _, err := requestScope(a); err != nil {
+	scope, err := requestScope(a)
+	if err != nil {
 		return nil, err
 	}
 	if category != "" && !category.Valid() {
@@ -50,7 +51,6 @@ func (d *Desk) Queue(ctx context.Context, a *casedesk.Actor, view QueueView, cat
 	now := d.now()
 	f := store.QueueFilter{Category: category, Now: now, Limit: limit}
 	var items []*store.QueueItem
-	var err error
 	switch view {
 	case QueueMine:
 		f.AssigneeID = a.User.ID
@@ -67,9 +67,9 @@ func (d *Desk) Queue(ctx context.Context, a *casedesk.Actor, view QueueView, cat
 		return nil, casedesk.Invalid("view", "view must be one of mine, unassigned, triage, at_risk, breached, all or tier2")
 	}
 	if view == QueueTier2 {
-		items, err = d.db.TierPool(ctx, category, limit)
+		items, err = d.db.TierPool(ctx, scope, category, limit)
 	} else {
-		items, err = d.db.Queue(ctx, f)
+		items, err = d.db.Queue(ctx, scope, f)
 	}
 	if err != nil {
 		return nil, err

@@ -93,7 +93,7 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 		if err := d.prepareNew(ctx, tx, a, r, in); err != nil {
 			return err
 		}
-		if err := tx.CreateRequest(ctx, r); err != nil {
+		if err := tx.CreateRequest(ctx, scope, r); err != nil {
 			return err
 		}
 		if idemKey != "" {
@@ -102,7 +102,7 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 			}
 		}
 		created = true
-		if err := tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
+		if err := tx.CreateEvent(ctx, scope, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
 			OnBehalfOf: r.OnBehalfOfOrgID, Kind: "created", New: string(r.Status), At: now}); err != nil {
 			return err
 		}
@@ -149,7 +149,7 @@ func (d *Desk) replay(ctx context.Context, q store.Queries, scope store.Scope, i
 // prepareNew checks the references of a new request inside the transaction
 // that creates it.
 func (d *Desk) prepareNew(ctx context.Context, tx *store.Tx, a *casedesk.Actor, r *casedesk.Request, in NewRequest) error {
-	org, err := tx.Organization(ctx, r.OrgID)
+	org, err := tx.Organization(ctx, scopeOf(r), r.OrgID) // OpenRequest checked r.OrgID against the actor's scope
 	if err != nil {
 		return err
 	}
@@ -166,7 +166,7 @@ func (d *Desk) prepareNew(ctx context.Context, tx *store.Tx, a *casedesk.Actor, 
 		}
 	}
 	if r.Severity != "" && !a.IsStaff() {
-		subs, err := tx.Subscriptions(ctx, r.OrgID)
+		subs, err := tx.Subscriptions(ctx, scopeOf(r))
 		if err != nil {
 			return err
 		}
@@ -368,7 +368,7 @@ func (c *changes) note(kind, field, old, new string) {
 
 func (c *changes) record(ctx context.Context, tx *store.Tx) error {
 	for _, e := range c.events {
-		if err := tx.CreateEvent(ctx, e); err != nil {
+		if err := tx.CreateEvent(ctx, scopeOf(c.r), e); err != nil {
 			return err
 		}
 	}
@@ -449,7 +449,7 @@ func (c *changes) apply(ctx context.Context, tx *store.Tx, p RequestPatch) error
 			return casedesk.Invalid("severity", "severity must be A, B or C")
 		}
 		if !a.IsStaff() {
-			subs, err := tx.Subscriptions(ctx, r.OrgID)
+			subs, err := tx.Subscriptions(ctx, scopeOf(r))
 			if err != nil {
 				return err
 			}
@@ -564,12 +564,12 @@ func (d *Desk) Reopen(ctx context.Context, a *casedesk.Actor, number string) (*c
 		if err := tx.UpdateRequest(ctx, scope, r); err != nil {
 			return err
 		}
-		if err := tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
+		if err := tx.CreateEvent(ctx, scope, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
 			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: "reopened", Field: "status", Old: string(old), New: string(r.Status), At: now}); err != nil {
 			return err
 		}
 		// A reopened request gets response clocks of its own, counted from now.
-		clocks, err := tx.Clocks(ctx, r.ID)
+		clocks, err := tx.Clocks(ctx, scope, r.ID)
 		if err != nil {
 			return err
 		}

@@ -115,11 +115,11 @@ func (d *Desk) autoAssign(ctx context.Context, tx *store.Tx, r *casedesk.Request
 	if r.AssigneeID != nil || r.Severity == "" || !r.Status.Active() {
 		return nil
 	}
-	tier, err := tx.Tier(ctx, r.OrgID, r.ID)
+	tier, err := tx.Tier(ctx, scopeOf(r), r.ID)
 	if err != nil {
 		return err
 	}
-	loads, err := tx.AgentLoads(ctx)
+	loads, err := tx.AgentLoads(ctx, store.AllOrgs) // an agent's load counts every organization's requests
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (d *Desk) autoAssign(ctx context.Context, tx *store.Tx, r *casedesk.Request
 		cands = append(cands, candidate{user: u, load: load, onShift: on})
 	}
 	alwaysOn := false
-	if clocks, err := tx.Clocks(ctx, r.ID); err == nil {
+	if clocks, err := tx.Clocks(ctx, scopeOf(r), r.ID); err == nil {
 		for _, c := range clocks {
 			alwaysOn = alwaysOn || (c.StoppedAt == nil && c.Coverage == "24x7" && r.Severity == casedesk.SeverityA)
 		}
@@ -147,7 +147,7 @@ func (d *Desk) autoAssign(ctx context.Context, tx *store.Tx, r *casedesk.Request
 		if !rerouted {
 			return nil
 		}
-		return tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: "unrouted",
+		return tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: "unrouted",
 			Field: "tier " + strconv.Itoa(tier), New: string(r.Category), Internal: true, At: now})
 	}
 	r.AssigneeID = &u.ID
@@ -160,5 +160,5 @@ func (d *Desk) autoAssign(ctx context.Context, tx *store.Tx, r *casedesk.Request
 	if translator {
 		e.Field = "assignee_id (translator needed: nobody on shift speaks " + r.Language + ")"
 	}
-	return tx.CreateEvent(ctx, e)
+	return tx.CreateEvent(ctx, scopeOf(r), e)
 }

@@ -97,7 +97,8 @@ func (d *Desk) Authenticate(ctx context.Context, secret, clientIP string) (*case
 		if err != nil {
 			return nil, err
 		}
-		org, err := d.db.Organization(ctx, u.OrgID)
+		// The signed-in user's own organization: its kind decides the actor's scope.
+		org, err := d.db.Organization(ctx, store.OrgScope(u.OrgID), u.OrgID)
 		if err != nil {
 			return nil, err
 		}
@@ -111,7 +112,7 @@ func (d *Desk) Authenticate(ctx context.Context, secret, clientIP string) (*case
 	u := *e.user
 	a := &casedesk.Actor{User: &u, OrgKind: e.kind, ClientIP: clientIP}
 	if e.kind == casedesk.OrgPartner {
-		ids, err := d.db.DelegatedCustomers(ctx, u.OrgID, now)
+		ids, err := d.db.DelegatedCustomers(ctx, store.OrgScope(u.OrgID), now)
 		if err != nil {
 			return nil, err
 		}

@@ -101,7 +101,8 @@ func (d *Desk) inputsFor(ctx context.Context, q *store.Queries, orgID int64) (in
 	if in.policy, err = d.currentPolicy(ctx, q); err != nil {
 		return in, false, err
 	}
-	subs, err := q.Subscriptions(ctx, orgID)
+	scope := store.OrgScope(orgID)
+	subs, err := q.Subscriptions(ctx, scope)
 	if err != nil {
 		return in, false, err
 	}
@@ -110,7 +111,7 @@ func (d *Desk) inputsFor(ctx context.Context, q *store.Queries, orgID int64) (in
 		return in, false, nil
 	}
 	in.family = sla.Family(f)
-	org, err := q.Organization(ctx, orgID)
+	org, err := q.Organization(ctx, scope, orgID)
 	if err != nil {
 		return in, false, err
 	}
@@ -250,17 +251,17 @@ func (d *Desk) startClocks(ctx context.Context, tx *store.Tx, r *casedesk.Reques
 		if m == sla.MetricInitialResponse {
 			// Triaged after the provider already answered: the clock starts
 			// stopped at that answer.
-			if c.StoppedAt, err = tx.FirstStaffResponse(ctx, r.ID, openedAt); err != nil {
+			if c.StoppedAt, err = tx.FirstStaffResponse(ctx, scopeOf(r), r.ID, openedAt); err != nil {
 				return err
 			}
 		}
 		if _, err := compute(c, in); err != nil {
 			return err
 		}
-		if err := tx.CreateClock(ctx, c); err != nil {
+		if err := tx.CreateClock(ctx, scopeOf(r), c); err != nil {
 			return err
 		}
-		if err := tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: "sla_started",
+		if err := tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: "sla_started",
 			Field: string(m), New: dueString(c.DueAt), Internal: true, At: now}); err != nil {
 			return err
 		}
@@ -280,7 +281,7 @@ func dueString(t *time.Time) string {
 // inputs and severity, writing an event for each due time that moved. If the
 // request has no clock yet but now qualifies, its clocks start.
 func (d *Desk) recomputeClocks(ctx context.Context, tx *store.Tx, r *casedesk.Request, actor *int64, reason string) error {
-	clocks, err := tx.Clocks(ctx, r.ID)
+	clocks, err := tx.Clocks(ctx, scopeOf(r), r.ID)
 	if err != nil {
 		return err
 	}
@@ -311,11 +312,11 @@ func (d *Desk) recomputeOne(ctx context.Context, tx *store.Tx, c *store.ClockRow
 		return err
 	}
 	c.UpdatedAt = d.now()
-	if err := tx.UpdateClock(ctx, c); err != nil {
+	if err := tx.UpdateClock(ctx, store.OrgScope(c.OrgID), c); err != nil {
 		return err
 	}
 	if nu := dueString(c.DueAt); nu != old {
-		if err := tx.CreateEvent(ctx, &casedesk.Event{RequestID: c.RequestID, OrgID: c.OrgID, ActorID: actor, Kind: "sla_recomputed",
+		if err := tx.CreateEvent(ctx, store.OrgScope(c.OrgID), &casedesk.Event{RequestID: c.RequestID, OrgID: c.OrgID, ActorID: actor, Kind: "sla_recomputed",
 			Field: c.Metric + " (" + reason + ")", Old: old, New: nu, Internal: true, At: c.UpdatedAt}); err != nil {
 			return err
 		}
@@ -327,7 +328,7 @@ func (d *Desk) recomputeOne(ctx context.Context, tx *store.Tx, c *store.ClockRow
 // stopClocks stops the running clocks of the metric at the instant and
 // records their verdicts.
 func (d *Desk) stopClocks(ctx context.Context, tx *store.Tx, r *casedesk.Request, metric sla.Metric, at time.Time, actor *int64) error {
-	clocks, err := tx.Clocks(ctx, r.ID)
+	clocks, err := tx.Clocks(ctx, scopeOf(r), r.ID)
 	if err != nil {
 		return err
 	}
@@ -357,7 +358,7 @@ func (d *Desk) stopClocks(ctx context.Context, tx *store.Tx, r *casedesk.Request
 			return err
 		}
 		c.UpdatedAt = d.now()
-		if err := tx.UpdateClock(ctx, c); err != nil {
+		if err := tx.UpdateClock(ctx, store.OrgScope(c.OrgID), c); err != nil {
 			return err
 		}
 		verdict := "no target"
@@ -366,7 +367,7 @@ func (d *Desk) stopClocks(ctx context.Context, tx *store.Tx, r *casedesk.Request
 		} else if c.Met != nil {
 			verdict = "breached"
 		}
-		if err := tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: "sla_stopped",
+		if err := tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: "sla_stopped",
 			Field: c.Metric, Old: dueString(c.DueAt), New: verdict, Internal: true, At: at}); err != nil {
 			return err
 		}
@@ -378,7 +379,7 @@ func (d *Desk) stopClocks(ctx context.Context, tx *store.Tx, r *casedesk.Request
 // pauseClocks opens (pause) or closes a pause on the running clocks when a
 // request starts or stops waiting on the customer, and recomputes them.
 func (d *Desk) pauseClocks(ctx context.Context, tx *store.Tx, r *casedesk.Request, pause bool, at time.Time, actor *int64) error {
-	clocks, err := tx.Clocks(ctx, r.ID)
+	clocks, err := tx.Clocks(ctx, scopeOf(r), r.ID)
 	if err != nil || len(clocks) == 0 {
 		return err
 	}
@@ -441,7 +442,7 @@ func (d *Desk) RequestClocks(ctx context.Context, a *casedesk.Actor, number stri
 	if err != nil {
 		return nil, err
 	}
-	clocks, err := d.db.Clocks(ctx, r.ID)
+	clocks, err := d.db.Clocks(ctx, scopeOf(r), r.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -554,7 +555,7 @@ func (d *Desk) startNextReply(ctx context.Context, tx *store.Tx, r *casedesk.Req
 	if err != nil || !ok || !in.policy.NextReplyEnabled {
 		return err
 	}
-	clocks, err := tx.Clocks(ctx, r.ID)
+	clocks, err := tx.Clocks(ctx, scopeOf(r), r.ID)
 	if err != nil {
 		return err
 	}
@@ -573,10 +574,10 @@ func (d *Desk) startNextReply(ctx context.Context, tx *store.Tx, r *casedesk.Req
 	if _, err := compute(c, in); err != nil {
 		return err
 	}
-	if err := tx.CreateClock(ctx, c); err != nil {
+	if err := tx.CreateClock(ctx, scopeOf(r), c); err != nil {
 		return err
 	}
 	tx.AfterCommit(d.signalSLA)
-	return tx.CreateEvent(ctx, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: "sla_started",
+	return tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: "sla_started",
 		Field: string(sla.MetricNextReply), New: dueString(c.DueAt), Internal: true, At: at})
 }

@@ -9,8 +9,11 @@ import (
 )
 
 // NextAlert returns the earliest instant a running clock warns or breaches
-// without that being recorded yet.
-func (d *Desk) NextAlert(ctx context.Context) (time.Time, bool, error) { return d.db.NextAlert(ctx) }
+// without that being recorded yet. The SLA worker watches every
+// organization's clocks.
+func (d *Desk) NextAlert(ctx context.Context) (time.Time, bool, error) {
+	return d.db.NextAlert(ctx, store.AllOrgs)
+}
 
 // FireDue records every warning and breach due at or before now that is not
 // recorded yet, each in the history with its true instant (not the time it
@@ -24,7 +27,7 @@ func (d *Desk) FireDue(ctx context.Context, now time.Time) (int, error) {
 		if n := d.now(); n.After(now) {
 			now = n // take in alerts that fell due while the previous batch was written
 		}
-		due, err := d.db.DueAlerts(ctx, now, batch)
+		due, err := d.db.DueAlerts(ctx, store.AllOrgs, now, batch)
 		if err != nil || len(due) == 0 {
 			return fired, err
 		}
@@ -40,7 +43,7 @@ func (d *Desk) FireDue(ctx context.Context, now time.Time) (int, error) {
 					if a.at == nil || a.fired != nil || a.at.After(now) {
 						continue
 					}
-					ok, err := tx.MarkFired(ctx, c.ID, a.kind, *a.at, d.now())
+					ok, err := tx.MarkFired(ctx, store.OrgScope(c.OrgID), c.ID, a.kind, *a.at, d.now())
 					if err != nil {
 						return err
 					}
@@ -49,7 +52,7 @@ func (d *Desk) FireDue(ctx context.Context, now time.Time) (int, error) {
 					}
 					e := &casedesk.Event{RequestID: c.RequestID, OrgID: c.OrgID, Kind: "sla_" + a.kind, Field: c.Metric,
 						New: a.at.UTC().Format(time.RFC3339Nano), Internal: true, At: *a.at}
-					if err := tx.CreateEvent(ctx, e); err != nil {
+					if err := tx.CreateEvent(ctx, store.OrgScope(c.OrgID), e); err != nil {
 						return err
 					}
 					n++

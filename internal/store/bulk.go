@@ -18,7 +18,7 @@ func (q *Queries) InsertRequests(ctx context.Context, rs []*casedesk.Request) er
 		// SQLite binds $N parameters by name, which costs more the more a
 		// statement has: one prepared single-row insert is faster there.
 		for _, r := range rs {
-			if err := q.CreateRequest(ctx, r); err != nil {
+			if err := q.CreateRequest(ctx, AllOrgs, r); err != nil {
 				return err
 			}
 		}

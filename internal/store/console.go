@@ -26,15 +26,16 @@ type PendingCallback struct {
 	Language string `json:"language"`
 }
 
-// PendingCallbacks lists the callback requests not yet done, oldest first,
-// of requests still active.
-func (q *Queries) PendingCallbacks(ctx context.Context, limit int) ([]*PendingCallback, error) {
+// PendingCallbacks lists the callback requests in scope not yet done, oldest
+// first, of requests still active.
+func (q *Queries) PendingCallbacks(ctx context.Context, scope Scope, limit int) ([]*PendingCallback, error) {
+	a := args{limit}
 	rows, err := q.query(ctx, `SELECT c.id, c.request_id, c.org_id, c.user_id, c.phone, c.preferred_time, c.created_at,
 		r.title, o.name, o.time_zone, u.time_zone, u.name, r.language
 		FROM callbacks c JOIN requests r ON r.id = c.request_id JOIN organizations o ON o.id = c.org_id
 		JOIN users u ON u.id = c.user_id
-		WHERE c.done_at IS NULL AND r.status IN ('new', 'open', 'waiting')
-		ORDER BY c.created_at, c.id LIMIT $1`, limit)
+		WHERE c.done_at IS NULL AND r.status IN ('new', 'open', 'waiting') AND `+scope.cond(&a, "c.org_id")+`
+		ORDER BY c.created_at, c.id LIMIT $1`, a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: pending callbacks: %w", err)
 	}
@@ -57,9 +58,10 @@ func (q *Queries) PendingCallbacks(ctx context.Context, limit int) ([]*PendingCa
 	return out, rows.Err()
 }
 
-// MarkCallbackDone records that callback id of org was placed.
-func (q *Queries) MarkCallbackDone(ctx context.Context, org, id int64, at time.Time) error {
-	res, err := q.exec(ctx, "UPDATE callbacks SET done_at = $1 WHERE org_id = $2 AND id = $3 AND done_at IS NULL", ts(at), org, id)
+// MarkCallbackDone records that callback id, which must lie in scope, was placed.
+func (q *Queries) MarkCallbackDone(ctx context.Context, scope Scope, id int64, at time.Time) error {
+	a := args{ts(at), id}
+	res, err := q.exec(ctx, "UPDATE callbacks SET done_at = $1 WHERE id = $2 AND done_at IS NULL AND "+scope.cond(&a, "org_id"), a...)
 	if err != nil {
 		return fmt.Errorf("store: callback %d done: %w", id, err)
 	}
@@ -79,11 +81,14 @@ type QueueCount struct {
 	N          int
 }
 
-// ActiveCounts counts the active requests by category, severity, status and
-// whether they are assigned. It reads the active requests' partial index.
-func (q *Queries) ActiveCounts(ctx context.Context) ([]QueueCount, error) {
+// ActiveCounts counts the active requests in scope by category, severity,
+// status and whether they are assigned. It reads the active requests'
+// partial index.
+func (q *Queries) ActiveCounts(ctx context.Context, scope Scope) ([]QueueCount, error) {
+	var a args
 	rows, err := q.query(ctx, `SELECT category, severity, status, assignee_id IS NULL, COUNT(*) FROM requests
-		WHERE status IN ('new', 'open', 'waiting') GROUP BY category, severity, status, assignee_id IS NULL`)
+		WHERE status IN ('new', 'open', 'waiting') AND `+scope.cond(&a, "org_id")+`
+		GROUP BY category, severity, status, assignee_id IS NULL`, a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: active counts: %w", err)
 	}
@@ -100,27 +105,31 @@ func (q *Queries) ActiveCounts(ctx context.Context) ([]QueueCount, error) {
 }
 
 // ClockCounts counts the running initial-response clocks of active requests
-// that are breached (due before now) and at risk (warned, not yet due).
-func (q *Queries) ClockCounts(ctx context.Context, now time.Time) (breached, atRisk int, err error) {
+// in scope that are breached (due before now) and at risk (warned, not yet
+// due).
+func (q *Queries) ClockCounts(ctx context.Context, scope Scope, now time.Time) (breached, atRisk int, err error) {
+	a := args{ts(now)}
 	err = q.queryRow(ctx, `SELECT
 		COALESCE(SUM(CASE WHEN c.due_at < $1 THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN c.due_at >= $1 AND c.warn_at <= $1 THEN 1 ELSE 0 END), 0)
 		FROM sla_clocks c JOIN requests r ON r.id = c.request_id
 		WHERE c.stopped_at IS NULL AND c.due_at IS NOT NULL AND c.metric = 'initial_response'
-		AND r.status IN ('new', 'open', 'waiting')`, ts(now)).Scan(&breached, &atRisk)
+		AND r.status IN ('new', 'open', 'waiting') AND `+scope.cond(&a, "r.org_id"), a...).Scan(&breached, &atRisk)
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: clock counts: %w", err)
 	}
 	return breached, atRisk, nil
 }
 
-// DueBetween lists the active requests whose running initial-response clock
-// falls due in [from, to), soonest first: those about to breach.
-func (q *Queries) DueBetween(ctx context.Context, from, to time.Time, limit int) ([]*QueueItem, error) {
+// DueBetween lists the active requests in scope whose running
+// initial-response clock falls due in [from, to), soonest first: those about
+// to breach.
+func (q *Queries) DueBetween(ctx context.Context, scope Scope, from, to time.Time, limit int) ([]*QueueItem, error) {
+	a := args{ts(from), ts(to), limit}
 	return q.queue(ctx, "SELECT "+requestColumns+`, o.name, c.family, c.due_at, c.warn_at
 		FROM sla_clocks c CROSS JOIN requests r JOIN organizations o ON o.id = r.org_id
 		WHERE r.id = c.request_id AND c.stopped_at IS NULL AND c.due_at >= $1 AND c.due_at < $2 AND c.metric = 'initial_response'
-		AND r.status IN ('new', 'open', 'waiting') ORDER BY c.due_at, c.request_id LIMIT $3`, ts(from), ts(to), limit)
+		AND r.status IN ('new', 'open', 'waiting') AND `+scope.cond(&a, "r.org_id")+` ORDER BY c.due_at, c.request_id LIMIT $3`, a...)
 }
 
 // OrgSurvey is a past survey answer with its request's number and title.
@@ -130,13 +139,15 @@ type OrgSurvey struct {
 	Title  string `json:"title"`
 }
 
-// OrgSurveys lists organization org's survey answers, newest first.
-func (q *Queries) OrgSurveys(ctx context.Context, org int64, limit int) ([]*OrgSurvey, error) {
+// OrgSurveys lists the survey answers in scope (one organization's, as the
+// console shows them), newest first.
+func (q *Queries) OrgSurveys(ctx context.Context, scope Scope, limit int) ([]*OrgSurvey, error) {
+	a := args{limit}
 	rows, err := q.query(ctx, `SELECT s.request_id, s.org_id, s.user_id, s.rating, s.comment, s.created_at, r.title
 		FROM surveys s JOIN requests r ON r.id = s.request_id
-		WHERE s.org_id = $1 ORDER BY s.created_at DESC LIMIT $2`, org, limit)
+		WHERE `+scope.cond(&a, "s.org_id")+` ORDER BY s.created_at DESC LIMIT $1`, a...)
 	if err != nil {
-		return nil, fmt.Errorf("store: surveys of organization %d: %w", org, err)
+		return nil, fmt.Errorf("store: surveys: %w", err)
 	}
 	defer rows.Close()
 	out := []*OrgSurvey{}
@@ -152,13 +163,14 @@ func (q *Queries) OrgSurveys(ctx context.Context, org int64, limit int) ([]*OrgS
 	return out, rows.Err()
 }
 
-// LastSeverityActor returns who last set the request's severity through a
-// change (its history), with ok false when it was never changed after
-// opening.
-func (q *Queries) LastSeverityActor(ctx context.Context, requestID int64) (actor int64, ok bool, err error) {
+// LastSeverityActor returns who last set the severity of a request in scope
+// through a change (its history), with ok false when it was never changed
+// after opening (or the request lies outside the scope).
+func (q *Queries) LastSeverityActor(ctx context.Context, scope Scope, requestID int64) (actor int64, ok bool, err error) {
 	var id sql.NullInt64
-	err = q.queryRow(ctx, `SELECT actor_id FROM events WHERE request_id = $1 AND kind = 'severity'
-		ORDER BY id DESC LIMIT 1`, requestID).Scan(&id)
+	a := args{requestID}
+	err = q.queryRow(ctx, `SELECT actor_id FROM events WHERE request_id = $1 AND kind = 'severity' AND `+scope.cond(&a, "org_id")+`
+		ORDER BY id DESC LIMIT 1`, a...).Scan(&id)
 	if err == sql.ErrNoRows {
 		return 0, false, nil
 	}
@@ -315,23 +327,28 @@ type Outcome struct {
 	At        time.Time `json:"at"`
 }
 
-// SetOutcome records (or replaces) a request's outcome.
-func (q *Queries) SetOutcome(ctx context.Context, o *Outcome) error {
-	_, err := q.exec(ctx, `INSERT INTO request_outcomes (request_id, org_id, outcome, reason, actor_id, at) VALUES ($1, $2, $3, $4, $5, $6)
+// SetOutcome records (or replaces) the outcome of a request in scope;
+// o.OrgID must be the request's organization. Otherwise ENOTFOUND.
+func (q *Queries) SetOutcome(ctx context.Context, scope Scope, o *Outcome) error {
+	a := args{o.RequestID, o.OrgID, o.Outcome, o.Reason, o.ActorID, ts(o.At)}
+	res, err := q.exec(ctx, `INSERT INTO request_outcomes (request_id, org_id, outcome, reason, actor_id, at)
+		SELECT r.id, r.org_id, $3, $4, $5, $6 FROM requests r WHERE r.id = $1 AND r.org_id = $2 AND `+scope.cond(&a, "r.org_id")+`
 		ON CONFLICT (request_id) DO UPDATE SET outcome = excluded.outcome, reason = excluded.reason, actor_id = excluded.actor_id, at = excluded.at`,
-		o.RequestID, o.OrgID, o.Outcome, o.Reason, o.ActorID, ts(o.At))
+		a...)
 	if err != nil {
 		return fmt.Errorf("store: outcome of request %d: %w", o.RequestID, err)
 	}
-	return nil
+	return affectOne(res, nil, "request", o.RequestID)
 }
 
-// RequestOutcome returns a request's recorded outcome, nil when it has none.
-func (q *Queries) RequestOutcome(ctx context.Context, org, requestID int64) (*Outcome, error) {
+// RequestOutcome returns the recorded outcome of a request in scope, nil
+// when it has none (or lies outside the scope).
+func (q *Queries) RequestOutcome(ctx context.Context, scope Scope, requestID int64) (*Outcome, error) {
 	var o Outcome
 	var at int64
+	a := args{requestID}
 	err := q.queryRow(ctx, `SELECT request_id, org_id, outcome, reason, actor_id, at FROM request_outcomes
-		WHERE org_id = $1 AND request_id = $2`, org, requestID).Scan(&o.RequestID, &o.OrgID, &o.Outcome, &o.Reason, &o.ActorID, &at)
+		WHERE request_id = $1 AND `+scope.cond(&a, "org_id"), a...).Scan(&o.RequestID, &o.OrgID, &o.Outcome, &o.Reason, &o.ActorID, &at)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}
@@ -342,9 +359,12 @@ func (q *Queries) RequestOutcome(ctx context.Context, org, requestID int64) (*Ou
 	return &o, nil
 }
 
-// OutcomeCounts counts the recorded outcomes and reasons since an instant.
-func (q *Queries) OutcomeCounts(ctx context.Context, since time.Time) (map[string]int, error) {
-	rows, err := q.query(ctx, `SELECT outcome, reason, COUNT(*) FROM request_outcomes WHERE at >= $1 GROUP BY outcome, reason`, ts(since))
+// OutcomeCounts counts the recorded outcomes and reasons in scope since an
+// instant.
+func (q *Queries) OutcomeCounts(ctx context.Context, scope Scope, since time.Time) (map[string]int, error) {
+	a := args{ts(since)}
+	rows, err := q.query(ctx, `SELECT outcome, reason, COUNT(*) FROM request_outcomes WHERE at >= $1 AND `+scope.cond(&a, "org_id")+`
+		GROUP BY outcome, reason`, a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: outcome counts: %w", err)
 	}
@@ -361,20 +381,25 @@ func (q *Queries) OutcomeCounts(ctx context.Context, since time.Time) (map[strin
 	return out, rows.Err()
 }
 
-// SetTier records the support tier working a request.
-func (q *Queries) SetTier(ctx context.Context, org, requestID int64, tier int, at time.Time) error {
-	_, err := q.exec(ctx, `INSERT INTO request_tiers (request_id, org_id, tier, updated_at) VALUES ($1, $2, $3, $4)
-		ON CONFLICT (request_id) DO UPDATE SET tier = excluded.tier, updated_at = excluded.updated_at`, requestID, org, tier, ts(at))
+// SetTier records the support tier working a request in scope; ENOTFOUND
+// outside it.
+func (q *Queries) SetTier(ctx context.Context, scope Scope, requestID int64, tier int, at time.Time) error {
+	a := args{requestID, tier, ts(at)}
+	res, err := q.exec(ctx, `INSERT INTO request_tiers (request_id, org_id, tier, updated_at)
+		SELECT r.id, r.org_id, $2, $3 FROM requests r WHERE r.id = $1 AND `+scope.cond(&a, "r.org_id")+`
+		ON CONFLICT (request_id) DO UPDATE SET tier = excluded.tier, updated_at = excluded.updated_at`, a...)
 	if err != nil {
 		return fmt.Errorf("store: tier of request %d: %w", requestID, err)
 	}
-	return nil
+	return affectOne(res, nil, "request", requestID)
 }
 
-// Tier returns the support tier working a request (1 unless escalated).
-func (q *Queries) Tier(ctx context.Context, org, requestID int64) (int, error) {
+// Tier returns the support tier working a request in scope (1 unless
+// escalated, or outside the scope).
+func (q *Queries) Tier(ctx context.Context, scope Scope, requestID int64) (int, error) {
 	var tier int
-	err := q.queryRow(ctx, "SELECT tier FROM request_tiers WHERE org_id = $1 AND request_id = $2", org, requestID).Scan(&tier)
+	a := args{requestID}
+	err := q.queryRow(ctx, "SELECT tier FROM request_tiers WHERE request_id = $1 AND "+scope.cond(&a, "org_id"), a...).Scan(&tier)
 	if err == sql.ErrNoRows {
 		return 1, nil
 	}
@@ -384,25 +409,32 @@ func (q *Queries) Tier(ctx context.Context, org, requestID int64) (int, error) {
 	return tier, nil
 }
 
-// SetTAM makes user the technical account manager of org; user 0 removes it.
-func (q *Queries) SetTAM(ctx context.Context, org, user int64, at time.Time) error {
-	var err error
+// SetTAM makes user the technical account manager of org, which must lie in
+// scope (ENOTFOUND otherwise); user 0 removes it.
+func (q *Queries) SetTAM(ctx context.Context, scope Scope, org, user int64, at time.Time) error {
 	if user == 0 {
-		_, err = q.exec(ctx, "DELETE FROM org_tams WHERE org_id = $1", org)
-	} else {
-		_, err = q.exec(ctx, `INSERT INTO org_tams (org_id, user_id, assigned_at) VALUES ($1, $2, $3)
-			ON CONFLICT (org_id) DO UPDATE SET user_id = excluded.user_id, assigned_at = excluded.assigned_at`, org, user, ts(at))
+		a := args{org}
+		if _, err := q.exec(ctx, "DELETE FROM org_tams WHERE org_id = $1 AND "+scope.cond(&a, "org_id"), a...); err != nil {
+			return fmt.Errorf("store: account manager of organization %d: %w", org, err)
+		}
+		return nil
 	}
+	a := args{org, user, ts(at)}
+	res, err := q.exec(ctx, `INSERT INTO org_tams (org_id, user_id, assigned_at)
+		SELECT o.id, $2, $3 FROM organizations o WHERE o.id = $1 AND `+scope.cond(&a, "o.id")+`
+		ON CONFLICT (org_id) DO UPDATE SET user_id = excluded.user_id, assigned_at = excluded.assigned_at`, a...)
 	if err != nil {
 		return fmt.Errorf("store: account manager of organization %d: %w", org, err)
 	}
-	return nil
+	return affectOne(res, nil, "organization", org)
 }
 
-// TAM returns the technical account manager of org, 0 for none.
-func (q *Queries) TAM(ctx context.Context, org int64) (int64, error) {
+// TAM returns the technical account manager of org, 0 for none or when org
+// lies outside the scope.
+func (q *Queries) TAM(ctx context.Context, scope Scope, org int64) (int64, error) {
 	var id int64
-	err := q.queryRow(ctx, "SELECT user_id FROM org_tams WHERE org_id = $1", org).Scan(&id)
+	a := args{org}
+	err := q.queryRow(ctx, "SELECT user_id FROM org_tams WHERE org_id = $1 AND "+scope.cond(&a, "org_id"), a...).Scan(&id)
 	if err == sql.ErrNoRows {
 		return 0, nil
 	}
@@ -412,9 +444,11 @@ func (q *Queries) TAM(ctx context.Context, org int64) (int64, error) {
 	return id, nil
 }
 
-// TAMOrgs lists the organizations user is the technical account manager of.
-func (q *Queries) TAMOrgs(ctx context.Context, user int64) ([]int64, error) {
-	rows, err := q.query(ctx, "SELECT org_id FROM org_tams WHERE user_id = $1 ORDER BY org_id", user)
+// TAMOrgs lists the organizations in scope that user is the technical
+// account manager of.
+func (q *Queries) TAMOrgs(ctx context.Context, scope Scope, user int64) ([]int64, error) {
+	a := args{user}
+	rows, err := q.query(ctx, "SELECT org_id FROM org_tams WHERE user_id = $1 AND "+scope.cond(&a, "org_id")+" ORDER BY org_id", a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: organizations of account manager %d: %w", user, err)
 	}

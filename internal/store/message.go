@@ -9,28 +9,35 @@ import (
 	"github.com/casedesk/casedesk"
 )
 
-// CreateMessage inserts m on its request and sets its ID. The request's
-// scope was checked when it was loaded in the same transaction.
-func (q *Queries) CreateMessage(ctx context.Context, m *casedesk.Message) error {
+// CreateMessage inserts m on its request and sets its ID. The request must
+// lie in scope; otherwise ENOTFOUND, and nothing is written.
+func (q *Queries) CreateMessage(ctx context.Context, scope Scope, m *casedesk.Message) error {
+	a := args{m.RequestID, optID(m.AuthorID), idArg(m.OnBehalfOf), m.Body, m.Internal, m.Kind, ts(m.CreatedAt)}
 	err := q.queryRow(ctx, `INSERT INTO messages (request_id, author_id, on_behalf_of_org_id, body, internal, kind, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		m.RequestID, optID(m.AuthorID), idArg(m.OnBehalfOf), m.Body, m.Internal, m.Kind, ts(m.CreatedAt)).Scan(&m.ID)
+		SELECT r.id, $2, $3, $4, $5, $6, $7 FROM requests r WHERE r.id = $1 AND `+scope.cond(&a, "r.org_id")+` RETURNING id`,
+		a...).Scan(&m.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errRequestNotFound(m.RequestID)
+	}
 	if err != nil {
 		return fmt.Errorf("store: create message: %w", err)
 	}
 	return nil
 }
 
-// Messages lists a request's conversation, oldest first, with attachments.
-// With internal false, internal notes and their attachments are left out.
-func (q *Queries) Messages(ctx context.Context, requestID int64, internal bool) ([]*casedesk.Message, error) {
-	cond := ""
+// Messages lists the conversation of a request in scope, oldest first, with
+// attachments; a request outside the scope has none. With internal false,
+// internal notes and their attachments are left out.
+func (q *Queries) Messages(ctx context.Context, scope Scope, requestID int64, internal bool) ([]*casedesk.Message, error) {
+	a := args{requestID}
+	cond := " AND " + scope.cond(&a, "r.org_id")
 	if !internal {
-		cond = " AND NOT m.internal"
+		cond += " AND NOT m.internal"
 	}
 	rows, err := q.query(ctx, `SELECT m.id, m.request_id, m.author_id, COALESCE(u.name, ''), m.on_behalf_of_org_id,
-		m.body, m.internal, m.kind, m.created_at FROM messages m LEFT JOIN users u ON u.id = m.author_id
-		WHERE m.request_id = $1`+cond+` ORDER BY m.id`, requestID)
+		m.body, m.internal, m.kind, m.created_at FROM messages m JOIN requests r ON r.id = m.request_id
+		LEFT JOIN users u ON u.id = m.author_id
+		WHERE m.request_id = $1`+cond+` ORDER BY m.id`, a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: messages: %w", err)
 	}
@@ -52,7 +59,7 @@ func (q *Queries) Messages(ctx context.Context, requestID int64, internal bool) 
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	atts, err := q.Attachments(ctx, requestID, internal)
+	atts, err := q.Attachments(ctx, scope, requestID, internal)
 	if err != nil {
 		return nil, err
 	}
@@ -66,24 +73,34 @@ func (q *Queries) Messages(ctx context.Context, requestID int64, internal bool) 
 }
 
 // CreateAttachment records an attachment whose content is already stored.
-func (q *Queries) CreateAttachment(ctx context.Context, a *casedesk.Attachment) error {
+// Its request must lie in scope; otherwise ENOTFOUND, and nothing is written.
+func (q *Queries) CreateAttachment(ctx context.Context, scope Scope, a *casedesk.Attachment) error {
+	v := args{a.RequestID, idArg(a.MessageID), a.UploaderID, a.Name, a.ContentType, a.Size, a.SHA256, a.Internal, ts(a.CreatedAt)}
 	err := q.queryRow(ctx, `INSERT INTO attachments (request_id, message_id, uploader_id, name, content_type, size, sha256, internal, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		a.RequestID, idArg(a.MessageID), a.UploaderID, a.Name, a.ContentType, a.Size, a.SHA256, a.Internal, ts(a.CreatedAt)).Scan(&a.ID)
+		SELECT r.id, $2, $3, $4, $5, $6, $7, $8, $9 FROM requests r WHERE r.id = $1 AND `+scope.cond(&v, "r.org_id")+` RETURNING id`,
+		v...).Scan(&a.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errRequestNotFound(a.RequestID)
+	}
 	if err != nil {
 		return fmt.Errorf("store: create attachment: %w", err)
 	}
 	return nil
 }
 
-// SetAttachmentMessage ties unattached uploads of a request to a message.
-func (q *Queries) SetAttachmentMessage(ctx context.Context, requestID, attachmentID, messageID int64) error {
-	res, err := q.exec(ctx, "UPDATE attachments SET message_id = $3 WHERE request_id = $1 AND id = $2 AND message_id IS NULL",
-		requestID, attachmentID, messageID)
+// SetAttachmentMessage ties an unattached upload of a request in scope to a
+// message.
+func (q *Queries) SetAttachmentMessage(ctx context.Context, scope Scope, requestID, attachmentID, messageID int64) error {
+	a := args{requestID, attachmentID, messageID}
+	res, err := q.exec(ctx, `UPDATE attachments SET message_id = $3 WHERE request_id = $1 AND id = $2 AND message_id IS NULL
+		AND request_id IN (SELECT r.id FROM requests r WHERE r.id = $1 AND `+scope.cond(&a, "r.org_id")+`)`, a...)
 	return affectOne(res, err, "attachment", attachmentID)
 }
 
-const attColumns = "id, request_id, message_id, uploader_id, name, content_type, size, sha256, internal, created_at"
+const attColumns = "t.id, t.request_id, t.message_id, t.uploader_id, t.name, t.content_type, t.size, t.sha256, t.internal, t.created_at"
+
+// attFrom reads attachments with their request, to scope them by its organization.
+const attFrom = " FROM attachments t JOIN requests r ON r.id = t.request_id "
 
 func scanAttachment(row interface{ Scan(...any) error }) (*casedesk.Attachment, error) {
 	var a casedesk.Attachment
@@ -96,13 +113,15 @@ func scanAttachment(row interface{ Scan(...any) error }) (*casedesk.Attachment, 
 	return &a, nil
 }
 
-// Attachments lists a request's attachments; internal ones only when asked.
-func (q *Queries) Attachments(ctx context.Context, requestID int64, internal bool) ([]*casedesk.Attachment, error) {
-	cond := ""
+// Attachments lists the attachments of a request in scope; internal ones
+// only when asked. A request outside the scope has none.
+func (q *Queries) Attachments(ctx context.Context, scope Scope, requestID int64, internal bool) ([]*casedesk.Attachment, error) {
+	a := args{requestID}
+	cond := " AND " + scope.cond(&a, "r.org_id")
 	if !internal {
-		cond = " AND NOT internal"
+		cond += " AND NOT t.internal"
 	}
-	rows, err := q.query(ctx, "SELECT "+attColumns+" FROM attachments WHERE request_id = $1"+cond+" ORDER BY id", requestID)
+	rows, err := q.query(ctx, "SELECT "+attColumns+attFrom+"WHERE t.request_id = $1"+cond+" ORDER BY t.id", a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: attachments: %w", err)
 	}
@@ -118,9 +137,12 @@ func (q *Queries) Attachments(ctx context.Context, requestID int64, internal boo
 	return out, rows.Err()
 }
 
-// Attachment returns one attachment of a request.
-func (q *Queries) Attachment(ctx context.Context, requestID, id int64) (*casedesk.Attachment, error) {
-	a, err := scanAttachment(q.queryRow(ctx, "SELECT "+attColumns+" FROM attachments WHERE request_id = $1 AND id = $2", requestID, id))
+// Attachment returns one attachment of a request in scope; ENOTFOUND when
+// the request lies outside it.
+func (q *Queries) Attachment(ctx context.Context, scope Scope, requestID, id int64) (*casedesk.Attachment, error) {
+	v := args{requestID, id}
+	a, err := scanAttachment(q.queryRow(ctx, "SELECT "+attColumns+attFrom+"WHERE t.request_id = $1 AND t.id = $2 AND "+
+		scope.cond(&v, "r.org_id"), v...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "attachment %d not found", id)
 	}
@@ -130,15 +152,20 @@ func (q *Queries) Attachment(ctx context.Context, requestID, id int64) (*casedes
 	return a, nil
 }
 
-// CreateEvent appends to a request's history.
-func (q *Queries) CreateEvent(ctx context.Context, e *casedesk.Event) error {
+// CreateEvent appends to the history of a request in scope. e.OrgID must be
+// the request's organization; otherwise, or outside the scope, ENOTFOUND.
+func (q *Queries) CreateEvent(ctx context.Context, scope Scope, e *casedesk.Event) error {
 	var actor any
 	if e.ActorID != nil && *e.ActorID != 0 {
 		actor = *e.ActorID
 	}
+	a := args{e.RequestID, e.OrgID, actor, idArg(e.OnBehalfOf), e.Kind, e.Field, e.Old, e.New, e.Internal, ts(e.At)}
 	err := q.queryRow(ctx, `INSERT INTO events (request_id, org_id, actor_id, on_behalf_of_org_id, kind, field, old_value, new_value, internal, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
-		e.RequestID, e.OrgID, actor, idArg(e.OnBehalfOf), e.Kind, e.Field, e.Old, e.New, e.Internal, ts(e.At)).Scan(&e.ID)
+		SELECT r.id, r.org_id, $3, $4, $5, $6, $7, $8, $9, $10 FROM requests r WHERE r.id = $1 AND r.org_id = $2 AND `+
+		scope.cond(&a, "r.org_id")+` RETURNING id`, a...).Scan(&e.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errRequestNotFound(e.RequestID)
+	}
 	if err != nil {
 		return fmt.Errorf("store: create event: %w", err)
 	}
@@ -154,11 +181,13 @@ func (q *Queries) noteCreated(e *casedesk.Event) {
 	}
 }
 
-// EventsAfter returns up to limit history lines with ids above after, oldest
-// first: how instances sharing a database catch up on each other's events.
-func (q *Queries) EventsAfter(ctx context.Context, after int64, limit int) ([]*casedesk.Event, error) {
+// EventsAfter returns up to limit history lines in scope with ids above
+// after, oldest first: how instances sharing a database catch up on each
+// other's events (with AllOrgs).
+func (q *Queries) EventsAfter(ctx context.Context, scope Scope, after int64, limit int) ([]*casedesk.Event, error) {
+	a := args{after, limit}
 	rows, err := q.query(ctx, `SELECT id, request_id, org_id, actor_id, on_behalf_of_org_id, kind, field, old_value, new_value, internal, at
-		FROM events WHERE id > $1 ORDER BY id LIMIT $2`, after, limit)
+		FROM events WHERE id > $1 AND `+scope.cond(&a, "org_id")+` ORDER BY id LIMIT $2`, a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: events after: %w", err)
 	}
@@ -253,4 +282,8 @@ func (q *Queries) Events(ctx context.Context, scope Scope, f EventFilter) ([]*ca
 		}
 	}
 	return merged[:min(len(merged), limit(f.Limit))], nil
+}
+
+func errRequestNotFound(id int64) error {
+	return casedesk.Errorf(casedesk.ENOTFOUND, "request %s not found", casedesk.RequestNumber(id))
 }

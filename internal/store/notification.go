@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -27,11 +28,16 @@ type Notification struct {
 	ReadAt    *time.Time `json:"read_at"`
 }
 
-// CreateNotification stores n and sets its ID.
-func (q *Queries) CreateNotification(ctx context.Context, n *Notification) error {
+// CreateNotification stores n, about a request in scope, and sets its ID;
+// n.OrgID must be the request's organization. Otherwise ENOTFOUND.
+func (q *Queries) CreateNotification(ctx context.Context, scope Scope, n *Notification) error {
+	a := args{n.UserID, n.OrgID, n.RequestID, n.EventID, n.Kind, n.Detail, ts(n.CreatedAt)}
 	err := q.queryRow(ctx, `INSERT INTO notifications (user_id, org_id, request_id, event_id, kind, detail, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		n.UserID, n.OrgID, n.RequestID, n.EventID, n.Kind, n.Detail, ts(n.CreatedAt)).Scan(&n.ID)
+		SELECT $1, r.org_id, r.id, $4, $5, $6, $7 FROM requests r WHERE r.id = $3 AND r.org_id = $2 AND `+scope.cond(&a, "r.org_id")+
+		` RETURNING id`, a...).Scan(&n.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errRequestNotFound(n.RequestID)
+	}
 	if err != nil {
 		return fmt.Errorf("store: create notification: %w", err)
 	}
@@ -45,11 +51,12 @@ type NotificationFilter struct {
 	Limit  int
 }
 
-// Notifications lists user's notifications, newest first. Every query here
-// filters on the user: an inbox is its owner's only.
-func (q *Queries) Notifications(ctx context.Context, user int64, f NotificationFilter) ([]*Notification, error) {
+// Notifications lists user's notifications about requests in scope, newest
+// first. Every query here filters on the user too: an inbox is its owner's
+// only.
+func (q *Queries) Notifications(ctx context.Context, scope Scope, user int64, f NotificationFilter) ([]*Notification, error) {
 	var a args
-	where := "n.user_id = " + a.add(user)
+	where := "n.user_id = " + a.add(user) + " AND " + scope.cond(&a, "n.org_id")
 	if f.Unread {
 		where += " AND n.read_at IS NULL"
 	}
@@ -79,21 +86,25 @@ func (q *Queries) Notifications(ctx context.Context, user int64, f NotificationF
 	return out, rows.Err()
 }
 
-// UnreadNotifications counts user's unread notifications.
-func (q *Queries) UnreadNotifications(ctx context.Context, user int64) (int, error) {
+// UnreadNotifications counts user's unread notifications about requests in
+// scope.
+func (q *Queries) UnreadNotifications(ctx context.Context, scope Scope, user int64) (int, error) {
 	var n int
-	if err := q.queryRow(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL", user).Scan(&n); err != nil {
+	a := args{user}
+	if err := q.queryRow(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND read_at IS NULL AND "+scope.cond(&a, "org_id"), a...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: unread notifications of user %d: %w", user, err)
 	}
 	return n, nil
 }
 
-// MarkNotificationsRead marks user's notifications with the ids read at
-// at (all of them for nil ids) and returns how many were unread. An id that
-// is not one of user's is ENOTFOUND, and nothing is marked.
-func (q *Queries) MarkNotificationsRead(ctx context.Context, user int64, ids []int64, at time.Time) (int, error) {
+// MarkNotificationsRead marks user's notifications in scope with the ids
+// read at at (all of them for nil ids) and returns how many were unread. An
+// id that is not one of user's in scope is ENOTFOUND, and nothing is marked.
+func (q *Queries) MarkNotificationsRead(ctx context.Context, scope Scope, user int64, ids []int64, at time.Time) (int, error) {
 	var a args
-	where := "user_id = " + a.add(user) + " AND read_at IS NULL"
+	where := "user_id = " + a.add(user) + " AND " + scope.cond(&a, "org_id")
+	mineWhere := where
+	where += " AND read_at IS NULL"
 	if ids != nil {
 		in := make([]string, len(ids))
 		for i, id := range ids {
@@ -101,7 +112,7 @@ func (q *Queries) MarkNotificationsRead(ctx context.Context, user int64, ids []i
 		}
 		where += " AND id IN (" + strings.Join(in, ", ") + ")"
 		var mine int
-		err := q.queryRow(ctx, "SELECT COUNT(*) FROM notifications WHERE user_id = $1 AND id IN ("+strings.Join(in, ", ")+")", a...).Scan(&mine)
+		err := q.queryRow(ctx, "SELECT COUNT(*) FROM notifications WHERE "+mineWhere+" AND id IN ("+strings.Join(in, ", ")+")", a...).Scan(&mine)
 		if err != nil {
 			return 0, fmt.Errorf("store: mark notifications read: %w", err)
 		}
@@ -118,8 +129,9 @@ func (q *Queries) MarkNotificationsRead(ctx context.Context, user int64, ids []i
 }
 
 // Notified returns, for each of the history events, the users notified of
-// it: how another instance learns whom to tell live (PostgreSQL relay).
-func (q *Queries) Notified(ctx context.Context, events []int64) (map[int64][]int64, error) {
+// it in scope: how another instance learns whom to tell live (PostgreSQL
+// relay, with AllOrgs).
+func (q *Queries) Notified(ctx context.Context, scope Scope, events []int64) (map[int64][]int64, error) {
 	out := map[int64][]int64{}
 	if len(events) == 0 {
 		return out, nil
@@ -129,7 +141,8 @@ func (q *Queries) Notified(ctx context.Context, events []int64) (map[int64][]int
 	for i, id := range events {
 		in[i] = a.add(id)
 	}
-	rows, err := q.query(ctx, "SELECT event_id, user_id FROM notifications WHERE event_id IN ("+strings.Join(in, ", ")+")", a...)
+	rows, err := q.query(ctx, "SELECT event_id, user_id FROM notifications WHERE event_id IN ("+strings.Join(in, ", ")+") AND "+
+		scope.cond(&a, "org_id"), a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: notified users: %w", err)
 	}

@@ -32,10 +32,12 @@ func (q *Queries) CreateOrganization(ctx context.Context, o *casedesk.Organizati
 	return nil
 }
 
-// Organization returns the organization with the id. Organizations are the
-// tenants themselves: desk decides who may see which.
-func (q *Queries) Organization(ctx context.Context, id int64) (*casedesk.Organization, error) {
-	o, err := scanOrg(q.queryRow(ctx, "SELECT "+orgColumns+" FROM organizations WHERE id = $1", id))
+// Organization returns the organization with the id if it lies in scope;
+// otherwise ENOTFOUND. Organizations are the tenants themselves: desk
+// decides who may see which and passes that scope.
+func (q *Queries) Organization(ctx context.Context, scope Scope, id int64) (*casedesk.Organization, error) {
+	a := args{id}
+	o, err := scanOrg(q.queryRow(ctx, "SELECT "+orgColumns+" FROM organizations WHERE id = $1 AND "+scope.cond(&a, "id"), a...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "organization %d not found", id)
 	}
@@ -45,37 +47,27 @@ func (q *Queries) Organization(ctx context.Context, id int64) (*casedesk.Organiz
 	return o, nil
 }
 
-// UpdateOrganization saves the editable fields of o.
-func (q *Queries) UpdateOrganization(ctx context.Context, o *casedesk.Organization) error {
-	_, err := q.exec(ctx, `UPDATE organizations SET name = $2, country = $3, time_zone = $4, language = $5 WHERE id = $1`,
-		o.ID, o.Name, o.Country, o.TimeZone, o.Language)
-	if err != nil {
-		return fmt.Errorf("store: update organization %d: %w", o.ID, err)
-	}
-	return nil
+// UpdateOrganization saves the editable fields of o, which must lie in
+// scope; otherwise ENOTFOUND.
+func (q *Queries) UpdateOrganization(ctx context.Context, scope Scope, o *casedesk.Organization) error {
+	a := args{o.ID, o.Name, o.Country, o.TimeZone, o.Language}
+	res, err := q.exec(ctx, `UPDATE organizations SET name = $2, country = $3, time_zone = $4, language = $5 WHERE id = $1 AND `+
+		scope.cond(&a, "id"), a...)
+	return affectOne(res, err, "organization", o.ID)
 }
 
-// OrgFilter selects organizations. IDs, when non-nil, restricts the result
-// to those ids (the tenant scope desk computed); an empty non-nil slice
-// selects nothing.
+// OrgFilter selects organizations within the scope passed with it.
 type OrgFilter struct {
-	IDs   []int64
 	Kind  casedesk.OrgKind
 	Name  string // prefix, case-insensitive
 	After int64
 	Limit int
 }
 
-// Organizations lists organizations by id.
-func (q *Queries) Organizations(ctx context.Context, f OrgFilter) ([]*casedesk.Organization, error) {
+// Organizations lists the organizations in scope by id.
+func (q *Queries) Organizations(ctx context.Context, scope Scope, f OrgFilter) ([]*casedesk.Organization, error) {
 	var a args
-	where := "WHERE id > " + a.add(f.After)
-	if f.IDs != nil {
-		if len(f.IDs) == 0 {
-			return nil, nil
-		}
-		where += " AND id IN (" + a.list(f.IDs) + ")"
-	}
+	where := "WHERE id > " + a.add(f.After) + " AND " + scope.cond(&a, "id")
 	if f.Kind != "" {
 		where += " AND kind = " + a.add(f.Kind)
 	}

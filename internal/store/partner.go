@@ -27,24 +27,30 @@ func scanGrant(row interface{ Scan(...any) error }) (*casedesk.PartnerGrant, err
 	return &g, nil
 }
 
-// CreateGrant records a customer's delegation to a partner.
-func (q *Queries) CreateGrant(ctx context.Context, g *casedesk.PartnerGrant) error {
+// CreateGrant records a customer's delegation to a partner. The customer
+// must lie in scope; otherwise ENOTFOUND.
+func (q *Queries) CreateGrant(ctx context.Context, scope Scope, g *casedesk.PartnerGrant) error {
+	a := args{g.CustomerID, g.PartnerID, g.GrantedBy, ts(g.CreatedAt), tsp(g.ExpiresAt)}
 	err := q.queryRow(ctx, `INSERT INTO partner_grants (customer_id, partner_id, granted_by, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`, g.CustomerID, g.PartnerID, g.GrantedBy, ts(g.CreatedAt), tsp(g.ExpiresAt)).Scan(&g.ID)
+		SELECT c.id, $2, $3, $4, $5 FROM organizations c WHERE c.id = $1 AND `+scope.cond(&a, "c.id")+` RETURNING id`, a...).Scan(&g.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return casedesk.Errorf(casedesk.ENOTFOUND, "organization %d not found", g.CustomerID)
+	}
 	if err != nil {
 		return fmt.Errorf("store: create grant: %w", err)
 	}
 	return nil
 }
 
-// Grants lists the grants a customer made (customer side) or a partner
-// received (partner side), newest first. Pass org and which side it is on.
-func (q *Queries) Grants(ctx context.Context, org int64, partnerSide bool) ([]*casedesk.PartnerGrant, error) {
+// Grants lists the grants the customers in scope made (customer side) or
+// the partners in scope received (partner side), newest first.
+func (q *Queries) Grants(ctx context.Context, scope Scope, partnerSide bool) ([]*casedesk.PartnerGrant, error) {
 	col := "g.customer_id"
 	if partnerSide {
 		col = "g.partner_id"
 	}
-	rows, err := q.query(ctx, "SELECT "+grantColumns+grantFrom+"WHERE "+col+" = $1 ORDER BY g.id DESC", org)
+	var a args
+	rows, err := q.query(ctx, "SELECT "+grantColumns+grantFrom+"WHERE "+scope.cond(&a, col)+" ORDER BY g.id DESC", a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: grants: %w", err)
 	}
@@ -60,9 +66,10 @@ func (q *Queries) Grants(ctx context.Context, org int64, partnerSide bool) ([]*c
 	return out, rows.Err()
 }
 
-// Grant returns one grant of customer org.
-func (q *Queries) Grant(ctx context.Context, org, id int64) (*casedesk.PartnerGrant, error) {
-	g, err := scanGrant(q.queryRow(ctx, "SELECT "+grantColumns+grantFrom+"WHERE g.customer_id = $1 AND g.id = $2", org, id))
+// Grant returns one grant made by a customer in scope.
+func (q *Queries) Grant(ctx context.Context, scope Scope, id int64) (*casedesk.PartnerGrant, error) {
+	a := args{id}
+	g, err := scanGrant(q.queryRow(ctx, "SELECT "+grantColumns+grantFrom+"WHERE g.id = $1 AND "+scope.cond(&a, "g.customer_id"), a...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "partner grant %d not found", id)
 	}
@@ -72,18 +79,20 @@ func (q *Queries) Grant(ctx context.Context, org, id int64) (*casedesk.PartnerGr
 	return g, nil
 }
 
-// RevokeGrant ends one of customer org's grants.
-func (q *Queries) RevokeGrant(ctx context.Context, org, id, by int64, at time.Time) error {
-	res, err := q.exec(ctx, "UPDATE partner_grants SET revoked_at = $3, revoked_by = $4 WHERE customer_id = $1 AND id = $2 AND revoked_at IS NULL",
-		org, id, ts(at), by)
+// RevokeGrant ends one of the grants made by a customer in scope.
+func (q *Queries) RevokeGrant(ctx context.Context, scope Scope, id, by int64, at time.Time) error {
+	a := args{id, ts(at), by}
+	res, err := q.exec(ctx, "UPDATE partner_grants SET revoked_at = $2, revoked_by = $3 WHERE id = $1 AND revoked_at IS NULL AND "+
+		scope.cond(&a, "customer_id"), a...)
 	return affectOne(res, err, "partner grant", id)
 }
 
-// DelegatedCustomers returns the customers whose grants to partner are in
-// force at t.
-func (q *Queries) DelegatedCustomers(ctx context.Context, partner int64, t time.Time) ([]int64, error) {
+// DelegatedCustomers returns the customers whose grants to the partners in
+// scope (the signed-in partner's own organization) are in force at t.
+func (q *Queries) DelegatedCustomers(ctx context.Context, scope Scope, t time.Time) ([]int64, error) {
+	a := args{ts(t)}
 	rows, err := q.query(ctx, `SELECT DISTINCT customer_id FROM partner_grants
-		WHERE partner_id = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2) ORDER BY customer_id`, partner, ts(t))
+		WHERE `+scope.cond(&a, "partner_id")+` AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1) ORDER BY customer_id`, a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: delegated customers: %w", err)
 	}

@@ -108,20 +108,27 @@ func scanSub(row interface{ Scan(...any) error }) (*casedesk.Subscription, error
 	return &s, nil
 }
 
-// CreateSubscription inserts s for its organization.
-func (q *Queries) CreateSubscription(ctx context.Context, s *casedesk.Subscription) error {
+// CreateSubscription inserts s for its organization, which must lie in
+// scope; otherwise ENOTFOUND.
+func (q *Queries) CreateSubscription(ctx context.Context, scope Scope, s *casedesk.Subscription) error {
+	a := args{s.OrgID, s.PlanID, s.Trial, s.Seats, ts(s.StartsAt), tsp(s.RenewsAt), s.Status, ts(s.CreatedAt)}
 	err := q.queryRow(ctx, `INSERT INTO subscriptions (org_id, plan_id, trial, seats, starts_at, renews_at, status, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		s.OrgID, s.PlanID, s.Trial, s.Seats, ts(s.StartsAt), tsp(s.RenewsAt), s.Status, ts(s.CreatedAt)).Scan(&s.ID)
+		SELECT o.id, $2, $3, $4, $5, $6, $7, $8 FROM organizations o WHERE o.id = $1 AND `+scope.cond(&a, "o.id")+` RETURNING id`,
+		a...).Scan(&s.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return casedesk.Errorf(casedesk.ENOTFOUND, "organization %d not found", s.OrgID)
+	}
 	if err != nil {
 		return fmt.Errorf("store: create subscription: %w", err)
 	}
 	return nil
 }
 
-// Subscriptions lists an organization's subscriptions.
-func (q *Queries) Subscriptions(ctx context.Context, org int64) ([]casedesk.Subscription, error) {
-	rows, err := q.query(ctx, "SELECT "+subColumns+" FROM subscriptions s JOIN plans p ON p.id = s.plan_id WHERE s.org_id = $1 ORDER BY s.id", org)
+// Subscriptions lists the subscriptions of the organizations in scope.
+func (q *Queries) Subscriptions(ctx context.Context, scope Scope) ([]casedesk.Subscription, error) {
+	var a args
+	rows, err := q.query(ctx, "SELECT "+subColumns+" FROM subscriptions s JOIN plans p ON p.id = s.plan_id WHERE "+
+		scope.cond(&a, "s.org_id")+" ORDER BY s.id", a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: subscriptions: %w", err)
 	}
@@ -137,9 +144,11 @@ func (q *Queries) Subscriptions(ctx context.Context, org int64) ([]casedesk.Subs
 	return out, rows.Err()
 }
 
-// Subscription returns one of org's subscriptions.
-func (q *Queries) Subscription(ctx context.Context, org, id int64) (*casedesk.Subscription, error) {
-	s, err := scanSub(q.queryRow(ctx, "SELECT "+subColumns+" FROM subscriptions s JOIN plans p ON p.id = s.plan_id WHERE s.org_id = $1 AND s.id = $2", org, id))
+// Subscription returns one subscription in scope.
+func (q *Queries) Subscription(ctx context.Context, scope Scope, id int64) (*casedesk.Subscription, error) {
+	a := args{id}
+	s, err := scanSub(q.queryRow(ctx, "SELECT "+subColumns+" FROM subscriptions s JOIN plans p ON p.id = s.plan_id WHERE s.id = $1 AND "+
+		scope.cond(&a, "s.org_id"), a...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, casedesk.Errorf(casedesk.ENOTFOUND, "subscription %d not found", id)
 	}
@@ -149,9 +158,11 @@ func (q *Queries) Subscription(ctx context.Context, org, id int64) (*casedesk.Su
 	return s, nil
 }
 
-// UpdateSubscription saves seats, renewal, status and trial of one of org's subscriptions.
-func (q *Queries) UpdateSubscription(ctx context.Context, org int64, s *casedesk.Subscription) error {
-	res, err := q.exec(ctx, "UPDATE subscriptions SET seats = $3, renews_at = $4, status = $5, trial = $6 WHERE org_id = $1 AND id = $2",
-		org, s.ID, s.Seats, tsp(s.RenewsAt), s.Status, s.Trial)
+// UpdateSubscription saves seats, renewal, status and trial of a
+// subscription in scope.
+func (q *Queries) UpdateSubscription(ctx context.Context, scope Scope, s *casedesk.Subscription) error {
+	a := args{s.ID, s.Seats, tsp(s.RenewsAt), s.Status, s.Trial}
+	res, err := q.exec(ctx, "UPDATE subscriptions SET seats = $2, renews_at = $3, status = $4, trial = $5 WHERE id = $1 AND "+
+		scope.cond(&a, "org_id"), a...)
 	return affectOne(res, err, "subscription", s.ID)
 }

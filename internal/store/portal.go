@@ -20,27 +20,30 @@ type Survey struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// CreateSurvey records the answer to a request's survey. A second answer for
-// the same request is ECONFLICT.
-func (q *Queries) CreateSurvey(ctx context.Context, s *Survey) error {
-	_, err := q.exec(ctx, `INSERT INTO surveys (request_id, org_id, user_id, rating, comment, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, s.RequestID, s.OrgID, s.UserID, s.Rating, s.Comment, ts(s.CreatedAt))
+// CreateSurvey records the answer to the survey of a request in scope;
+// s.OrgID must be the request's organization (otherwise ENOTFOUND). A
+// second answer for the same request is ECONFLICT.
+func (q *Queries) CreateSurvey(ctx context.Context, scope Scope, s *Survey) error {
+	a := args{s.RequestID, s.OrgID, s.UserID, s.Rating, s.Comment, ts(s.CreatedAt)}
+	res, err := q.exec(ctx, `INSERT INTO surveys (request_id, org_id, user_id, rating, comment, created_at)
+		SELECT r.id, r.org_id, $3, $4, $5, $6 FROM requests r WHERE r.id = $1 AND r.org_id = $2 AND `+scope.cond(&a, "r.org_id"), a...)
 	if isUniqueViolation(err) {
 		return casedesk.Errorf(casedesk.ECONFLICT, "the survey of this request was already answered")
 	}
 	if err != nil {
 		return fmt.Errorf("store: create survey: %w", err)
 	}
-	return nil
+	return affectOne(res, nil, "request", s.RequestID)
 }
 
-// Survey returns the answered survey of a request of org, or nil when there
-// is none.
-func (q *Queries) Survey(ctx context.Context, org, requestID int64) (*Survey, error) {
+// Survey returns the answered survey of a request in scope, or nil when
+// there is none (or the request lies outside the scope).
+func (q *Queries) Survey(ctx context.Context, scope Scope, requestID int64) (*Survey, error) {
 	var s Survey
 	var created int64
+	a := args{requestID}
 	err := q.queryRow(ctx, `SELECT request_id, org_id, user_id, rating, comment, created_at FROM surveys
-		WHERE org_id = $1 AND request_id = $2`, org, requestID).Scan(&s.RequestID, &s.OrgID, &s.UserID, &s.Rating, &s.Comment, &created)
+		WHERE request_id = $1 AND `+scope.cond(&a, "org_id"), a...).Scan(&s.RequestID, &s.OrgID, &s.UserID, &s.Rating, &s.Comment, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
@@ -63,20 +66,28 @@ type Callback struct {
 	DoneAt        *time.Time `json:"done_at"`
 }
 
-// CreateCallback records a callback request and sets its ID.
-func (q *Queries) CreateCallback(ctx context.Context, c *Callback) error {
+// CreateCallback records a callback request about a request in scope and
+// sets its ID; c.OrgID must be the request's organization. Otherwise
+// ENOTFOUND.
+func (q *Queries) CreateCallback(ctx context.Context, scope Scope, c *Callback) error {
+	a := args{c.RequestID, c.OrgID, c.UserID, c.Phone, c.PreferredTime, ts(c.CreatedAt)}
 	err := q.queryRow(ctx, `INSERT INTO callbacks (request_id, org_id, user_id, phone, preferred_time, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, c.RequestID, c.OrgID, c.UserID, c.Phone, c.PreferredTime, ts(c.CreatedAt)).Scan(&c.ID)
+		SELECT r.id, r.org_id, $3, $4, $5, $6 FROM requests r WHERE r.id = $1 AND r.org_id = $2 AND `+scope.cond(&a, "r.org_id")+
+		` RETURNING id`, a...).Scan(&c.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errRequestNotFound(c.RequestID)
+	}
 	if err != nil {
 		return fmt.Errorf("store: create callback: %w", err)
 	}
 	return nil
 }
 
-// Callbacks lists the callback requests of a request of org, oldest first.
-func (q *Queries) Callbacks(ctx context.Context, org, requestID int64) ([]*Callback, error) {
+// Callbacks lists the callback requests of a request in scope, oldest first.
+func (q *Queries) Callbacks(ctx context.Context, scope Scope, requestID int64) ([]*Callback, error) {
+	a := args{requestID}
 	rows, err := q.query(ctx, `SELECT id, request_id, org_id, user_id, phone, preferred_time, created_at, done_at
-		FROM callbacks WHERE org_id = $1 AND request_id = $2 ORDER BY id`, org, requestID)
+		FROM callbacks WHERE request_id = $1 AND `+scope.cond(&a, "org_id")+` ORDER BY id`, a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: callbacks: %w", err)
 	}
@@ -166,25 +177,30 @@ func (q *Queries) SupportPhones(ctx context.Context, country string) ([]*Support
 }
 
 // ActorNames returns, by id, the names of those of the users with the ids
-// who may act on org's requests — org's own users, the users of partners org
-// delegated to (now or before) and the provider's staff — and likewise the
-// names of those organizations: what a viewer of org's requests may read
-// beside them. The test uses the small tables only, so it costs the same for
-// an organization with a million requests.
-func (q *Queries) ActorNames(ctx context.Context, org int64, userIDs, orgIDs []int64) (users, orgs map[int64]string, err error) {
+// who may act on the requests of the organizations in scope — their own
+// users, the users of partners they delegated to (now or before) and the
+// provider's staff — and likewise the names of those organizations: what a
+// viewer of those requests may read beside them. The test uses the small
+// tables only, so it costs the same for an organization with a million
+// requests.
+func (q *Queries) ActorNames(ctx context.Context, scope Scope, userIDs, orgIDs []int64) (users, orgs map[int64]string, err error) {
 	users, orgs = map[int64]string{}, map[int64]string{}
-	const actors = `(SELECT $1 UNION SELECT partner_id FROM partner_grants WHERE customer_id = $1
-		UNION SELECT id FROM organizations WHERE kind = 'provider')`
+	actors := func(a *args) string {
+		return `(SELECT id FROM organizations WHERE ` + scope.cond(a, "id") + ` UNION SELECT partner_id FROM partner_grants WHERE ` +
+			scope.cond(a, "customer_id") + ` UNION SELECT id FROM organizations WHERE kind = 'provider')`
+	}
 	if len(userIDs) > 0 {
-		a := args{org}
-		err := q.names(ctx, users, `SELECT u.id, u.name FROM users u WHERE u.id IN (`+a.list(userIDs)+`) AND u.org_id IN `+actors, a)
+		var a args
+		in := a.list(userIDs)
+		err := q.names(ctx, users, `SELECT u.id, u.name FROM users u WHERE u.id IN (`+in+`) AND u.org_id IN `+actors(&a), a)
 		if err != nil {
 			return nil, nil, err
 		}
 	}
 	if len(orgIDs) > 0 {
-		a := args{org}
-		err := q.names(ctx, orgs, `SELECT o.id, o.name FROM organizations o WHERE o.id IN (`+a.list(orgIDs)+`) AND o.id IN `+actors, a)
+		var a args
+		in := a.list(orgIDs)
+		err := q.names(ctx, orgs, `SELECT o.id, o.name FROM organizations o WHERE o.id IN (`+in+`) AND o.id IN `+actors(&a), a)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -30,13 +30,13 @@ type QueueFilter struct {
 	Limit      int
 }
 
-// Queue lists open requests ordered by the due time of their running
+// Queue lists the open requests in scope ordered by the due time of their running
 // initial-response clock, soonest (so breached) first, then those whose
 // target carries no commitment; or, for Triage, the untriaged ones oldest
 // first. It reads the partial index sla_clocks_queue in due order.
-func (q *Queries) Queue(ctx context.Context, f QueueFilter) ([]*QueueItem, error) {
+func (q *Queries) Queue(ctx context.Context, scope Scope, f QueueFilter) ([]*QueueItem, error) {
 	var a args
-	cond := ""
+	cond := " AND " + scope.cond(&a, "r.org_id")
 	if f.AssigneeID != 0 {
 		cond += " AND r.assignee_id = " + a.add(f.AssigneeID)
 	}
@@ -75,7 +75,7 @@ func (q *Queries) Queue(ctx context.Context, f QueueFilter) ([]*QueueItem, error
 	}
 	// Then the requests whose clocks run without a due time.
 	a2 := a[:0:0]
-	cond2 := ""
+	cond2 := " AND " + scope.cond(&a2, "r.org_id")
 	if f.AssigneeID != 0 {
 		cond2 += " AND r.assignee_id = " + a2.add(f.AssigneeID)
 	}
@@ -92,13 +92,13 @@ func (q *Queries) Queue(ctx context.Context, f QueueFilter) ([]*QueueItem, error
 	return append(due, rest...), err
 }
 
-// TierPool lists the active requests escalated to the second tier that
+// TierPool lists the active requests in scope escalated to the second tier that
 // nobody holds, optionally of one category: those with a running
 // initial-response clock by due time, then the others (answered before the
 // escalation, most of them) oldest first.
-func (q *Queries) TierPool(ctx context.Context, category casedesk.Category, limit int) ([]*QueueItem, error) {
+func (q *Queries) TierPool(ctx context.Context, scope Scope, category casedesk.Category, limit int) ([]*QueueItem, error) {
 	var a args
-	cond := ""
+	cond := " AND " + scope.cond(&a, "r.org_id")
 	if category != "" {
 		cond = " AND r.category = " + a.add(category)
 	}

@@ -97,21 +97,25 @@ func linkedArg(number string) any {
 	return nil
 }
 
-// CreateRequest inserts r and sets its ID and Number.
-func (q *Queries) CreateRequest(ctx context.Context, r *casedesk.Request) error {
+// CreateRequest inserts r and sets its ID and Number. r's organization must
+// lie in scope; otherwise ENOTFOUND, and nothing is written.
+func (q *Queries) CreateRequest(ctx context.Context, scope Scope, r *casedesk.Request) error {
 	impact, err := json.Marshal(r.Impact)
 	if err != nil {
 		return fmt.Errorf("store: create request: %w", err)
 	}
+	a := args{r.OrgID, optID(r.RequesterID), optID(r.OpenedByID), idArg(r.OnBehalfOfOrgID), r.Category, r.Product, r.Title,
+		r.Description, string(impact), r.Severity, r.Status, r.Language, r.ContactMethod, r.Phone, r.Channel,
+		idArg(r.AssigneeID), linkedArg(r.LinkedNumber), r.ProspectName, r.ProspectEmail, r.ProspectCompany,
+		ts(r.CreatedAt), ts(r.UpdatedAt)}
 	err = q.queryRow(ctx, `INSERT INTO requests (org_id, requester_id, opened_by_id, on_behalf_of_org_id, category,
 		product, title, description, impact, severity, status, language, contact_method, phone, channel, assignee_id,
 		linked_id, prospect_name, prospect_email, prospect_company, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)
-		RETURNING id`,
-		r.OrgID, optID(r.RequesterID), optID(r.OpenedByID), idArg(r.OnBehalfOfOrgID), r.Category, r.Product, r.Title,
-		r.Description, string(impact), r.Severity, r.Status, r.Language, r.ContactMethod, r.Phone, r.Channel,
-		idArg(r.AssigneeID), linkedArg(r.LinkedNumber), r.ProspectName, r.ProspectEmail, r.ProspectCompany,
-		ts(r.CreatedAt), ts(r.UpdatedAt)).Scan(&r.ID)
+		SELECT o.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22
+		FROM organizations o WHERE o.id = $1 AND `+scope.cond(&a, "o.id")+` RETURNING id`, a...).Scan(&r.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return casedesk.Errorf(casedesk.ENOTFOUND, "organization %d not found", r.OrgID)
+	}
 	if err != nil {
 		return fmt.Errorf("store: create request: %w", err)
 	}

@@ -73,7 +73,7 @@ func (q *Queries) RetargetClocks(ctx context.Context, run *RetargetRun, after in
 	if q.engine == SQLite {
 		return q.retargetSQLite(ctx, run, after, limit)
 	}
-	clocks, err := q.RunningClocks(ctx, run.OrgID, after, limit)
+	clocks, err := q.RunningClocks(ctx, recomputeScope(run.OrgID), after, limit)
 	if err != nil || len(clocks) == 0 {
 		return nil, 0, 0, err
 	}

@@ -56,7 +56,7 @@ func TestRetargetClocks(t *testing.T) {
 				org := []*casedesk.Organization{orgA, orgB, orgC}[i%3]
 				r := &casedesk.Request{OrgID: org.ID, Category: casedesk.CategoryTechnical, Title: "t", Description: "d", Severity: "B",
 					Status: casedesk.StatusOpen, Language: "en", ContactMethod: "email", Channel: casedesk.ChannelAPI, CreatedAt: t0, UpdatedAt: t0}
-				if err := tx.CreateRequest(ctx, r); err != nil {
+				if err := tx.CreateRequest(ctx, store.AllOrgs, r); err != nil {
 					return err
 				}
 				opened := t0.Add(time.Duration(i) * time.Minute)
@@ -79,7 +79,7 @@ func TestRetargetClocks(t *testing.T) {
 				case i == 9:
 					c.StoppedAt, want = &stopped, "left"
 				}
-				if err := tx.CreateClock(ctx, c); err != nil {
+				if err := tx.CreateClock(ctx, store.AllOrgs, c); err != nil {
 					return err
 				}
 				all = append(all, made{c, want})
@@ -107,7 +107,7 @@ func TestRetargetClocks(t *testing.T) {
 		}
 		shares[orgB.ID].Compute = good
 		for _, m := range all {
-			cs, _ := db.Clocks(ctx, m.clock.RequestID)
+			cs, _ := db.Clocks(ctx, store.AllOrgs, m.clock.RequestID)
 			if len(cs) != 1 || !cs[0].UpdatedAt.Equal(t0) {
 				t.Fatalf("clock %d changed by a failed recompute: %+v", m.clock.ID, cs[0])
 			}
@@ -146,7 +146,7 @@ func TestRetargetClocks(t *testing.T) {
 			}
 		}
 		for _, m := range all {
-			cs, err := db.Clocks(ctx, m.clock.RequestID)
+			cs, err := db.Clocks(ctx, store.AllOrgs, m.clock.RequestID)
 			if err != nil || len(cs) != 1 {
 				t.Fatalf("clocks of %d: %v %v", m.clock.RequestID, cs, err)
 			}
@@ -216,7 +216,7 @@ func TestRetargetAheadOnlyForUnchangedInputs(t *testing.T) {
 		r := mustRequest(t, db, o, "t")
 		c := &store.ClockRow{RequestID: r.ID, OrgID: o, Metric: "initial_response", OpenedAt: t0.Add(time.Duration(i) * time.Minute),
 			PolicyVersion: 1, Family: "business", Severity: "B", Coverage: "24x7", TargetKind: "minutes", TargetMinutes: 30, Pauses: "[]", UpdatedAt: t0}
-		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateClock(ctx, c) }); err != nil {
+		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateClock(ctx, store.AllOrgs, c) }); err != nil {
 			t.Fatal(err)
 		}
 		clocks = append(clocks, c)
@@ -243,7 +243,7 @@ func TestRetargetAheadOnlyForUnchangedInputs(t *testing.T) {
 	clocks[4].StoppedAt = &stopped
 	if err := db.Write(ctx, func(tx *store.Tx) error {
 		for _, i := range []int{1, 2, 4} {
-			if err := tx.UpdateClock(ctx, clocks[i]); err != nil {
+			if err := tx.UpdateClock(ctx, store.AllOrgs, clocks[i]); err != nil {
 				return err
 			}
 		}
@@ -267,7 +267,7 @@ func TestRetargetAheadOnlyForUnchangedInputs(t *testing.T) {
 		t.Errorf("moved %d of %d seen, want 4 of 6: %+v", len(moves), seen, moves)
 	}
 	for i, c := range clocks {
-		cs, _ := db.Clocks(ctx, c.RequestID)
+		cs, _ := db.Clocks(ctx, store.AllOrgs, c.RequestID)
 		want := map[int]int{0: 999, 1: 60, 2: 60, 3: 999}[i]
 		if i >= 4 { // stopped, or no share: left as they were
 			if cs[0].DueAt != nil || !cs[0].UpdatedAt.Equal(t0) {

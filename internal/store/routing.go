@@ -11,13 +11,14 @@ type AgentLoad struct {
 	Load   int
 }
 
-// AgentLoads returns the open-request count of each active agent and
-// supervisor of the provider (zero for those with none).
-func (q *Queries) AgentLoads(ctx context.Context) (map[int64]int, error) {
+// AgentLoads returns the count of open requests in scope each active agent
+// and supervisor of the provider holds (zero for those with none).
+func (q *Queries) AgentLoads(ctx context.Context, scope Scope) (map[int64]int, error) {
+	var a args
 	rows, err := q.query(ctx, `SELECT u.id, COUNT(r.id) FROM users u
 		JOIN organizations o ON o.id = u.org_id AND o.kind = 'provider'
-		LEFT JOIN requests r ON r.assignee_id = u.id AND r.status IN ('new', 'open', 'waiting')
-		WHERE u.active AND u.role IN ('agent', 'supervisor') GROUP BY u.id`)
+		LEFT JOIN requests r ON r.assignee_id = u.id AND r.status IN ('new', 'open', 'waiting') AND `+scope.cond(&a, "r.org_id")+`
+		WHERE u.active AND u.role IN ('agent', 'supervisor') GROUP BY u.id`, a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: agent loads: %w", err)
 	}

@@ -218,39 +218,43 @@ func intArg(n *int) any {
 	return *n
 }
 
-// CreateClock stores a new clock and sets its ID.
-func (q *Queries) CreateClock(ctx context.Context, c *ClockRow) error {
+// CreateClock stores a new clock of a request in scope and sets its ID;
+// c.OrgID must be the request's organization. Otherwise ENOTFOUND.
+func (q *Queries) CreateClock(ctx context.Context, scope Scope, c *ClockRow) error {
+	a := args{c.RequestID, c.OrgID, c.Metric, c.Cycle, ts(c.OpenedAt), c.PolicyVersion, c.Family, c.Severity, c.Coverage, c.TargetKind,
+		c.TargetMinutes, idArg(c.CalendarID), idArg(c.CalendarVersion), c.Pauses, tsp(c.DueAt), tsp(c.WarnAt), tsp(c.StoppedAt),
+		boolArg(c.Met), c.Breached, intArg(c.BusinessMinutes), ts(c.UpdatedAt)}
 	err := q.queryRow(ctx, `INSERT INTO sla_clocks (request_id, org_id, metric, cycle, opened_at, policy_version, family, severity,
 		coverage, target_kind, target_minutes, calendar_id, calendar_version, pauses, due_at, warn_at, stopped_at, met, breached,
 		business_minutes, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id`,
-		c.RequestID, c.OrgID, c.Metric, c.Cycle, ts(c.OpenedAt), c.PolicyVersion, c.Family, c.Severity, c.Coverage, c.TargetKind,
-		c.TargetMinutes, idArg(c.CalendarID), idArg(c.CalendarVersion), c.Pauses, tsp(c.DueAt), tsp(c.WarnAt), tsp(c.StoppedAt),
-		boolArg(c.Met), c.Breached, intArg(c.BusinessMinutes), ts(c.UpdatedAt)).Scan(&c.ID)
+		SELECT r.id, r.org_id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21
+		FROM requests r WHERE r.id = $1 AND r.org_id = $2 AND `+scope.cond(&a, "r.org_id")+` RETURNING id`, a...).Scan(&c.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errRequestNotFound(c.RequestID)
+	}
 	if err != nil {
 		return fmt.Errorf("store: create clock: %w", err)
 	}
 	return nil
 }
 
-// UpdateClock saves a clock's inputs and outcome (not its fired marks,
-// which only MarkFired sets).
-func (q *Queries) UpdateClock(ctx context.Context, c *ClockRow) error {
-	_, err := q.exec(ctx, `UPDATE sla_clocks SET policy_version = $2, family = $3, severity = $4, coverage = $5, target_kind = $6,
-		target_minutes = $7, calendar_id = $8, calendar_version = $9, pauses = $10, due_at = $11, warn_at = $12, stopped_at = $13,
-		met = $14, breached = $15, business_minutes = $16, updated_at = $17 WHERE id = $1`,
-		c.ID, c.PolicyVersion, c.Family, c.Severity, c.Coverage, c.TargetKind, c.TargetMinutes, idArg(c.CalendarID),
+// UpdateClock saves the inputs and outcome of a clock in scope (not its
+// fired marks, which only MarkFired sets); ENOTFOUND outside the scope.
+func (q *Queries) UpdateClock(ctx context.Context, scope Scope, c *ClockRow) error {
+	a := args{c.ID, c.PolicyVersion, c.Family, c.Severity, c.Coverage, c.TargetKind, c.TargetMinutes, idArg(c.CalendarID),
 		idArg(c.CalendarVersion), c.Pauses, tsp(c.DueAt), tsp(c.WarnAt), tsp(c.StoppedAt), boolArg(c.Met), c.Breached,
-		intArg(c.BusinessMinutes), ts(c.UpdatedAt))
-	if err != nil {
-		return fmt.Errorf("store: update clock %d: %w", c.ID, err)
-	}
-	return nil
+		intArg(c.BusinessMinutes), ts(c.UpdatedAt)}
+	res, err := q.exec(ctx, `UPDATE sla_clocks SET policy_version = $2, family = $3, severity = $4, coverage = $5, target_kind = $6,
+		target_minutes = $7, calendar_id = $8, calendar_version = $9, pauses = $10, due_at = $11, warn_at = $12, stopped_at = $13,
+		met = $14, breached = $15, business_minutes = $16, updated_at = $17 WHERE id = $1 AND `+scope.cond(&a, "org_id"), a...)
+	return affectOne(res, err, "clock", c.ID)
 }
 
-// Clocks returns a request's clocks, oldest first.
-func (q *Queries) Clocks(ctx context.Context, requestID int64) ([]*ClockRow, error) {
-	return q.clocks(ctx, "SELECT "+clockColumns+" FROM sla_clocks WHERE request_id = $1 ORDER BY id", requestID)
+// Clocks returns the clocks of a request in scope, oldest first; none
+// outside the scope.
+func (q *Queries) Clocks(ctx context.Context, scope Scope, requestID int64) ([]*ClockRow, error) {
+	a := args{requestID}
+	return q.clocks(ctx, "SELECT "+clockColumns+" FROM sla_clocks WHERE request_id = $1 AND "+scope.cond(&a, "org_id")+" ORDER BY id", a...)
 }
 
 func (q *Queries) clocks(ctx context.Context, query string, args ...any) ([]*ClockRow, error) {
@@ -270,14 +274,21 @@ func (q *Queries) clocks(ctx context.Context, query string, args ...any) ([]*Clo
 	return out, rows.Err()
 }
 
-// RunningClocks returns up to limit running clocks with id above after: all
-// of them, or those of one organization when org is not 0.
-func (q *Queries) RunningClocks(ctx context.Context, org, after int64, limit int) ([]*ClockRow, error) {
-	if org != 0 {
-		return q.clocks(ctx, "SELECT "+clockColumns+" FROM sla_clocks WHERE stopped_at IS NULL AND org_id = $1 AND id > $2 ORDER BY org_id, id LIMIT $3",
-			org, after, limit)
+// RunningClocks returns up to limit running clocks in scope with id above
+// after, in id order.
+func (q *Queries) RunningClocks(ctx context.Context, scope Scope, after int64, limit int) ([]*ClockRow, error) {
+	a := args{after, limit}
+	return q.clocks(ctx, "SELECT "+clockColumns+" FROM sla_clocks WHERE stopped_at IS NULL AND "+scope.cond(&a, "org_id")+
+		" AND id > $1 ORDER BY id LIMIT $2", a...)
+}
+
+// recomputeScope is the scope of a recompute of org's clocks, all of them
+// for org 0 (RetargetRun.OrgID and recompute_runs.org_id keep that reading).
+func recomputeScope(org int64) Scope {
+	if org == 0 {
+		return AllOrgs
 	}
-	return q.clocks(ctx, "SELECT "+clockColumns+" FROM sla_clocks WHERE stopped_at IS NULL AND id > $1 ORDER BY id LIMIT $2", after, limit)
+	return OrgScope(org)
 }
 
 // alertAt is the instant a running clock next alerts at: its warning while
@@ -288,12 +299,13 @@ const (
 	alertPending = "stopped_at IS NULL AND breach_fired_at IS NULL AND due_at IS NOT NULL"
 )
 
-// NextAlert returns the earliest instant at which a running clock warns or
-// breaches and has not yet been recorded doing so; ok is false if none.
-// It is one seek on sla_clocks_alert.
-func (q *Queries) NextAlert(ctx context.Context) (t time.Time, ok bool, err error) {
+// NextAlert returns the earliest instant at which a running clock in scope
+// warns or breaches and has not yet been recorded doing so; ok is false if
+// none. With AllOrgs it is one seek on sla_clocks_alert.
+func (q *Queries) NextAlert(ctx context.Context, scope Scope) (t time.Time, ok bool, err error) {
 	var next sql.NullInt64
-	if err := q.queryRow(ctx, "SELECT MIN("+alertAt+") FROM sla_clocks WHERE "+alertPending).Scan(&next); err != nil {
+	var a args
+	if err := q.queryRow(ctx, "SELECT MIN("+alertAt+") FROM sla_clocks WHERE "+alertPending+" AND "+scope.cond(&a, "org_id"), a...).Scan(&next); err != nil {
 		return t, false, fmt.Errorf("store: next alert: %w", err)
 	}
 	if !next.Valid {
@@ -302,25 +314,30 @@ func (q *Queries) NextAlert(ctx context.Context) (t time.Time, ok bool, err erro
 	return fromTS(next.Int64), true, nil
 }
 
-// DueAlerts returns up to limit running clocks whose warning or breach
-// instant is at or before now and not yet recorded, soonest first.
-func (q *Queries) DueAlerts(ctx context.Context, now time.Time, limit int) ([]*ClockRow, error) {
-	return q.clocks(ctx, "SELECT "+clockColumns+" FROM sla_clocks WHERE "+alertPending+" AND "+alertAt+" <= $1 ORDER BY "+alertAt+" LIMIT $2",
-		ts(now), limit)
+// DueAlerts returns up to limit running clocks in scope whose warning or
+// breach instant is at or before now and not yet recorded, soonest first.
+func (q *Queries) DueAlerts(ctx context.Context, scope Scope, now time.Time, limit int) ([]*ClockRow, error) {
+	a := args{ts(now), limit}
+	return q.clocks(ctx, "SELECT "+clockColumns+" FROM sla_clocks WHERE "+alertPending+" AND "+scope.cond(&a, "org_id")+
+		" AND "+alertAt+" <= $1 ORDER BY "+alertAt+" LIMIT $2", a...)
 }
 
-// MarkFired records that the clock's warning ("warn") or breach ("breach")
-// due at the instant was delivered. It reports false when another instance
-// recorded it first or the clock changed meanwhile: the caller then does
-// nothing, so each alert is delivered once.
-func (q *Queries) MarkFired(ctx context.Context, clockID int64, kind string, due, at time.Time) (bool, error) {
+// MarkFired records that the warning ("warn") or breach ("breach") of a
+// clock in scope due at the instant was delivered. It reports false when
+// another instance recorded it first, the clock changed meanwhile or it lies
+// outside the scope: the caller then does nothing, so each alert is
+// delivered once.
+func (q *Queries) MarkFired(ctx context.Context, scope Scope, clockID int64, kind string, due, at time.Time) (bool, error) {
 	var res sql.Result
 	var err error
+	a := args{clockID, ts(due), ts(at)}
 	switch kind {
 	case "warn":
-		res, err = q.exec(ctx, "UPDATE sla_clocks SET warn_fired_at = $3 WHERE id = $1 AND warn_at = $2 AND warn_fired_at IS NULL AND stopped_at IS NULL", clockID, ts(due), ts(at))
+		res, err = q.exec(ctx, "UPDATE sla_clocks SET warn_fired_at = $3 WHERE id = $1 AND warn_at = $2 AND warn_fired_at IS NULL AND stopped_at IS NULL AND "+
+			scope.cond(&a, "org_id"), a...)
 	case "breach":
-		res, err = q.exec(ctx, "UPDATE sla_clocks SET breach_fired_at = $3, breached = TRUE WHERE id = $1 AND due_at = $2 AND breach_fired_at IS NULL AND stopped_at IS NULL", clockID, ts(due), ts(at))
+		res, err = q.exec(ctx, "UPDATE sla_clocks SET breach_fired_at = $3, breached = TRUE WHERE id = $1 AND due_at = $2 AND breach_fired_at IS NULL AND stopped_at IS NULL AND "+
+			scope.cond(&a, "org_id"), a...)
 	default:
 		return false, fmt.Errorf("store: unknown alert kind %q", kind)
 	}
@@ -331,13 +348,15 @@ func (q *Queries) MarkFired(ctx context.Context, clockID int64, kind string, due
 	return n == 1, err
 }
 
-// FirstStaffResponse returns when the provider's staff first answered the
-// request in public (a reply or a logged call) at or after since.
-func (q *Queries) FirstStaffResponse(ctx context.Context, requestID int64, since time.Time) (*time.Time, error) {
+// FirstStaffResponse returns when the provider's staff first answered a
+// request in scope in public (a reply or a logged call) at or after since;
+// nil when they did not, or the request lies outside the scope.
+func (q *Queries) FirstStaffResponse(ctx context.Context, scope Scope, requestID int64, since time.Time) (*time.Time, error) {
 	var at sql.NullInt64
-	err := q.queryRow(ctx, `SELECT MIN(m.created_at) FROM messages m JOIN users u ON u.id = m.author_id
-		JOIN organizations o ON o.id = u.org_id
-		WHERE m.request_id = $1 AND NOT m.internal AND o.kind = 'provider' AND m.created_at >= $2`, requestID, ts(since)).Scan(&at)
+	a := args{requestID, ts(since)}
+	err := q.queryRow(ctx, `SELECT MIN(m.created_at) FROM messages m JOIN requests r ON r.id = m.request_id
+		JOIN users u ON u.id = m.author_id JOIN organizations o ON o.id = u.org_id
+		WHERE m.request_id = $1 AND NOT m.internal AND o.kind = 'provider' AND m.created_at >= $2 AND `+scope.cond(&a, "r.org_id"), a...).Scan(&at)
 	if err != nil {
 		return nil, fmt.Errorf("store: first response: %w", err)
 	}

@@ -28,7 +28,7 @@ func mustRequest(tb testing.TB, db *store.DB, org int64, title string) *casedesk
 	tb.Helper()
 	r := &casedesk.Request{OrgID: org, Category: casedesk.CategoryTechnical, Title: title, Description: "d",
 		Status: casedesk.StatusNew, Language: "en", ContactMethod: "email", Channel: casedesk.ChannelAPI, CreatedAt: t0, UpdatedAt: t0}
-	if err := db.Write(context.Background(), func(tx *store.Tx) error { return tx.CreateRequest(context.Background(), r) }); err != nil {
+	if err := db.Write(context.Background(), func(tx *store.Tx) error { return tx.CreateRequest(context.Background(), store.AllOrgs, r) }); err != nil {
 		tb.Fatal(err)
 	}
 	return r
@@ -121,7 +121,7 @@ func TestWriteRollsBackOnError(t *testing.T) {
 		err := db.Write(ctx, func(tx *store.Tx) error {
 			r := &casedesk.Request{OrgID: o.ID, Category: "technical", Title: "x", Description: "d", Status: "new",
 				Language: "en", ContactMethod: "email", Channel: "api", CreatedAt: t0, UpdatedAt: t0}
-			if err := tx.CreateRequest(ctx, r); err != nil {
+			if err := tx.CreateRequest(ctx, store.AllOrgs, r); err != nil {
 				return err
 			}
 			return boom
@@ -151,7 +151,7 @@ func TestConcurrentWritesIsolated(t *testing.T) {
 				errs[i] = db.Write(ctx, func(tx *store.Tx) error {
 					r := &casedesk.Request{OrgID: o.ID, Category: "technical", Title: fmt.Sprint(i), Description: "d", Status: "new",
 						Language: "en", ContactMethod: "email", Channel: "api", CreatedAt: t0, UpdatedAt: t0}
-					if err := tx.CreateRequest(ctx, r); err != nil {
+					if err := tx.CreateRequest(ctx, store.AllOrgs, r); err != nil {
 						return err
 					}
 					if i%4 == 0 {

@@ -25,14 +25,19 @@ func scanUser(row interface{ Scan(...any) error }) (*casedesk.User, error) {
 	return &u, nil
 }
 
-// CreateUser inserts u with the password hash and sets its ID. An email in
-// use answers ECONFLICT.
-func (q *Queries) CreateUser(ctx context.Context, u *casedesk.User, passwordHash string) error {
+// CreateUser inserts u with the password hash and sets its ID. u's
+// organization must lie in scope (otherwise ENOTFOUND); an email in use
+// answers ECONFLICT.
+func (q *Queries) CreateUser(ctx context.Context, scope Scope, u *casedesk.User, passwordHash string) error {
+	a := args{u.OrgID, u.Email, u.Name, u.Role, u.Language, u.TimeZone, u.Phone, u.Active, u.MustChangePass, passwordHash,
+		joinList(u.Languages), joinList(u.Regions), joinList(u.Skills), ts(u.CreatedAt)}
 	err := q.queryRow(ctx, `INSERT INTO users (org_id, email, name, role, language, time_zone, phone, active,
 		must_change_password, password_hash, languages, regions, skills, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
-		u.OrgID, u.Email, u.Name, u.Role, u.Language, u.TimeZone, u.Phone, u.Active, u.MustChangePass, passwordHash,
-		joinList(u.Languages), joinList(u.Regions), joinList(u.Skills), ts(u.CreatedAt)).Scan(&u.ID)
+		SELECT o.id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 FROM organizations o
+		WHERE o.id = $1 AND `+scope.cond(&a, "o.id")+` RETURNING id`, a...).Scan(&u.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return casedesk.Errorf(casedesk.ENOTFOUND, "organization %d not found", u.OrgID)
+	}
 	if isUniqueViolation(err) {
 		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "email", Message: "a user with this email already exists"}
 	}
@@ -100,10 +105,10 @@ type UserFilter struct {
 	Limit  int
 }
 
-// Users lists an organization's users by id.
-func (q *Queries) Users(ctx context.Context, org int64, f UserFilter) ([]*casedesk.User, error) {
+// Users lists the users of the organizations in scope by id.
+func (q *Queries) Users(ctx context.Context, scope Scope, f UserFilter) ([]*casedesk.User, error) {
 	var a args
-	where := "WHERE org_id = " + a.add(org) + " AND id > " + a.add(f.After)
+	where := "WHERE " + scope.cond(&a, "org_id") + " AND id > " + a.add(f.After)
 	if f.Role != "" {
 		where += " AND role = " + a.add(f.Role)
 	}

@@ -100,7 +100,7 @@ func breachLags(b *testing.B, e store.Engine, n int) []time.Duration {
 			b.Fatal(err)
 		}
 		for _, r := range rs {
-			cs, _ := db.Clocks(ctx, r.ID)
+			cs, _ := db.Clocks(ctx, store.AllOrgs, r.ID)
 			for _, c := range cs {
 				if c.BreachFiredAt == nil {
 					b.Fatalf("clock %d not recorded", c.ID)

@@ -120,7 +120,7 @@ func TestTwoWorkersRecordEachBreachOnce(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			clocks, _ := db.Clocks(ctx, r.ID)
+			clocks, _ := db.Clocks(ctx, store.AllOrgs, r.ID)
 			events, _ := db.Events(ctx, store.OrgScope(r.OrgID), store.EventFilter{RequestID: r.ID, Internal: true, Limit: 100})
 			breaches := 0
 			for _, e := range events {

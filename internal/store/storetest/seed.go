@@ -28,7 +28,7 @@ func SeedOpenClocks(tb testing.TB, db *store.DB, orgs []int64, n int, now time.T
 				return err
 			}
 			for _, r := range rs {
-				if err := tx.CreateClock(ctx, clock(r)); err != nil {
+				if err := tx.CreateClock(ctx, store.AllOrgs, clock(r)); err != nil {
 					return err
 				}
 			}
