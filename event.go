@@ -25,7 +25,7 @@ const (
 	EventReopened        EventKind = "reopened"        // Field "status"
 	EventTransferred     EventKind = "transfer"        // Old, New: categories
 	EventLinked          EventKind = "linked"          // New: the linked request number
-	EventMerged          EventKind = "merged"          // Field "into" or "from", New: the other number
+	EventMerged          EventKind = "merged"          // Field MergedInto or MergedFrom, New: the other number
 	EventOutOfScope      EventKind = "outcome"         // New: see OutOfScopeReason
 	EventSurvey          EventKind = "survey"          // New: the rating
 	EventCallbackRequest EventKind = "callback"        // New: the phone number
@@ -149,6 +149,13 @@ func (e *Event) OutOfScopeReason() string {
 	}
 	return strings.TrimPrefix(e.New, outOfScopePrefix)
 }
+
+// The Field of a merge line says which side of the merge the request was on;
+// New is the other request's number.
+const (
+	MergedInto = "into" // this request was merged into the other
+	MergedFrom = "from" // the other request was merged into this one
+)
 
 const tierPrefix = "tier "
 

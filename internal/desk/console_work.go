@@ -232,12 +232,12 @@ func (d *Desk) linkOrMerge(ctx context.Context, a *casedesk.Actor, number, other
 				return err
 			}
 			ch.note(casedesk.EventMessage, "", "", strconv.FormatInt(m.ID, 10))
-			ch.note(casedesk.EventMerged, "into", "", o.Number)
+			ch.note(casedesk.EventMerged, casedesk.MergedInto, "", o.Number)
 			if err := ch.setStatus(casedesk.StatusClosed); err != nil {
 				return err
 			}
 			if err := tx.CreateEvent(ctx, &casedesk.Event{RequestID: o.ID, OrgID: o.OrgID, ActorID: &a.User.ID, Kind: casedesk.EventMerged,
-				Field: "from", New: r.Number, At: now}); err != nil {
+				Field: casedesk.MergedFrom, New: r.Number, At: now}); err != nil {
 				return err
 			}
 		}

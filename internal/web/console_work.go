@@ -214,7 +214,7 @@ func consoleEventText(p *page, e *casedesk.Event, users map[int64]string) string
 	case casedesk.EventLinked:
 		return p.T("console.ev.linked", e.New)
 	case casedesk.EventMerged:
-		if e.Field == "from" {
+		if e.Field == casedesk.MergedFrom {
 			return p.T("console.ev.merged.from", e.New)
 		}
 		return p.T("console.ev.merged.into", e.New)

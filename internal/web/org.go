@@ -136,7 +136,7 @@ func eventText(p *page, e *casedesk.Event) string {
 	case casedesk.EventLinked:
 		return p.T("event.linked", e.New)
 	case casedesk.EventMerged:
-		if e.Field == "from" {
+		if e.Field == casedesk.MergedFrom {
 			return p.T("event.merged.from", e.New)
 		}
 		return p.T("event.merged.into", e.New)
