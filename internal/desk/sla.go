@@ -109,7 +109,7 @@ func (d *Desk) inputsFor(ctx context.Context, q *store.Queries, orgID int64) (in
 	if !ok {
 		return in, false, nil
 	}
-	in.family = casedesk.Family(f)
+	in.family = f
 	org, err := q.Organization(ctx, orgID)
 	if err != nil {
 		return in, false, err

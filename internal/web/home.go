@@ -119,7 +119,7 @@ func (s *Server) support(ctx context.Context, p *page, d *homeData, subs []cased
 		return err
 	}
 	for _, sev := range casedesk.Severities() {
-		e, err := pol.Lookup(casedesk.Family(f), sev)
+		e, err := pol.Lookup(f, sev)
 		if err != nil {
 			continue
 		}

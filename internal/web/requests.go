@@ -485,7 +485,7 @@ func (s *Server) initialResponse(ctx context.Context, p *page, d *detailData) {
 	if err != nil {
 		return
 	}
-	e, err := pol.Lookup(casedesk.Family(f), casedesk.Severity(req.Severity))
+	e, err := pol.Lookup(f, req.Severity)
 	if err != nil {
 		return
 	}
