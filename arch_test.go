@@ -22,7 +22,7 @@ var allowed = map[string][]string{
 	"internal/auth":            nil,
 	"internal/blob":            nil,
 	"internal/config":          nil,
-	"internal/sla":             {"internal/calendar"},
+	"internal/sla":             {".", "internal/calendar"},
 	"internal/store":           {".", "internal/store/storetest"},
 	"internal/store/storetest": {".", "internal/store"},
 	"internal/desk":            {".", "internal/store", "internal/store/storetest", "internal/auth", "internal/blob", "internal/sla", "internal/calendar"},

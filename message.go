@@ -12,17 +12,29 @@ type Message struct {
 	OnBehalfOf  *int64       `json:"on_behalf_of_org_id"`
 	Body        string       `json:"body"`
 	Internal    bool         `json:"internal"`
-	Kind        string       `json:"kind"` // "message" or "phone" (a logged call)
+	Kind        MessageKind  `json:"kind"`
 	CreatedAt   time.Time    `json:"created_at"`
 	Attachments []Attachment `json:"attachments"`
 }
 
+// MessageKind tells a written message from a logged phone call.
+type MessageKind string
+
+// Message kinds.
+const (
+	MessageText  MessageKind = "message" // written, the default
+	MessagePhone MessageKind = "phone"   // a phone call the provider's staff logged
+)
+
+// Valid reports whether k is a known message kind.
+func (k MessageKind) Valid() bool { return k == MessageText || k == MessagePhone }
+
 // Validate checks a new message.
 func (m *Message) Validate() error {
 	if m.Kind == "" {
-		m.Kind = "message"
+		m.Kind = MessageText
 	}
-	if m.Kind != "message" && m.Kind != "phone" {
+	if !m.Kind.Valid() {
 		return Invalid("kind", "kind must be message or phone")
 	}
 	return checkText("body", m.Body, 1, 50000)
@@ -40,25 +52,4 @@ type Attachment struct {
 	SHA256      string    `json:"sha256"`
 	Internal    bool      `json:"internal"`
 	CreatedAt   time.Time `json:"created_at"`
-}
-
-// Event is one line of a request's history: who changed what, when, on
-// behalf of whom, from what to what.
-type Event struct {
-	ID         int64     `json:"id"`
-	RequestID  int64     `json:"-"`
-	OrgID      int64     `json:"organization_id"`
-	Number     string    `json:"number,omitempty"`
-	ActorID    *int64    `json:"actor_id"`
-	OnBehalfOf *int64    `json:"on_behalf_of_org_id"`
-	Kind       string    `json:"kind"` // "created", "status", "severity", "assignee", "message", "note", "attachment", "reopened", ...
-	Field      string    `json:"field,omitempty"`
-	Old        string    `json:"old,omitempty"`
-	New        string    `json:"new,omitempty"`
-	Internal   bool      `json:"internal"` // seen by staff only
-	At         time.Time `json:"at"`
-	// Notify lists the staff whose notifications inbox got a line for this
-	// event, so that a live stream can tell them at once. It is not stored
-	// with the event; desk fills it in when it publishes.
-	Notify []int64 `json:"-"`
 }

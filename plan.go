@@ -12,6 +12,11 @@ const (
 	FamilyElevated   Family = "elevated" // the elevated-support add-on
 )
 
+// Families lists the plan families in order: business, enterprise, frontline, elevated.
+func Families() []Family {
+	return []Family{FamilyBusiness, FamilyEnterprise, FamilyFrontline, FamilyElevated}
+}
+
 // Valid reports whether f is a known family.
 func (f Family) Valid() bool {
 	return f == FamilyBusiness || f == FamilyEnterprise || f == FamilyFrontline || f == FamilyElevated

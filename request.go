@@ -29,8 +29,14 @@ const (
 	SeverityC    Severity = "C"
 )
 
+// Severities lists the severities a request can be given, most urgent first.
+func Severities() []Severity { return []Severity{SeverityA, SeverityB, SeverityC} }
+
 // Valid reports whether s is a severity or unset.
-func (s Severity) Valid() bool { return s == "" || s == SeverityA || s == SeverityB || s == SeverityC }
+func (s Severity) Valid() bool { return s == "" || s.Known() }
+
+// Known reports whether s is A, B or C: valid and not unset.
+func (s Severity) Known() bool { return s == SeverityA || s == SeverityB || s == SeverityC }
 
 // Status is where a request is in its life.
 type Status string

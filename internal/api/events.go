@@ -53,7 +53,7 @@ func (s *Server) streamEvents(w http.ResponseWriter, r *http.Request, a *casedes
 				continue
 			}
 			b, _ := json.Marshal(e)
-			w.Write([]byte("id: " + strconv.FormatInt(e.ID, 10) + "\nevent: " + e.Kind + "\ndata: "))
+			w.Write([]byte("id: " + strconv.FormatInt(e.ID, 10) + "\nevent: " + string(e.Kind) + "\ndata: "))
 			w.Write(b)
 			w.Write([]byte("\n\n"))
 			fl.Flush()

@@ -315,7 +315,7 @@ func (s *seeder) script(p *request) []step {
 	add(0, func(ctx context.Context) error { return s.open(ctx, p) })
 	if p.channel == casedesk.ChannelPhone {
 		add(r.between(time.Minute, 4*time.Minute), func(ctx context.Context) error {
-			return s.message(ctx, p, p.agent, desk.NewMessage{Body: fmt.Sprintf(p.ph.phoneLog, custName), Kind: "phone"})
+			return s.message(ctx, p, p.agent, desk.NewMessage{Body: fmt.Sprintf(p.ph.phoneLog, custName), Kind: casedesk.MessagePhone})
 		})
 		add(r.between(30*time.Second, 2*time.Minute), func(ctx context.Context) error {
 			return s.update(ctx, p, p.agent, desk.RequestPatch{AssigneeID: s.idOf(p.agent)})

@@ -49,7 +49,7 @@ func (c *changes) checkSeverityReason(ctx context.Context, tx *store.Tx, reason 
 	if err := casedesk.CheckText("reason", reason, 1, 500); err != nil {
 		return err
 	}
-	c.note("severity_reason", "severity", string(r.Severity), reason)
+	c.note(casedesk.EventSeverityReason, "severity", string(r.Severity), reason)
 	return nil
 }
 
@@ -119,10 +119,10 @@ func (d *Desk) Transfer(ctx context.Context, a *casedesk.Actor, number string, t
 		if err != nil {
 			return err
 		}
-		ch.note("transfer", "category", string(r.Category), string(to))
+		ch.note(casedesk.EventTransferred, "category", string(r.Category), string(to))
 		r.Category = to
 		if r.AssigneeID != nil {
-			ch.note("assignee", "assignee_id", idString(r.AssigneeID), "")
+			ch.note(casedesk.EventAssigneeChanged, "assignee_id", idString(r.AssigneeID), "")
 			ch.events[len(ch.events)-1].Internal = true
 			r.AssigneeID = nil
 		}
@@ -168,7 +168,7 @@ func (d *Desk) CallbackDone(ctx context.Context, a *casedesk.Actor, number strin
 			return err
 		}
 		return tx.CreateEvent(ctx, scope, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
-			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: "callback_done", New: strconv.FormatInt(id, 10), Internal: true, At: now})
+			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: casedesk.EventCallbackDone, New: strconv.FormatInt(id, 10), Internal: true, At: now})
 	})
 }
 

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/casedesk/casedesk"
-	"github.com/casedesk/casedesk/internal/sla"
 	"github.com/casedesk/casedesk/internal/store"
 )
 
@@ -78,15 +77,15 @@ func (d *Desk) OutOfScope(ctx context.Context, a *casedesk.Actor, number, reason
 	}
 	return d.workActive(ctx, number, "closed out of scope", func(tx *store.Tx, r *casedesk.Request) error {
 		now := d.now()
-		m := &casedesk.Message{RequestID: r.ID, AuthorID: a.User.ID, AuthorName: a.User.Name, Body: guidance, Kind: "message",
+		m := &casedesk.Message{RequestID: r.ID, AuthorID: a.User.ID, AuthorName: a.User.Name, Body: guidance, Kind: casedesk.MessageText,
 			CreatedAt: now, OnBehalfOf: onBehalfOf(a, r.OrgID)}
 		if err := tx.CreateMessage(ctx, scopeOf(r), m); err != nil {
 			return err
 		}
 		oldStatus := r.Status
 		ch := changes{d: d, a: a, r: r, now: now}
-		ch.note("message", "", "", strconv.FormatInt(m.ID, 10))
-		ch.note("outcome", "outcome", "", "out_of_scope:"+reason)
+		ch.note(casedesk.EventMessage, "", "", strconv.FormatInt(m.ID, 10))
+		ch.note(casedesk.EventOutOfScope, "outcome", "", casedesk.OutOfScopeOutcome(reason))
 		if err := ch.setStatus(casedesk.StatusResolved); err != nil {
 			return err
 		}
@@ -100,7 +99,7 @@ func (d *Desk) OutOfScope(ctx context.Context, a *casedesk.Actor, number, reason
 		if err := tx.SetOutcome(ctx, scopeOf(r), &store.Outcome{RequestID: r.ID, OrgID: r.OrgID, Outcome: "out_of_scope", Reason: reason, ActorID: a.User.ID, At: now}); err != nil {
 			return err
 		}
-		if err := d.stopClocks(ctx, tx, r, sla.MetricInitialResponse, now, &a.User.ID); err != nil {
+		if err := d.stopClocks(ctx, tx, r, casedesk.MetricInitialResponse, now, &a.User.ID); err != nil {
 			return err
 		}
 		return d.clocksAfterUpdate(ctx, tx, r, r.Severity, oldStatus, now, &a.User.ID)
@@ -155,9 +154,9 @@ func (d *Desk) Escalate(ctx context.Context, a *casedesk.Actor, number, note str
 		if err != nil {
 			return err
 		}
-		ch.note("escalated", "tier", "1", "2")
+		ch.note(casedesk.EventEscalated, "tier", "1", "2")
 		if r.AssigneeID != nil {
-			ch.note("assignee", "assignee_id", idString(r.AssigneeID), "")
+			ch.note(casedesk.EventAssigneeChanged, "assignee_id", idString(r.AssigneeID), "")
 			r.AssigneeID = nil
 		}
 		for _, e := range ch.events {
@@ -220,25 +219,25 @@ func (d *Desk) linkOrMerge(ctx context.Context, a *casedesk.Actor, number, other
 		}
 		now := d.now()
 		ch := changes{d: d, a: a, r: r, now: now}
-		ch.note("linked", "linked_number", r.LinkedNumber, o.Number)
+		ch.note(casedesk.EventLinked, "linked_number", r.LinkedNumber, o.Number)
 		r.LinkedNumber = o.Number
 		oldStatus := r.Status
 		if merge {
 			if r.Status == casedesk.StatusClosed || o.Status == casedesk.StatusClosed {
 				return casedesk.Errorf(casedesk.ECONFLICT, "closed requests are not merged; reopen first")
 			}
-			m := &casedesk.Message{RequestID: r.ID, AuthorID: a.User.ID, AuthorName: a.User.Name, Body: message, Kind: "message",
+			m := &casedesk.Message{RequestID: r.ID, AuthorID: a.User.ID, AuthorName: a.User.Name, Body: message, Kind: casedesk.MessageText,
 				CreatedAt: now, OnBehalfOf: onBehalfOf(a, r.OrgID)}
 			if err := tx.CreateMessage(ctx, scopeOf(r), m); err != nil {
 				return err
 			}
-			ch.note("message", "", "", strconv.FormatInt(m.ID, 10))
-			ch.note("merged", "into", "", o.Number)
+			ch.note(casedesk.EventMessage, "", "", strconv.FormatInt(m.ID, 10))
+			ch.note(casedesk.EventMerged, casedesk.MergedInto, "", o.Number)
 			if err := ch.setStatus(casedesk.StatusClosed); err != nil {
 				return err
 			}
-			if err := tx.CreateEvent(ctx, scopeOf(o), &casedesk.Event{RequestID: o.ID, OrgID: o.OrgID, ActorID: &a.User.ID, Kind: "merged",
-				Field: "from", New: r.Number, At: now}); err != nil {
+			if err := tx.CreateEvent(ctx, scopeOf(o), &casedesk.Event{RequestID: o.ID, OrgID: o.OrgID, ActorID: &a.User.ID, Kind: casedesk.EventMerged,
+				Field: casedesk.MergedFrom, New: r.Number, At: now}); err != nil {
 				return err
 			}
 		}
@@ -250,7 +249,7 @@ func (d *Desk) linkOrMerge(ctx context.Context, a *casedesk.Actor, number, other
 			return err
 		}
 		if merge {
-			if err := d.stopClocks(ctx, tx, r, sla.MetricInitialResponse, now, &a.User.ID); err != nil {
+			if err := d.stopClocks(ctx, tx, r, casedesk.MetricInitialResponse, now, &a.User.ID); err != nil {
 				return err
 			}
 			return d.clocksAfterUpdate(ctx, tx, r, r.Severity, oldStatus, now, &a.User.ID)
@@ -295,12 +294,12 @@ var staffScope = store.AllOrgs
 // record it in the history (a staff-only line pointing to the note).
 func (d *Desk) staffNote(ctx context.Context, tx *store.Tx, a *casedesk.Actor, r *casedesk.Request, body string, now time.Time) (*changes, error) {
 	m := &casedesk.Message{RequestID: r.ID, AuthorID: a.User.ID, AuthorName: a.User.Name, Body: body, Internal: true,
-		Kind: "message", CreatedAt: now, OnBehalfOf: onBehalfOf(a, r.OrgID)}
+		Kind: casedesk.MessageText, CreatedAt: now, OnBehalfOf: onBehalfOf(a, r.OrgID)}
 	if err := tx.CreateMessage(ctx, scopeOf(r), m); err != nil {
 		return nil, err
 	}
 	ch := &changes{d: d, a: a, r: r, now: now}
-	ch.note("note", "", "", strconv.FormatInt(m.ID, 10))
+	ch.note(casedesk.EventNote, "", "", strconv.FormatInt(m.ID, 10))
 	ch.events[0].Internal = true
 	return ch, nil
 }

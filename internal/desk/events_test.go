@@ -72,7 +72,7 @@ func recomputeReachesOther(t *testing.T, w *world, r *casedesk.Request, events <
 	ctx := context.Background()
 	w.patch(r, desk.RequestPatch{Status: status(casedesk.StatusOpen), Severity: sev(casedesk.SeverityB)})
 	p := sla.DefaultPolicy()
-	p.Entries[sla.FamilyEnterprise][sla.SeverityB] = sla.Entitlement{Coverage: sla.Coverage24x7, Target: sla.Target{Kind: sla.TargetMinutes, Minutes: 30}}
+	p.Entries[casedesk.FamilyEnterprise][casedesk.SeverityB] = sla.Entitlement{Coverage: casedesk.Coverage24x7, Target: sla.Target{Kind: casedesk.TargetMinutes, Minutes: 30}}
 	body, _ := json.Marshal(p)
 	if _, moved, err := w.d.SetSLAPolicy(ctx, w.op, body); err != nil || moved != 1 {
 		t.Fatalf("new policy: moved %d, %v", moved, err)

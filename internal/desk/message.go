@@ -11,16 +11,15 @@ import (
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/blob"
-	"github.com/casedesk/casedesk/internal/sla"
 	"github.com/casedesk/casedesk/internal/store"
 )
 
 // NewMessage is a reply, an internal note or a logged phone call.
 type NewMessage struct {
-	Body          string  `json:"body"`
-	Internal      bool    `json:"internal"`
-	Kind          string  `json:"kind,omitempty"` // "message" (default) or "phone"
-	AttachmentIDs []int64 `json:"attachment_ids,omitempty"`
+	Body          string               `json:"body"`
+	Internal      bool                 `json:"internal"`
+	Kind          casedesk.MessageKind `json:"kind,omitempty"` // MessageText (the default) or MessagePhone
+	AttachmentIDs []int64              `json:"attachment_ids,omitempty"`
 }
 
 // AddMessage adds to a request's conversation. Internal notes and phone logs
@@ -40,7 +39,7 @@ func (d *Desk) AddMessage(ctx context.Context, a *casedesk.Actor, number string,
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
-	if (m.Internal || m.Kind == "phone") && !a.IsStaff() {
+	if (m.Internal || m.Kind == casedesk.MessagePhone) && !a.IsStaff() {
 		return nil, &casedesk.Error{Code: casedesk.EFORBIDDEN, Field: "internal", Message: "internal notes and phone logs are for the provider's staff"}
 	}
 	if len(in.AttachmentIDs) > 20 {
@@ -72,21 +71,21 @@ func (d *Desk) AddMessage(ctx context.Context, a *casedesk.Actor, number string,
 			att.MessageID = &m.ID
 			m.Attachments = append(m.Attachments, *att)
 		}
-		kind := "message"
+		kind := casedesk.EventMessage
 		if m.Internal {
-			kind = "note"
-		} else if m.Kind == "phone" {
-			kind = "phone"
+			kind = casedesk.EventNote
+		} else if m.Kind == casedesk.MessagePhone {
+			kind = casedesk.EventPhone
 		}
 		ch := changes{d: d, a: a, r: r, now: now}
 		ch.note(kind, "", "", strconv.FormatInt(m.ID, 10))
 		ch.events[0].Internal = m.Internal
 		switch {
 		case !a.IsStaff() && (r.Status == casedesk.StatusWaiting || r.Status == casedesk.StatusResolved):
-			ch.note("status", "status", string(r.Status), string(casedesk.StatusOpen))
+			ch.note(casedesk.EventStatusChanged, "status", string(r.Status), string(casedesk.StatusOpen))
 			r.Status, r.ResolvedAt = casedesk.StatusOpen, nil
 		case a.IsStaff() && !m.Internal && r.Status == casedesk.StatusNew:
-			ch.note("status", "status", string(r.Status), string(casedesk.StatusOpen))
+			ch.note(casedesk.EventStatusChanged, "status", string(r.Status), string(casedesk.StatusOpen))
 			r.Status = casedesk.StatusOpen
 		}
 		r.UpdatedAt = now
@@ -99,7 +98,7 @@ func (d *Desk) AddMessage(ctx context.Context, a *casedesk.Actor, number string,
 		switch {
 		case a.IsStaff() && !m.Internal:
 			// A public reply or a logged call is the provider's response.
-			for _, metric := range []sla.Metric{sla.MetricInitialResponse, sla.MetricNextReply} {
+			for _, metric := range []casedesk.Metric{casedesk.MetricInitialResponse, casedesk.MetricNextReply} {
 				if err := d.stopClocks(ctx, tx, r, metric, now, &a.User.ID); err != nil {
 					return err
 				}
@@ -162,7 +161,7 @@ func (d *Desk) AddAttachment(ctx context.Context, a *casedesk.Actor, number, nam
 			return err
 		}
 		return tx.CreateEvent(ctx, scope, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
-			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: "attachment", New: name, Internal: internal, At: att.CreatedAt})
+			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: casedesk.EventAttachment, New: name, Internal: internal, At: att.CreatedAt})
 	})
 	if err != nil {
 		return nil, err

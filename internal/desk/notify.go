@@ -19,7 +19,10 @@ import (
 // notifyKinds are the history events that notify the account manager of the
 // request's organization: opened, severity set or changed, escalated, and
 // the SLA's warnings and breaches.
-var notifyKinds = map[string]bool{"created": true, "severity": true, "escalated": true, "sla_warn": true, "sla_breach": true}
+var notifyKinds = map[casedesk.EventKind]bool{
+	casedesk.EventCreated: true, casedesk.EventSeverityChanged: true, casedesk.EventEscalated: true,
+	casedesk.EventSLAWarn: true, casedesk.EventSLABreach: true,
+}
 
 // notify writes the notifications caused by the events tx wrote and returns
 // who was notified of which event. Nobody is notified of their own change.
@@ -43,10 +46,11 @@ func (d *Desk) notify(ctx context.Context, tx *store.Tx) (map[int64][]int64, err
 		}
 		n := &store.Notification{UserID: tam, OrgID: e.OrgID, RequestID: e.RequestID, EventID: e.ID, Kind: e.Kind, CreatedAt: e.At}
 		switch e.Kind {
-		case "severity":
+		case casedesk.EventSeverityChanged:
 			n.Detail = e.New
-		case "sla_warn", "sla_breach":
-			n.Detail = e.Field // the clock's metric
+		case casedesk.EventSLAWarn, casedesk.EventSLABreach:
+			m, _ := e.Clock()
+			n.Detail = string(m)
 		}
 		if err := tx.CreateNotification(ctx, store.OrgScope(e.OrgID), n); err != nil {
 			return nil, err

@@ -55,7 +55,7 @@ func TestTAMNotifications(t *testing.T) {
 		kinds := func() []string {
 			var out []string
 			for _, n := range inbox(false) {
-				out = append(out, n.Kind+":"+n.Detail)
+				out = append(out, string(n.Kind)+":"+n.Detail)
 			}
 			return out
 		}

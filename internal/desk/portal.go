@@ -111,7 +111,7 @@ func (d *Desk) AnswerSurvey(ctx context.Context, a *casedesk.Actor, number strin
 			return err
 		}
 		return tx.CreateEvent(ctx, scope, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
-			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: "survey", Field: "rating", New: strconv.Itoa(rating), At: s.CreatedAt})
+			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: casedesk.EventSurvey, Field: "rating", New: strconv.Itoa(rating), At: s.CreatedAt})
 	})
 	if err != nil {
 		return nil, err
@@ -151,7 +151,7 @@ func (d *Desk) RequestCallback(ctx context.Context, a *casedesk.Actor, number, p
 			return err
 		}
 		return tx.CreateEvent(ctx, scope, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
-			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: "callback", Field: "phone", New: phone, At: c.CreatedAt})
+			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: casedesk.EventCallbackRequest, Field: "phone", New: phone, At: c.CreatedAt})
 	})
 	if err != nil {
 		return nil, err

@@ -103,7 +103,7 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 		}
 		created = true
 		if err := tx.CreateEvent(ctx, scope, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
-			OnBehalfOf: r.OnBehalfOfOrgID, Kind: "created", New: string(r.Status), At: now}); err != nil {
+			OnBehalfOf: r.OnBehalfOfOrgID, Kind: casedesk.EventCreated, New: string(r.Status), At: now}); err != nil {
 			return err
 		}
 		if err := d.startClocks(ctx, tx, r, 0, r.CreatedAt, &a.User.ID); err != nil {
@@ -358,7 +358,7 @@ type changes struct {
 	events []*casedesk.Event
 }
 
-func (c *changes) note(kind, field, old, new string) {
+func (c *changes) note(kind casedesk.EventKind, field, old, new string) {
 	if old == new {
 		return
 	}
@@ -391,7 +391,7 @@ func (c *changes) apply(ctx context.Context, tx *store.Tx, p RequestPatch) error
 		if err := casedesk.CheckText("title", *p.Title, 1, 200); err != nil {
 			return err
 		}
-		c.note("update", "title", r.Title, *p.Title)
+		c.note(casedesk.EventUpdated, "title", r.Title, *p.Title)
 		r.Title = *p.Title
 	}
 	if p.Category != nil {
@@ -401,7 +401,7 @@ func (c *changes) apply(ctx context.Context, tx *store.Tx, p RequestPatch) error
 		if !p.Category.Valid() {
 			return casedesk.Invalid("category", "category must be one of presales, billing or technical")
 		}
-		c.note("update", "category", string(r.Category), string(*p.Category))
+		c.note(casedesk.EventUpdated, "category", string(r.Category), string(*p.Category))
 		r.Category = *p.Category
 	}
 	if p.Product != nil {
@@ -417,21 +417,21 @@ func (c *changes) apply(ctx context.Context, tx *store.Tx, p RequestPatch) error
 				return casedesk.Invalid("product", "no product or service with code %q", *p.Product)
 			}
 		}
-		c.note("update", "product", r.Product, *p.Product)
+		c.note(casedesk.EventUpdated, "product", r.Product, *p.Product)
 		r.Product = *p.Product
 	}
 	if p.Language != nil {
 		if !casedesk.IsLanguage(*p.Language) {
 			return casedesk.Invalid("preferred_language", "preferred_language must be a BCP 47 tag such as en or zh-CN")
 		}
-		c.note("update", "preferred_language", r.Language, *p.Language)
+		c.note(casedesk.EventUpdated, "preferred_language", r.Language, *p.Language)
 		r.Language = *p.Language
 	}
 	if p.Phone != nil {
 		if err := casedesk.CheckText("phone", *p.Phone, 0, 40); err != nil {
 			return err
 		}
-		c.note("update", "phone", r.Phone, *p.Phone)
+		c.note(casedesk.EventUpdated, "phone", r.Phone, *p.Phone)
 		r.Phone = *p.Phone
 	}
 	if p.ContactMethod != nil {
@@ -441,7 +441,7 @@ func (c *changes) apply(ctx context.Context, tx *store.Tx, p RequestPatch) error
 		if *p.ContactMethod == "phone" && r.Phone == "" {
 			return casedesk.Invalid("phone", "phone is required when the contact method is phone")
 		}
-		c.note("update", "contact_method", r.ContactMethod, *p.ContactMethod)
+		c.note(casedesk.EventUpdated, "contact_method", r.ContactMethod, *p.ContactMethod)
 		r.ContactMethod = *p.ContactMethod
 	}
 	if p.Severity != nil {
@@ -461,7 +461,7 @@ func (c *changes) apply(ctx context.Context, tx *store.Tx, p RequestPatch) error
 				return err
 			}
 		}
-		c.note("severity", "severity", string(r.Severity), string(*p.Severity))
+		c.note(casedesk.EventSeverityChanged, "severity", string(r.Severity), string(*p.Severity))
 		r.Severity = *p.Severity
 	}
 	if p.AssigneeID != nil {
@@ -478,7 +478,7 @@ func (c *changes) apply(ctx context.Context, tx *store.Tx, p RequestPatch) error
 			}
 			r.AssigneeID = &u.ID
 		}
-		c.note("assignee", "assignee_id", old, idString(r.AssigneeID))
+		c.note(casedesk.EventAssigneeChanged, "assignee_id", old, idString(r.AssigneeID))
 	}
 	if p.Status != nil {
 		if err := c.setStatus(*p.Status); err != nil {
@@ -513,7 +513,7 @@ func (c *changes) setStatus(s casedesk.Status) error {
 	if !casedesk.CanTransition(r.Status, s) {
 		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "status", Message: fmt.Sprintf("a request cannot go from %s to %s", r.Status, s)}
 	}
-	c.note("status", "status", string(r.Status), string(s))
+	c.note(casedesk.EventStatusChanged, "status", string(r.Status), string(s))
 	r.Status = s
 	switch s {
 	case casedesk.StatusResolved:
@@ -565,7 +565,7 @@ func (d *Desk) Reopen(ctx context.Context, a *casedesk.Actor, number string) (*c
 			return err
 		}
 		if err := tx.CreateEvent(ctx, scope, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
-			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: "reopened", Field: "status", Old: string(old), New: string(r.Status), At: now}); err != nil {
+			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: casedesk.EventReopened, Field: "status", Old: string(old), New: string(r.Status), At: now}); err != nil {
 			return err
 		}
 		// A reopened request gets response clocks of its own, counted from now.

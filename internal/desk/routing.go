@@ -4,7 +4,6 @@ import (
 	"context"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -139,7 +138,7 @@ func (d *Desk) autoAssign(ctx context.Context, tx *store.Tx, r *casedesk.Request
 	alwaysOn := false
 	if clocks, err := tx.Clocks(ctx, scopeOf(r), r.ID); err == nil {
 		for _, c := range clocks {
-			alwaysOn = alwaysOn || (c.StoppedAt == nil && c.Coverage == "24x7" && r.Severity == casedesk.SeverityA)
+			alwaysOn = alwaysOn || (c.StoppedAt == nil && c.Coverage == casedesk.Coverage24x7 && r.Severity == casedesk.SeverityA)
 		}
 	}
 	u, translator := route(cands, r, tier, alwaysOn)
@@ -147,18 +146,18 @@ func (d *Desk) autoAssign(ctx context.Context, tx *store.Tx, r *casedesk.Request
 		if !rerouted {
 			return nil
 		}
-		return tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: "unrouted",
-			Field: "tier " + strconv.Itoa(tier), New: string(r.Category), Internal: true, At: now})
+		return tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: casedesk.EventUnrouted,
+			Field: casedesk.TierField(tier), New: string(r.Category), Internal: true, At: now})
 	}
 	r.AssigneeID = &u.ID
 	r.UpdatedAt = now
 	if err := tx.UpdateRequest(ctx, store.AllOrgs, r); err != nil {
 		return err
 	}
-	e := &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: "assignee", Field: "assignee_id",
+	e := &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: casedesk.EventAssigneeChanged, Field: casedesk.AssigneeField(""),
 		New: idString(r.AssigneeID), Internal: true, At: now}
 	if translator {
-		e.Field = "assignee_id (translator needed: nobody on shift speaks " + r.Language + ")"
+		e.Field = casedesk.AssigneeField(r.Language)
 	}
 	return tx.CreateEvent(ctx, scopeOf(r), e)
 }

@@ -146,7 +146,7 @@ func TestTierRouting(t *testing.T) {
 			}
 			return *r.AssigneeID
 		}
-		historyHas := func(r *casedesk.Request, kind string) bool {
+		historyHas := func(r *casedesk.Request, kind casedesk.EventKind) bool {
 			t.Helper()
 			hist, err := w.d.History(ctx, w.ag, r.Number)
 			if err != nil {

@@ -89,7 +89,7 @@ func (d *Desk) parsedCalendar(row *store.CalendarRow) (*calendar.Calendar, error
 // clockInputs are the facts a request's clocks are computed from.
 type clockInputs struct {
 	policy sla.Policy
-	family sla.Family
+	family casedesk.Family
 	calRow *store.CalendarRow
 	cal    *calendar.Calendar
 }
@@ -110,7 +110,7 @@ func (d *Desk) inputsFor(ctx context.Context, q *store.Queries, orgID int64) (in
 	if !ok {
 		return in, false, nil
 	}
-	in.family = sla.Family(f)
+	in.family = f
 	org, err := q.Organization(ctx, scope, orgID)
 	if err != nil {
 		return in, false, err
@@ -128,11 +128,11 @@ func (d *Desk) inputsFor(ctx context.Context, q *store.Queries, orgID int64) (in
 // the clock is left as it was.
 var errMetricOff = errors.New("desk: metric turned off by the policy")
 
-func metricOn(p sla.Policy, m sla.Metric) bool {
+func metricOn(p sla.Policy, m casedesk.Metric) bool {
 	switch m {
-	case sla.MetricNextReply:
+	case casedesk.MetricNextReply:
 		return p.NextReplyEnabled
-	case sla.MetricResolution:
+	case casedesk.MetricResolution:
 		return p.ResolutionEnabled
 	}
 	return true
@@ -140,10 +140,10 @@ func metricOn(p sla.Policy, m sla.Metric) bool {
 
 // metricsOn returns the metrics started at opening that the policy turns on
 // (next-reply clocks start at customer messages instead).
-func metricsOn(p sla.Policy) []sla.Metric {
-	ms := []sla.Metric{sla.MetricInitialResponse}
+func metricsOn(p sla.Policy) []casedesk.Metric {
+	ms := []casedesk.Metric{casedesk.MetricInitialResponse}
 	if p.ResolutionEnabled {
-		ms = append(ms, sla.MetricResolution)
+		ms = append(ms, casedesk.MetricResolution)
 	}
 	return ms
 }
@@ -193,19 +193,19 @@ func encodePauses(ps []sla.Pause) string {
 // inputs, from its opening instant and its pauses, and, if c is stopped,
 // its verdict. It returns the sla.Clock for explanations.
 func compute(c *store.ClockRow, in clockInputs) (*sla.Clock, error) {
-	if !metricOn(in.policy, sla.Metric(c.Metric)) {
+	if !metricOn(in.policy, c.Metric) {
 		return nil, errMetricOff
 	}
 	pauses, err := decodePauses(c.Pauses)
 	if err != nil {
 		return nil, fmt.Errorf("desk: clock %d pauses: %w", c.ID, err)
 	}
-	clk, err := in.policy.NewClock(sla.Metric(c.Metric), in.cal, in.family, sla.Severity(c.Severity), c.OpenedAt, pauses)
+	clk, err := in.policy.NewClock(c.Metric, in.cal, in.family, c.Severity, c.OpenedAt, pauses)
 	if err != nil {
 		return nil, err
 	}
-	c.PolicyVersion, c.Family = int64(in.policy.Version), string(in.family)
-	c.Coverage, c.TargetKind, c.TargetMinutes = string(clk.Entitlement.Coverage), string(clk.Entitlement.Target.Kind), clk.TargetMinutes
+	c.PolicyVersion, c.Family = int64(in.policy.Version), in.family
+	c.Coverage, c.TargetKind, c.TargetMinutes = clk.Entitlement.Coverage, clk.Entitlement.Target.Kind, clk.TargetMinutes
 	c.CalendarID, c.CalendarVersion = &in.calRow.ID, &in.calRow.Version
 	c.DueAt, c.WarnAt = nil, nil
 	if clk.HasDue {
@@ -221,7 +221,7 @@ func compute(c *store.ClockRow, in clockInputs) (*sla.Clock, error) {
 		mins := st.BusinessMinutesUsed
 		c.BusinessMinutes = &mins
 		c.Breached = st.Breached
-		if clk.Entitlement.Target.Kind != sla.TargetNone {
+		if clk.Entitlement.Target.Kind != casedesk.TargetNone {
 			met := st.Met
 			c.Met = &met
 		} else {
@@ -243,12 +243,12 @@ func (d *Desk) startClocks(ctx context.Context, tx *store.Tx, r *casedesk.Reques
 	}
 	now := d.now()
 	for _, m := range metricsOn(in.policy) {
-		c := &store.ClockRow{RequestID: r.ID, OrgID: r.OrgID, Metric: string(m), Cycle: cycle, OpenedAt: openedAt,
-			Severity: string(r.Severity), Pauses: "[]", UpdatedAt: now}
+		c := &store.ClockRow{RequestID: r.ID, OrgID: r.OrgID, Metric: m, Cycle: cycle, OpenedAt: openedAt,
+			Severity: r.Severity, Pauses: "[]", UpdatedAt: now}
 		if r.Status == casedesk.StatusWaiting {
 			c.Pauses = encodePauses([]sla.Pause{{From: now}})
 		}
-		if m == sla.MetricInitialResponse {
+		if m == casedesk.MetricInitialResponse {
 			// Triaged after the provider already answered: the clock starts
 			// stopped at that answer.
 			if c.StoppedAt, err = tx.FirstStaffResponse(ctx, scopeOf(r), r.ID, openedAt); err != nil {
@@ -261,8 +261,8 @@ func (d *Desk) startClocks(ctx context.Context, tx *store.Tx, r *casedesk.Reques
 		if err := tx.CreateClock(ctx, scopeOf(r), c); err != nil {
 			return err
 		}
-		if err := tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: "sla_started",
-			Field: string(m), New: dueString(c.DueAt), Internal: true, At: now}); err != nil {
+		if err := tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: casedesk.EventSLAStarted,
+			Field: casedesk.ClockField(m, ""), New: dueString(c.DueAt), Internal: true, At: now}); err != nil {
 			return err
 		}
 	}
@@ -296,7 +296,7 @@ func (d *Desk) recomputeClocks(ctx context.Context, tx *store.Tx, r *casedesk.Re
 		if c.StoppedAt != nil {
 			continue
 		}
-		c.Severity = string(r.Severity)
+		c.Severity = r.Severity
 		if err := d.recomputeOne(ctx, tx, c, in, actor, reason); err != nil {
 			return err
 		}
@@ -316,8 +316,8 @@ func (d *Desk) recomputeOne(ctx context.Context, tx *store.Tx, c *store.ClockRow
 		return err
 	}
 	if nu := dueString(c.DueAt); nu != old {
-		if err := tx.CreateEvent(ctx, store.OrgScope(c.OrgID), &casedesk.Event{RequestID: c.RequestID, OrgID: c.OrgID, ActorID: actor, Kind: "sla_recomputed",
-			Field: c.Metric + " (" + reason + ")", Old: old, New: nu, Internal: true, At: c.UpdatedAt}); err != nil {
+		if err := tx.CreateEvent(ctx, store.OrgScope(c.OrgID), &casedesk.Event{RequestID: c.RequestID, OrgID: c.OrgID, ActorID: actor, Kind: casedesk.EventSLARecomputed,
+			Field: casedesk.ClockField(c.Metric, reason), Old: old, New: nu, Internal: true, At: c.UpdatedAt}); err != nil {
 			return err
 		}
 		tx.AfterCommit(d.signalSLA)
@@ -327,7 +327,7 @@ func (d *Desk) recomputeOne(ctx context.Context, tx *store.Tx, c *store.ClockRow
 
 // stopClocks stops the running clocks of the metric at the instant and
 // records their verdicts.
-func (d *Desk) stopClocks(ctx context.Context, tx *store.Tx, r *casedesk.Request, metric sla.Metric, at time.Time, actor *int64) error {
+func (d *Desk) stopClocks(ctx context.Context, tx *store.Tx, r *casedesk.Request, metric casedesk.Metric, at time.Time, actor *int64) error {
 	clocks, err := tx.Clocks(ctx, scopeOf(r), r.ID)
 	if err != nil {
 		return err
@@ -335,7 +335,7 @@ func (d *Desk) stopClocks(ctx context.Context, tx *store.Tx, r *casedesk.Request
 	var in clockInputs
 	loaded := false
 	for _, c := range clocks {
-		if c.StoppedAt != nil || c.Metric != string(metric) {
+		if c.StoppedAt != nil || c.Metric != metric {
 			continue
 		}
 		if !loaded {
@@ -367,8 +367,8 @@ func (d *Desk) stopClocks(ctx context.Context, tx *store.Tx, r *casedesk.Request
 		} else if c.Met != nil {
 			verdict = "breached"
 		}
-		if err := tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: "sla_stopped",
-			Field: c.Metric, Old: dueString(c.DueAt), New: verdict, Internal: true, At: at}); err != nil {
+		if err := tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: casedesk.EventSLAStopped,
+			Field: casedesk.ClockField(c.Metric, ""), Old: dueString(c.DueAt), New: verdict, Internal: true, At: at}); err != nil {
 			return err
 		}
 		tx.AfterCommit(d.signalSLA)
@@ -503,7 +503,7 @@ func (d *Desk) inputsAt(ctx context.Context, c *store.ClockRow) (clockInputs, bo
 		}
 		in.policy.Version = int(pr.Version)
 	}
-	in.family = sla.Family(c.Family)
+	in.family = c.Family
 	if c.CalendarID == nil {
 		return in, false, nil
 	}
@@ -533,7 +533,7 @@ func (d *Desk) clocksAfterUpdate(ctx context.Context, tx *store.Tx, r *casedesk.
 	case r.Status == casedesk.StatusWaiting:
 		return d.pauseClocks(ctx, tx, r, true, at, actor)
 	case r.Status == casedesk.StatusResolved || r.Status == casedesk.StatusClosed:
-		for _, m := range []sla.Metric{sla.MetricInitialResponse, sla.MetricResolution} {
+		for _, m := range []casedesk.Metric{casedesk.MetricInitialResponse, casedesk.MetricResolution} {
 			if err := d.stopClocks(ctx, tx, r, m, at, actor); err != nil {
 				return err
 			}
@@ -561,7 +561,7 @@ func (d *Desk) startNextReply(ctx context.Context, tx *store.Tx, r *casedesk.Req
 	}
 	cycle := 0
 	for _, c := range clocks {
-		if c.Metric != string(sla.MetricNextReply) {
+		if c.Metric != casedesk.MetricNextReply {
 			continue
 		}
 		if c.StoppedAt == nil {
@@ -569,8 +569,8 @@ func (d *Desk) startNextReply(ctx context.Context, tx *store.Tx, r *casedesk.Req
 		}
 		cycle = max(cycle, c.Cycle+1)
 	}
-	c := &store.ClockRow{RequestID: r.ID, OrgID: r.OrgID, Metric: string(sla.MetricNextReply), Cycle: cycle, OpenedAt: at,
-		Severity: string(r.Severity), Pauses: "[]", UpdatedAt: d.now()}
+	c := &store.ClockRow{RequestID: r.ID, OrgID: r.OrgID, Metric: casedesk.MetricNextReply, Cycle: cycle, OpenedAt: at,
+		Severity: r.Severity, Pauses: "[]", UpdatedAt: d.now()}
 	if _, err := compute(c, in); err != nil {
 		return err
 	}
@@ -578,6 +578,6 @@ func (d *Desk) startNextReply(ctx context.Context, tx *store.Tx, r *casedesk.Req
 		return err
 	}
 	tx.AfterCommit(d.signalSLA)
-	return tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: "sla_started",
-		Field: string(sla.MetricNextReply), New: dueString(c.DueAt), Internal: true, At: at})
+	return tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: casedesk.EventSLAStarted,
+		Field: casedesk.ClockField(casedesk.MetricNextReply, ""), New: dueString(c.DueAt), Internal: true, At: at})
 }

@@ -396,18 +396,18 @@ func (d *Desk) retarget(ctx context.Context, q *store.Queries, org int64) (*stor
 	rt := &store.Retarget{PolicyVersion: int64(in.policy.Version), Family: string(in.family),
 		CalendarID: in.calRow.ID, CalendarVersion: in.calRow.Version, Kinds: map[string]store.RetargetKind{},
 		Compute: func(c *store.ClockRow) error { _, err := compute(c, in); return err }}
-	for _, m := range []sla.Metric{sla.MetricInitialResponse, sla.MetricNextReply, sla.MetricResolution} {
+	for _, m := range []casedesk.Metric{casedesk.MetricInitialResponse, casedesk.MetricNextReply, casedesk.MetricResolution} {
 		if !metricOn(in.policy, m) {
 			continue
 		}
 		rt.Metrics = append(rt.Metrics, string(m))
-		for _, s := range sla.Severities {
+		for _, s := range casedesk.Severities() {
 			if e, err := in.policy.LookupMetric(m, in.family, s); err == nil {
 				k := store.RetargetKind{Coverage: string(e.Coverage), TargetKind: string(e.Target.Kind)}
 				switch e.Target.Kind {
-				case sla.TargetMinutes:
+				case casedesk.TargetMinutes:
 					k.Minutes = &e.Target.Minutes
-				case sla.TargetNone:
+				case casedesk.TargetNone:
 					k.Minutes = new(int)
 				}
 				rt.Kinds[string(m)+"/"+string(s)] = k

@@ -37,9 +37,10 @@ func (d *Desk) FireDue(ctx context.Context, now time.Time) (int, error) {
 			for _, c := range due {
 				for _, a := range []struct {
 					kind  string
+					event casedesk.EventKind
 					at    *time.Time
 					fired *time.Time
-				}{{"warn", c.WarnAt, c.WarnFiredAt}, {"breach", c.DueAt, c.BreachFiredAt}} {
+				}{{"warn", casedesk.EventSLAWarn, c.WarnAt, c.WarnFiredAt}, {"breach", casedesk.EventSLABreach, c.DueAt, c.BreachFiredAt}} {
 					if a.at == nil || a.fired != nil || a.at.After(now) {
 						continue
 					}
@@ -50,7 +51,7 @@ func (d *Desk) FireDue(ctx context.Context, now time.Time) (int, error) {
 					if !ok {
 						continue // another instance recorded it, or the clock moved
 					}
-					e := &casedesk.Event{RequestID: c.RequestID, OrgID: c.OrgID, Kind: "sla_" + a.kind, Field: c.Metric,
+					e := &casedesk.Event{RequestID: c.RequestID, OrgID: c.OrgID, Kind: a.event, Field: casedesk.ClockField(c.Metric, ""),
 						New: a.at.UTC().Format(time.RFC3339Nano), Internal: true, At: *a.at}
 					if err := tx.CreateEvent(ctx, store.OrgScope(c.OrgID), e); err != nil {
 						return err

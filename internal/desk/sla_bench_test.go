@@ -44,7 +44,7 @@ func BenchmarkRecomputeAfterCalendarChange(b *testing.B) {
 			}
 			w.op = &casedesk.Actor{User: op, OrgKind: casedesk.OrgProvider}
 			p := sla.DefaultPolicy()
-			p.Entries[sla.FamilyEnterprise][sla.SeverityB] = sla.Entitlement{Coverage: sla.CoverageBusinessHours, Target: sla.Target{Kind: sla.TargetMinutes, Minutes: 480}}
+			p.Entries[casedesk.FamilyEnterprise][casedesk.SeverityB] = sla.Entitlement{Coverage: casedesk.CoverageBusinessHours, Target: sla.Target{Kind: casedesk.TargetMinutes, Minutes: 480}}
 			body, _ := json.Marshal(p)
 			if _, _, err := w.d.SetSLAPolicy(ctx, w.op, body); err != nil {
 				b.Fatal(err)

@@ -215,7 +215,7 @@ func TestClockLifecycle(t *testing.T) {
 	})
 }
 
-func hasEvent(es []*casedesk.Event, kind string) bool {
+func hasEvent(es []*casedesk.Event, kind casedesk.EventKind) bool {
 	for _, e := range es {
 		if e.Kind == kind {
 			return true
@@ -233,7 +233,7 @@ func TestRecomputeOnPolicyAndCalendarChange(t *testing.T) {
 		// Friday 6 November 2026, 16:30 in Berlin (15:30 UTC).
 		w.clock.T = time.Date(2026, 11, 6, 15, 30, 0, 0, time.UTC)
 		p := sla.DefaultPolicy()
-		p.Entries[sla.FamilyBusiness][sla.SeverityB] = sla.Entitlement{Coverage: sla.CoverageBusinessHours, Target: sla.Target{Kind: sla.TargetMinutes, Minutes: 120}}
+		p.Entries[casedesk.FamilyBusiness][casedesk.SeverityB] = sla.Entitlement{Coverage: casedesk.CoverageBusinessHours, Target: sla.Target{Kind: casedesk.TargetMinutes, Minutes: 120}}
 		body, _ := json.Marshal(p)
 		v, _, err := w.d.SetSLAPolicy(ctx, w.op, body)
 		if err != nil || v != 2 {
@@ -412,10 +412,10 @@ func TestNextReplyAndResolutionClocks(t *testing.T) {
 		p.NextReplyEnabled, p.ResolutionEnabled = true, true
 		p.NextReply, p.Resolution = sla.Table{}, sla.Table{}
 		for f, row := range p.Entries {
-			p.NextReply[f], p.Resolution[f] = map[sla.Severity]sla.Entitlement{}, map[sla.Severity]sla.Entitlement{}
+			p.NextReply[f], p.Resolution[f] = map[casedesk.Severity]sla.Entitlement{}, map[casedesk.Severity]sla.Entitlement{}
 			for s := range row {
-				p.NextReply[f][s] = sla.Entitlement{Coverage: sla.Coverage24x7, Target: sla.Target{Kind: sla.TargetMinutes, Minutes: 240}}
-				p.Resolution[f][s] = sla.Entitlement{Coverage: sla.Coverage24x7, Target: sla.Target{Kind: sla.TargetMinutes, Minutes: 2880}}
+				p.NextReply[f][s] = sla.Entitlement{Coverage: casedesk.Coverage24x7, Target: sla.Target{Kind: casedesk.TargetMinutes, Minutes: 240}}
+				p.Resolution[f][s] = sla.Entitlement{Coverage: casedesk.Coverage24x7, Target: sla.Target{Kind: casedesk.TargetMinutes, Minutes: 2880}}
 			}
 		}
 		body, _ := json.Marshal(p)
@@ -423,8 +423,8 @@ func TestNextReplyAndResolutionClocks(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := w.open("elevated", casedesk.SeverityB)
-		byMetric := func() map[string][]desk.ClockView {
-			m := map[string][]desk.ClockView{}
+		byMetric := func() map[casedesk.Metric][]desk.ClockView {
+			m := map[casedesk.Metric][]desk.ClockView{}
 			for _, c := range w.clocks(r) {
 				m[c.Metric] = append(m[c.Metric], c)
 			}
@@ -495,7 +495,7 @@ func TestRecomputeResumesAfterAStop(t *testing.T) {
 		ctx := context.Background()
 		w.clock.T = time.Date(2026, 11, 6, 15, 30, 0, 0, time.UTC) // Friday 16:30 in Berlin
 		p := sla.DefaultPolicy()
-		p.Entries[sla.FamilyBusiness][sla.SeverityB] = sla.Entitlement{Coverage: sla.CoverageBusinessHours, Target: sla.Target{Kind: sla.TargetMinutes, Minutes: 120}}
+		p.Entries[casedesk.FamilyBusiness][casedesk.SeverityB] = sla.Entitlement{Coverage: casedesk.CoverageBusinessHours, Target: sla.Target{Kind: casedesk.TargetMinutes, Minutes: 120}}
 		body, _ := json.Marshal(p)
 		if _, _, err := w.d.SetSLAPolicy(ctx, w.op, body); err != nil {
 			t.Fatal(err)

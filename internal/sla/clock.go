@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/calendar"
 )
 
@@ -63,9 +64,9 @@ type ClockInput struct {
 
 	// Context reported by Explain (optional).
 	PolicyVersion int
-	Metric        Metric
-	Family        Family
-	Severity      Severity
+	Metric        casedesk.Metric
+	Family        casedesk.Family
+	Severity      casedesk.Severity
 }
 
 // Clock is a computed service-level clock. It is a value: recompute it
@@ -117,7 +118,7 @@ func NewClock(in ClockInput) (*Clock, error) {
 		return nil, fmt.Errorf("sla: clock: warn share %v not in (0, 1)", share)
 	}
 	cal := calendar.TwentyFourSeven()
-	if in.Entitlement.Coverage == CoverageBusinessHours {
+	if in.Entitlement.Coverage == casedesk.CoverageBusinessHours {
 		if in.Calendar == nil {
 			return nil, errors.New("sla: clock: business-hours coverage needs a calendar")
 		}
@@ -132,11 +133,11 @@ func NewClock(in ClockInput) (*Clock, error) {
 		Pauses:      NormalizePauses(in.Pauses),
 	}
 	switch in.Entitlement.Target.Kind {
-	case TargetNone:
+	case casedesk.TargetNone:
 		return c, nil
-	case TargetMinutes:
+	case casedesk.TargetMinutes:
 		c.targetSec = int64(in.Entitlement.Target.Minutes) * 60
-	case TargetNextBusinessDay:
+	case casedesk.TargetNextBusinessDay:
 		end := cal.EndOfNextBusinessDay(in.OpenedAt)
 		c.targetSec = int64(cal.Between(c.Start, end) / time.Second)
 	}
@@ -223,7 +224,7 @@ type Status struct {
 // Evaluate evaluates the clock at a stop time (stopped) or at "now".
 func (c *Clock) Evaluate(at time.Time, stopped bool) Status {
 	s := Status{At: at, Stopped: stopped, BusinessMinutesUsed: c.BusinessMinutesUsed(at)}
-	if c.Entitlement.Target.Kind == TargetNone {
+	if c.Entitlement.Target.Kind == casedesk.TargetNone {
 		return s
 	}
 	s.Breached = c.HasDue && at.After(c.Due)
@@ -238,7 +239,7 @@ func (c *Clock) Evaluate(at time.Time, stopped bool) Status {
 // NewClock computes the clock of a metric for a request of the given family
 // and severity under the policy: it looks up the entitlement, applies the
 // policy's warn share, and honours pauses only if PauseWhileWaiting.
-func (p Policy) NewClock(m Metric, region *calendar.Calendar, f Family, s Severity, openedAt time.Time, pauses []Pause) (*Clock, error) {
+func (p Policy) NewClock(m casedesk.Metric, region *calendar.Calendar, f casedesk.Family, s casedesk.Severity, openedAt time.Time, pauses []Pause) (*Clock, error) {
 	e, err := p.LookupMetric(m, f, s)
 	if err != nil {
 		return nil, err

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/calendar"
 )
 
@@ -38,12 +39,12 @@ func londonCal(t testing.TB) *calendar.Calendar {
 	return c
 }
 
-func bh(k TargetKind, m int) Entitlement {
-	return Entitlement{Coverage: CoverageBusinessHours, Target: Target{Kind: k, Minutes: m}}
+func bh(k casedesk.TargetKind, m int) Entitlement {
+	return Entitlement{Coverage: casedesk.CoverageBusinessHours, Target: Target{Kind: k, Minutes: m}}
 }
 
-func rt(k TargetKind, m int) Entitlement {
-	return Entitlement{Coverage: Coverage24x7, Target: Target{Kind: k, Minutes: m}}
+func rt(k casedesk.TargetKind, m int) Entitlement {
+	return Entitlement{Coverage: casedesk.Coverage24x7, Target: Target{Kind: k, Minutes: m}}
 }
 
 func TestClock(t *testing.T) {
@@ -65,21 +66,21 @@ func TestClock(t *testing.T) {
 		warn   string
 		paused bool
 	}{
-		{"worked example", bh(TargetMinutes, 60), "2026-12-24T16:30:00Z", nil, "2026-12-24T16:30:00Z", "2026-12-29T09:30:00Z", "2026-12-29T09:15:00Z", false},
-		{"24x7 ignores the region calendar", rt(TargetMinutes, 60), "2026-12-24T16:30:00Z", nil, "2026-12-24T16:30:00Z", "2026-12-24T17:30:00Z", "2026-12-24T17:15:00Z", false},
-		{"opened outside hours starts at opening", bh(TargetMinutes, 60), "2026-12-01T07:00:00Z", nil, "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "2026-12-01T09:45:00Z", false},
-		{"opened at closing starts next opening", bh(TargetMinutes, 60), "2026-12-01T17:00:00Z", nil, "2026-12-02T09:00:00Z", "2026-12-02T10:00:00Z", "2026-12-02T09:45:00Z", false},
-		{"no commitment", bh(TargetNone, 0), "2026-12-01T07:00:00Z", nil, "2026-12-01T09:00:00Z", "", "", false},
-		{"next day on 24x7 is 24 hours", rt(TargetNextBusinessDay, 0), "2026-12-24T16:30:00Z", nil, "2026-12-24T16:30:00Z", "2026-12-25T16:30:00Z", "2026-12-25T10:30:00Z", false},
-		{"next business day on business hours", bh(TargetNextBusinessDay, 0), "2026-12-24T10:00:00Z", nil, "2026-12-24T10:00:00Z", "2026-12-29T17:00:00Z", "2026-12-29T13:15:00Z", false},
-		{"pause inside hours", bh(TargetMinutes, 60), "2026-12-24T16:30:00Z", []Pause{p("2026-12-24T16:40:00Z", "2026-12-24T16:50:00Z")}, "2026-12-24T16:30:00Z", "2026-12-29T09:40:00Z", "2026-12-29T09:25:00Z", false},
-		{"pause over closed time costs nothing", bh(TargetMinutes, 60), "2026-12-24T16:30:00Z", []Pause{p("2026-12-24T17:00:00Z", "2026-12-29T09:00:00Z")}, "2026-12-24T16:30:00Z", "2026-12-29T09:30:00Z", "2026-12-29T09:15:00Z", false},
-		{"pause over a weekend on 24x7 costs its length", rt(TargetMinutes, 60), "2026-12-24T16:30:00Z", []Pause{p("2026-12-24T17:00:00Z", "2026-12-24T18:00:00Z")}, "2026-12-24T16:30:00Z", "2026-12-24T18:30:00Z", "2026-12-24T18:15:00Z", false},
-		{"pause before opening on a business day", bh(TargetMinutes, 60), "2026-12-01T07:00:00Z", []Pause{p("2026-12-01T07:30:00Z", "2026-12-01T09:20:00Z")}, "2026-12-01T09:00:00Z", "2026-12-01T10:20:00Z", "2026-12-01T10:05:00Z", false},
-		{"overlapping unsorted pauses", bh(TargetMinutes, 60), "2026-12-01T09:00:00Z", []Pause{p("2026-12-01T09:20:00Z", "2026-12-01T09:40:00Z"), p("2026-12-01T09:10:00Z", "2026-12-01T09:30:00Z"), p("2026-12-01T09:35:00Z", "2026-12-01T09:35:00Z")}, "2026-12-01T09:00:00Z", "2026-12-01T10:30:00Z", "2026-12-01T10:15:00Z", false},
-		{"open pause holds the clock", bh(TargetMinutes, 60), "2026-12-01T09:00:00Z", []Pause{p("2026-12-01T09:20:00Z", "")}, "2026-12-01T09:00:00Z", "", "", true},
-		{"open pause after due does not", bh(TargetMinutes, 60), "2026-12-01T09:00:00Z", []Pause{p("2026-12-01T11:00:00Z", "")}, "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "2026-12-01T09:45:00Z", false},
-		{"pause ending at the due instant", bh(TargetMinutes, 60), "2026-12-01T09:00:00Z", []Pause{p("2026-12-01T10:00:00Z", "2026-12-01T10:30:00Z")}, "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "2026-12-01T09:45:00Z", false},
+		{"worked example", bh(casedesk.TargetMinutes, 60), "2026-12-24T16:30:00Z", nil, "2026-12-24T16:30:00Z", "2026-12-29T09:30:00Z", "2026-12-29T09:15:00Z", false},
+		{"24x7 ignores the region calendar", rt(casedesk.TargetMinutes, 60), "2026-12-24T16:30:00Z", nil, "2026-12-24T16:30:00Z", "2026-12-24T17:30:00Z", "2026-12-24T17:15:00Z", false},
+		{"opened outside hours starts at opening", bh(casedesk.TargetMinutes, 60), "2026-12-01T07:00:00Z", nil, "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "2026-12-01T09:45:00Z", false},
+		{"opened at closing starts next opening", bh(casedesk.TargetMinutes, 60), "2026-12-01T17:00:00Z", nil, "2026-12-02T09:00:00Z", "2026-12-02T10:00:00Z", "2026-12-02T09:45:00Z", false},
+		{"no commitment", bh(casedesk.TargetNone, 0), "2026-12-01T07:00:00Z", nil, "2026-12-01T09:00:00Z", "", "", false},
+		{"next day on 24x7 is 24 hours", rt(casedesk.TargetNextBusinessDay, 0), "2026-12-24T16:30:00Z", nil, "2026-12-24T16:30:00Z", "2026-12-25T16:30:00Z", "2026-12-25T10:30:00Z", false},
+		{"next business day on business hours", bh(casedesk.TargetNextBusinessDay, 0), "2026-12-24T10:00:00Z", nil, "2026-12-24T10:00:00Z", "2026-12-29T17:00:00Z", "2026-12-29T13:15:00Z", false},
+		{"pause inside hours", bh(casedesk.TargetMinutes, 60), "2026-12-24T16:30:00Z", []Pause{p("2026-12-24T16:40:00Z", "2026-12-24T16:50:00Z")}, "2026-12-24T16:30:00Z", "2026-12-29T09:40:00Z", "2026-12-29T09:25:00Z", false},
+		{"pause over closed time costs nothing", bh(casedesk.TargetMinutes, 60), "2026-12-24T16:30:00Z", []Pause{p("2026-12-24T17:00:00Z", "2026-12-29T09:00:00Z")}, "2026-12-24T16:30:00Z", "2026-12-29T09:30:00Z", "2026-12-29T09:15:00Z", false},
+		{"pause over a weekend on 24x7 costs its length", rt(casedesk.TargetMinutes, 60), "2026-12-24T16:30:00Z", []Pause{p("2026-12-24T17:00:00Z", "2026-12-24T18:00:00Z")}, "2026-12-24T16:30:00Z", "2026-12-24T18:30:00Z", "2026-12-24T18:15:00Z", false},
+		{"pause before opening on a business day", bh(casedesk.TargetMinutes, 60), "2026-12-01T07:00:00Z", []Pause{p("2026-12-01T07:30:00Z", "2026-12-01T09:20:00Z")}, "2026-12-01T09:00:00Z", "2026-12-01T10:20:00Z", "2026-12-01T10:05:00Z", false},
+		{"overlapping unsorted pauses", bh(casedesk.TargetMinutes, 60), "2026-12-01T09:00:00Z", []Pause{p("2026-12-01T09:20:00Z", "2026-12-01T09:40:00Z"), p("2026-12-01T09:10:00Z", "2026-12-01T09:30:00Z"), p("2026-12-01T09:35:00Z", "2026-12-01T09:35:00Z")}, "2026-12-01T09:00:00Z", "2026-12-01T10:30:00Z", "2026-12-01T10:15:00Z", false},
+		{"open pause holds the clock", bh(casedesk.TargetMinutes, 60), "2026-12-01T09:00:00Z", []Pause{p("2026-12-01T09:20:00Z", "")}, "2026-12-01T09:00:00Z", "", "", true},
+		{"open pause after due does not", bh(casedesk.TargetMinutes, 60), "2026-12-01T09:00:00Z", []Pause{p("2026-12-01T11:00:00Z", "")}, "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "2026-12-01T09:45:00Z", false},
+		{"pause ending at the due instant", bh(casedesk.TargetMinutes, 60), "2026-12-01T09:00:00Z", []Pause{p("2026-12-01T10:00:00Z", "2026-12-01T10:30:00Z")}, "2026-12-01T09:00:00Z", "2026-12-01T10:00:00Z", "2026-12-01T09:45:00Z", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -110,7 +111,7 @@ func TestClock(t *testing.T) {
 
 func TestEvaluate(t *testing.T) {
 	cal := londonCal(t)
-	c, err := NewClock(ClockInput{Calendar: cal, OpenedAt: ts(t, "2026-12-24T16:30:00Z"), Entitlement: bh(TargetMinutes, 60),
+	c, err := NewClock(ClockInput{Calendar: cal, OpenedAt: ts(t, "2026-12-24T16:30:00Z"), Entitlement: bh(casedesk.TargetMinutes, 60),
 		Pauses: []Pause{{From: ts(t, "2026-12-24T16:40:00Z"), To: ts(t, "2026-12-24T16:50:00Z")}}})
 	if err != nil {
 		t.Fatal(err)
@@ -139,17 +140,17 @@ func TestEvaluate(t *testing.T) {
 		}
 	}
 	// A response after the due time is late even when it falls outside hours.
-	d, _ := NewClock(ClockInput{Calendar: cal, OpenedAt: ts(t, "2026-12-01T16:00:00Z"), Entitlement: bh(TargetMinutes, 60)})
+	d, _ := NewClock(ClockInput{Calendar: cal, OpenedAt: ts(t, "2026-12-01T16:00:00Z"), Entitlement: bh(casedesk.TargetMinutes, 60)})
 	if s := d.Evaluate(ts(t, "2026-12-01T17:30:00Z"), true); !s.Breached || s.Met || s.BusinessMinutesUsed != 60 {
 		t.Errorf("after-hours late response: %+v", s)
 	}
 	// No commitment never breaches.
-	n, _ := NewClock(ClockInput{Calendar: cal, OpenedAt: ts(t, "2026-12-01T16:00:00Z"), Entitlement: bh(TargetNone, 0)})
+	n, _ := NewClock(ClockInput{Calendar: cal, OpenedAt: ts(t, "2026-12-01T16:00:00Z"), Entitlement: bh(casedesk.TargetNone, 0)})
 	if s := n.Evaluate(ts(t, "2027-12-01T17:30:00Z"), false); s.Breached || s.Met || s.Warning || s.BusinessMinutesUsed == 0 {
 		t.Errorf("no commitment: %+v", s)
 	}
 	// An open pause: minutes stop at the pause.
-	o, _ := NewClock(ClockInput{Calendar: cal, OpenedAt: ts(t, "2026-12-01T09:00:00Z"), Entitlement: bh(TargetMinutes, 60),
+	o, _ := NewClock(ClockInput{Calendar: cal, OpenedAt: ts(t, "2026-12-01T09:00:00Z"), Entitlement: bh(casedesk.TargetMinutes, 60),
 		Pauses: []Pause{{From: ts(t, "2026-12-01T09:20:00Z")}}})
 	if s := o.Evaluate(ts(t, "2026-12-03T12:00:00Z"), false); s.BusinessMinutesUsed != 20 || s.Breached || s.Remaining != 40*time.Minute {
 		t.Errorf("open pause: %+v", s)
@@ -160,7 +161,7 @@ func TestPolicyClock(t *testing.T) {
 	cal := londonCal(t)
 	p := DefaultPolicy()
 	pauses := []Pause{{From: ts(t, "2026-12-24T16:40:00Z"), To: ts(t, "2026-12-24T16:50:00Z")}}
-	c, err := p.NewClock(MetricInitialResponse, cal, FamilyEnterprise, SeverityB, ts(t, "2026-12-24T16:30:00Z"), pauses)
+	c, err := p.NewClock(casedesk.MetricInitialResponse, cal, casedesk.FamilyEnterprise, casedesk.SeverityB, ts(t, "2026-12-24T16:30:00Z"), pauses)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,18 +169,18 @@ func TestPolicyClock(t *testing.T) {
 		t.Errorf("enterprise B due %s, want %s", c.Due, want)
 	}
 	p.PauseWhileWaiting = false
-	c, _ = p.NewClock(MetricInitialResponse, cal, FamilyEnterprise, SeverityB, ts(t, "2026-12-24T16:30:00Z"), pauses)
+	c, _ = p.NewClock(casedesk.MetricInitialResponse, cal, casedesk.FamilyEnterprise, casedesk.SeverityB, ts(t, "2026-12-24T16:30:00Z"), pauses)
 	if want := ts(t, "2026-12-25T16:30:00Z"); !c.Due.Equal(want) {
 		t.Errorf("pauses ignored: due %s, want %s", c.Due, want)
 	}
-	c, _ = p.NewClock(MetricInitialResponse, cal, FamilyBusiness, SeverityC, ts(t, "2026-12-24T18:30:00Z"), nil)
+	c, _ = p.NewClock(casedesk.MetricInitialResponse, cal, casedesk.FamilyBusiness, casedesk.SeverityC, ts(t, "2026-12-24T18:30:00Z"), nil)
 	if c.HasDue || !c.Start.Equal(ts(t, "2026-12-29T09:00:00Z")) || c.Calendar != cal {
 		t.Errorf("business C: %+v", c)
 	}
-	if _, err := NewClock(ClockInput{OpenedAt: ts(t, "2026-12-24T18:30:00Z"), Entitlement: bh(TargetMinutes, 5)}); err == nil {
+	if _, err := NewClock(ClockInput{OpenedAt: ts(t, "2026-12-24T18:30:00Z"), Entitlement: bh(casedesk.TargetMinutes, 5)}); err == nil {
 		t.Error("business hours without a calendar accepted")
 	}
-	if _, err := NewClock(ClockInput{Calendar: cal, OpenedAt: ts(t, "2026-12-24T18:30:00Z"), Entitlement: bh(TargetMinutes, 0)}); err == nil {
+	if _, err := NewClock(ClockInput{Calendar: cal, OpenedAt: ts(t, "2026-12-24T18:30:00Z"), Entitlement: bh(casedesk.TargetMinutes, 0)}); err == nil {
 		t.Error("zero-minute target accepted")
 	}
 }
@@ -187,8 +188,8 @@ func TestPolicyClock(t *testing.T) {
 func TestExplanation(t *testing.T) {
 	cal := londonCal(t)
 	p := DefaultPolicy()
-	p.Entries[FamilyBusiness][SeverityB] = bh(TargetMinutes, 60)
-	c, err := p.NewClock(MetricInitialResponse, cal, FamilyBusiness, SeverityB, ts(t, "2026-12-24T16:30:00Z"),
+	p.Entries[casedesk.FamilyBusiness][casedesk.SeverityB] = bh(casedesk.TargetMinutes, 60)
+	c, err := p.NewClock(casedesk.MetricInitialResponse, cal, casedesk.FamilyBusiness, casedesk.SeverityB, ts(t, "2026-12-24T16:30:00Z"),
 		[]Pause{{From: ts(t, "2026-12-24T16:40:00Z"), To: ts(t, "2026-12-24T16:50:00Z")}})
 	if err != nil {
 		t.Fatal(err)
@@ -203,12 +204,12 @@ func TestExplanation(t *testing.T) {
 	if got := e.String(); got != want {
 		t.Fatalf("String() =\n%s\nwant\n%s", got, want)
 	}
-	c, _ = p.NewClock(MetricInitialResponse, cal, FamilyBusiness, SeverityC, ts(t, "2026-12-24T18:30:00Z"), nil)
+	c, _ = p.NewClock(casedesk.MetricInitialResponse, cal, casedesk.FamilyBusiness, casedesk.SeverityC, ts(t, "2026-12-24T18:30:00Z"), nil)
 	if got := c.Explain().String(); !strings.HasPrefix(got, "no due time because policy v1 gives business/C initial response no commitment") ||
 		!strings.Contains(got, "opened at 2026-12-24 18:30 GMT outside hours, counting started at 2026-12-29 09:00 GMT") {
 		t.Errorf("none: %s", got)
 	}
-	c, _ = NewClock(ClockInput{OpenedAt: ts(t, "2026-12-24T18:30:00Z"), Entitlement: rt(TargetMinutes, 60), Pauses: []Pause{{From: ts(t, "2026-12-24T18:40:00Z")}}})
+	c, _ = NewClock(ClockInput{OpenedAt: ts(t, "2026-12-24T18:30:00Z"), Entitlement: rt(casedesk.TargetMinutes, 60), Pauses: []Pause{{From: ts(t, "2026-12-24T18:40:00Z")}}})
 	if got := c.Explain().String(); !strings.HasPrefix(got, "due time unknown while paused because the entitlement is a target of 60 minutes on 24x7") ||
 		!strings.Contains(got, "paused since 2026-12-24 18:40 UTC") {
 		t.Errorf("paused: %s", got)
@@ -235,7 +236,7 @@ func TestPausesOnlyDelay(t *testing.T) {
 	for i := range 2000 {
 		cal := cals[i%len(cals)]
 		opened := base.Add(time.Duration(r.Int63n(365*24*3600)) * time.Second)
-		ent := bh(TargetMinutes, 1+r.Intn(3000))
+		ent := bh(casedesk.TargetMinutes, 1+r.Intn(3000))
 		plain, err := NewClock(ClockInput{Calendar: cal, OpenedAt: opened, Entitlement: ent})
 		if err != nil {
 			t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/calendar"
 )
 
@@ -18,10 +19,10 @@ type AppliedPause struct {
 // Explanation says why a clock is due when it is.
 type Explanation struct {
 	PolicyVersion int // 0 when the clock was not built from a policy
-	Metric        Metric
-	Family        Family
-	Severity      Severity
-	Coverage      Coverage
+	Metric        casedesk.Metric
+	Family        casedesk.Family
+	Severity      casedesk.Severity
+	Coverage      casedesk.Coverage
 	CalendarType  string // "24x7" or "business_hours"
 	Zone          string // IANA name of the calendar's zone
 	Target        Target
@@ -47,7 +48,7 @@ func (c *Clock) Explain() Explanation {
 		Family:        c.input.Family,
 		Severity:      c.input.Severity,
 		Coverage:      c.Entitlement.Coverage,
-		CalendarType:  string(CoverageBusinessHours),
+		CalendarType:  string(casedesk.CoverageBusinessHours),
 		Zone:          c.Calendar.Location().String(),
 		Target:        c.Entitlement.Target,
 		TargetMinutes: c.TargetMinutes,
@@ -59,7 +60,7 @@ func (c *Clock) Explain() Explanation {
 		loc:           c.Calendar.Location(),
 	}
 	if c.Calendar.Is24x7() {
-		e.CalendarType = string(Coverage24x7)
+		e.CalendarType = string(casedesk.Coverage24x7)
 	}
 	end := c.Due
 	for _, p := range c.Pauses {
@@ -106,7 +107,7 @@ func (e Explanation) String() string {
 	f := func(t time.Time) string { return t.In(loc).Format(layout) }
 	var b strings.Builder
 	switch {
-	case e.Target.Kind == TargetNone:
+	case e.Target.Kind == casedesk.TargetNone:
 		b.WriteString("no due time")
 	case e.Paused:
 		b.WriteString("due time unknown while paused")
@@ -117,21 +118,21 @@ func (e Explanation) String() string {
 	if e.PolicyVersion > 0 {
 		metric := e.Metric
 		if metric == "" {
-			metric = MetricInitialResponse
+			metric = casedesk.MetricInitialResponse
 		}
 		fmt.Fprintf(&b, "policy v%d gives %s/%s %s ", e.PolicyVersion, e.Family, e.Severity, strings.ReplaceAll(string(metric), "_", " "))
 	} else {
 		b.WriteString("the entitlement is ")
 	}
 	switch e.Target.Kind {
-	case TargetNone:
+	case casedesk.TargetNone:
 		b.WriteString("no commitment (the clock is tracked, never breached)")
-	case TargetNextBusinessDay:
+	case casedesk.TargetNextBusinessDay:
 		fmt.Fprintf(&b, "a target of the next business day (%d counting minutes)", e.TargetMinutes)
 	default:
 		fmt.Fprintf(&b, "a target of %s", e.Target)
 	}
-	if e.CalendarType == string(Coverage24x7) {
+	if e.CalendarType == string(casedesk.Coverage24x7) {
 		b.WriteString(" on 24x7 (real elapsed time, holidays ignored)")
 	} else {
 		fmt.Fprintf(&b, " on business hours in %s", e.Zone)

@@ -8,57 +8,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
-)
 
-// Severity is the severity of a service request.
-type Severity string
-
-// Severities.
-const (
-	SeverityA Severity = "A" // critical
-	SeverityB Severity = "B" // high
-	SeverityC Severity = "C" // non-critical
-)
-
-// Severities lists the severities in order.
-var Severities = []Severity{SeverityA, SeverityB, SeverityC}
-
-// Family is a plan family.
-type Family string
-
-// Families.
-const (
-	FamilyBusiness   Family = "business"
-	FamilyEnterprise Family = "enterprise" // also standalone plans
-	FamilyFrontline  Family = "frontline"
-	FamilyElevated   Family = "elevated" // elevated-support add-on
-)
-
-// Families lists the plan families in order.
-var Families = []Family{FamilyBusiness, FamilyEnterprise, FamilyFrontline, FamilyElevated}
-
-// Coverage says which calendar a target counts on.
-type Coverage string
-
-// Coverages.
-const (
-	// Coverage24x7 counts real elapsed time and ignores holidays.
-	Coverage24x7 Coverage = "24x7"
-	// CoverageBusinessHours counts on the customer's region calendar.
-	CoverageBusinessHours Coverage = "business_hours"
-)
-
-// TargetKind is the shape of a target.
-type TargetKind string
-
-// Target kinds.
-const (
-	// TargetMinutes: due at the end of the Minutes-th counting minute.
-	TargetMinutes TargetKind = "minutes"
-	// TargetNextBusinessDay: due at the end of the next business day (24 hours on 24x7).
-	TargetNextBusinessDay TargetKind = "next_business_day"
-	// TargetNone: "no commitment": tracked and reported, never due, never breached.
-	TargetNone TargetKind = "none"
+	"github.com/casedesk/casedesk"
 )
 
 // MaxTargetMinutes bounds a minutes target (one year of round-the-clock minutes).
@@ -66,21 +17,21 @@ const MaxTargetMinutes = 525600
 
 // Target is what is promised. Minutes is set only for Kind == TargetMinutes.
 type Target struct {
-	Kind    TargetKind
+	Kind    casedesk.TargetKind
 	Minutes int
 }
 
 // String renders the target, e.g. "60 minutes", "next business day", "no commitment".
 func (t Target) String() string {
 	switch t.Kind {
-	case TargetMinutes:
+	case casedesk.TargetMinutes:
 		if t.Minutes == 1 {
 			return "1 minute"
 		}
 		return fmt.Sprintf("%d minutes", t.Minutes)
-	case TargetNextBusinessDay:
+	case casedesk.TargetNextBusinessDay:
 		return "next business day"
-	case TargetNone:
+	case casedesk.TargetNone:
 		return "no commitment"
 	}
 	return string(t.Kind)
@@ -88,22 +39,12 @@ func (t Target) String() string {
 
 // Entitlement is a target together with the calendar it counts on.
 type Entitlement struct {
-	Coverage Coverage
+	Coverage casedesk.Coverage
 	Target   Target
 }
 
-// Metric names a clock a policy can define.
-type Metric string
-
-// Metrics.
-const (
-	MetricInitialResponse Metric = "initial_response"
-	MetricNextReply       Metric = "next_reply"
-	MetricResolution      Metric = "resolution"
-)
-
 // Table maps family and severity to an entitlement.
-type Table map[Family]map[Severity]Entitlement
+type Table map[casedesk.Family]map[casedesk.Severity]Entitlement
 
 // Policy is the service-level configuration. DefaultPolicy returns the
 // shipped default; every number is configuration.
@@ -132,7 +73,7 @@ const DefaultWarnShare = 0.75
 // DefaultReopenDays is the default Policy.ReopenDays.
 const DefaultReopenDays = 14
 
-func ent(c Coverage, k TargetKind, minutes int) Entitlement {
+func ent(c casedesk.Coverage, k casedesk.TargetKind, minutes int) Entitlement {
 	return Entitlement{Coverage: c, Target: Target{Kind: k, Minutes: minutes}}
 }
 
@@ -147,30 +88,30 @@ func ent(c Coverage, k TargetKind, minutes int) Entitlement {
 // Waiting on the customer pauses the clock, a request can be reopened for 14
 // days, and next-reply and resolution clocks are off.
 func DefaultPolicy() Policy {
-	a := ent(Coverage24x7, TargetMinutes, 60)
-	nextDay := ent(Coverage24x7, TargetNextBusinessDay, 0)
+	a := ent(casedesk.Coverage24x7, casedesk.TargetMinutes, 60)
+	nextDay := ent(casedesk.Coverage24x7, casedesk.TargetNextBusinessDay, 0)
 	return Policy{
 		Version: 1,
 		Entries: Table{
-			FamilyBusiness: {
-				SeverityA: a,
-				SeverityB: ent(CoverageBusinessHours, TargetNone, 0),
-				SeverityC: ent(CoverageBusinessHours, TargetNone, 0),
+			casedesk.FamilyBusiness: {
+				casedesk.SeverityA: a,
+				casedesk.SeverityB: ent(casedesk.CoverageBusinessHours, casedesk.TargetNone, 0),
+				casedesk.SeverityC: ent(casedesk.CoverageBusinessHours, casedesk.TargetNone, 0),
 			},
-			FamilyEnterprise: {
-				SeverityA: a,
-				SeverityB: nextDay,
-				SeverityC: ent(Coverage24x7, TargetNone, 0),
+			casedesk.FamilyEnterprise: {
+				casedesk.SeverityA: a,
+				casedesk.SeverityB: nextDay,
+				casedesk.SeverityC: ent(casedesk.Coverage24x7, casedesk.TargetNone, 0),
 			},
-			FamilyFrontline: {
-				SeverityA: a,
-				SeverityB: nextDay,
-				SeverityC: ent(Coverage24x7, TargetNone, 0),
+			casedesk.FamilyFrontline: {
+				casedesk.SeverityA: a,
+				casedesk.SeverityB: nextDay,
+				casedesk.SeverityC: ent(casedesk.Coverage24x7, casedesk.TargetNone, 0),
 			},
-			FamilyElevated: {
-				SeverityA: a,
-				SeverityB: ent(Coverage24x7, TargetMinutes, 120),
-				SeverityC: ent(Coverage24x7, TargetMinutes, 240),
+			casedesk.FamilyElevated: {
+				casedesk.SeverityA: a,
+				casedesk.SeverityB: ent(casedesk.Coverage24x7, casedesk.TargetMinutes, 120),
+				casedesk.SeverityC: ent(casedesk.Coverage24x7, casedesk.TargetMinutes, 240),
 			},
 		},
 		WarnShare:         DefaultWarnShare,
@@ -197,30 +138,24 @@ func fieldErr(field, format string, args ...any) *FieldError {
 	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
 }
 
-// ValidFamily reports whether f is a known family.
-func ValidFamily(f Family) bool { return slices.Contains(Families, f) }
-
-// ValidSeverity reports whether s is a known severity.
-func ValidSeverity(s Severity) bool { return slices.Contains(Severities, s) }
-
-// Validate checks the entitlement; path prefixes field names in errors.
+// validate checks the entitlement; path prefixes field names in errors.
 func (e Entitlement) validate(path string) error {
 	switch e.Coverage {
-	case Coverage24x7, CoverageBusinessHours:
+	case casedesk.Coverage24x7, casedesk.CoverageBusinessHours:
 	default:
-		return fieldErr(path+".coverage", "unknown coverage %q (want %q or %q)", e.Coverage, Coverage24x7, CoverageBusinessHours)
+		return fieldErr(path+".coverage", "unknown coverage %q (want %q or %q)", e.Coverage, casedesk.Coverage24x7, casedesk.CoverageBusinessHours)
 	}
 	switch e.Target.Kind {
-	case TargetMinutes:
+	case casedesk.TargetMinutes:
 		if e.Target.Minutes < 1 || e.Target.Minutes > MaxTargetMinutes {
 			return fieldErr(path+".minutes", "must be between 1 and %d, got %d", MaxTargetMinutes, e.Target.Minutes)
 		}
-	case TargetNextBusinessDay, TargetNone:
+	case casedesk.TargetNextBusinessDay, casedesk.TargetNone:
 		if e.Target.Minutes != 0 {
-			return fieldErr(path+".minutes", "only allowed with target %q", TargetMinutes)
+			return fieldErr(path+".minutes", "only allowed with target %q", casedesk.TargetMinutes)
 		}
 	default:
-		return fieldErr(path+".target", "unknown target %q (want %q, %q or %q)", e.Target.Kind, TargetMinutes, TargetNextBusinessDay, TargetNone)
+		return fieldErr(path+".target", "unknown target %q (want %q, %q or %q)", e.Target.Kind, casedesk.TargetMinutes, casedesk.TargetNextBusinessDay, casedesk.TargetNone)
 	}
 	return nil
 }
@@ -230,11 +165,11 @@ func (e Entitlement) Validate() error { return e.validate("entitlement") }
 
 func (t Table) validate(path string, complete bool) error {
 	for _, f := range sortedKeys(t) {
-		if !ValidFamily(f) {
+		if !f.Valid() {
 			return fieldErr(path+"."+string(f), "unknown family (want business, enterprise, frontline or elevated)")
 		}
 		for _, s := range sortedKeys(t[f]) {
-			if !ValidSeverity(s) {
+			if !s.Known() {
 				return fieldErr(path+"."+string(f)+"."+string(s), "unknown severity (want A, B or C)")
 			}
 			if err := t[f][s].validate(path + "." + string(f) + "." + string(s)); err != nil {
@@ -243,11 +178,11 @@ func (t Table) validate(path string, complete bool) error {
 		}
 	}
 	if complete {
-		for _, f := range Families {
+		for _, f := range casedesk.Families() {
 			if t[f] == nil {
 				return fieldErr(path+"."+string(f), "missing")
 			}
-			for _, s := range Severities {
+			for _, s := range casedesk.Severities() {
 				if _, ok := t[f][s]; !ok {
 					return fieldErr(path+"."+string(f)+"."+string(s), "missing")
 				}
@@ -287,23 +222,23 @@ func (p Policy) Validate() error {
 }
 
 // Lookup returns the initial-response entitlement for a family and severity.
-func (p Policy) Lookup(f Family, s Severity) (Entitlement, error) {
-	return p.LookupMetric(MetricInitialResponse, f, s)
+func (p Policy) Lookup(f casedesk.Family, s casedesk.Severity) (Entitlement, error) {
+	return p.LookupMetric(casedesk.MetricInitialResponse, f, s)
 }
 
 // LookupMetric returns the entitlement of a metric for a family and
 // severity. A disabled metric is an error.
-func (p Policy) LookupMetric(m Metric, f Family, s Severity) (Entitlement, error) {
+func (p Policy) LookupMetric(m casedesk.Metric, f casedesk.Family, s casedesk.Severity) (Entitlement, error) {
 	var t Table
 	switch m {
-	case MetricInitialResponse:
+	case casedesk.MetricInitialResponse:
 		t = p.Entries
-	case MetricNextReply:
+	case casedesk.MetricNextReply:
 		if !p.NextReplyEnabled {
 			return Entitlement{}, fmt.Errorf("sla: policy v%d: next-reply clock is disabled", p.Version)
 		}
 		t = p.NextReply
-	case MetricResolution:
+	case casedesk.MetricResolution:
 		if !p.ResolutionEnabled {
 			return Entitlement{}, fmt.Errorf("sla: policy v%d: resolution clock is disabled", p.Version)
 		}
@@ -311,10 +246,10 @@ func (p Policy) LookupMetric(m Metric, f Family, s Severity) (Entitlement, error
 	default:
 		return Entitlement{}, fmt.Errorf("sla: unknown metric %q", m)
 	}
-	if !ValidFamily(f) {
+	if !f.Valid() {
 		return Entitlement{}, fmt.Errorf("sla: unknown plan family %q", f)
 	}
-	if !ValidSeverity(s) {
+	if !s.Known() {
 		return Entitlement{}, fmt.Errorf("sla: unknown severity %q", s)
 	}
 	e, ok := t[f][s]

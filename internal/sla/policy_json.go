@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/casedesk/casedesk"
 )
 
 // JSON form of a Policy (see docs/sla.md):
@@ -24,12 +26,12 @@ import (
 // Object keys are written in sorted order, so the encoding is stable.
 
 type entitlementJSON struct {
-	Coverage Coverage   `json:"coverage"`
-	Target   TargetKind `json:"target"`
-	Minutes  int        `json:"minutes,omitempty"`
+	Coverage casedesk.Coverage   `json:"coverage"`
+	Target   casedesk.TargetKind `json:"target"`
+	Minutes  int                 `json:"minutes,omitempty"`
 }
 
-type tableJSON map[Family]map[Severity]entitlementJSON
+type tableJSON map[casedesk.Family]map[casedesk.Severity]entitlementJSON
 
 type metricJSON struct {
 	Enabled bool      `json:"enabled"`
@@ -49,7 +51,7 @@ type policyJSON struct {
 func (t Table) toJSON() tableJSON {
 	out := tableJSON{}
 	for f, row := range t {
-		r := map[Severity]entitlementJSON{}
+		r := map[casedesk.Severity]entitlementJSON{}
 		for s, e := range row {
 			r[s] = entitlementJSON{Coverage: e.Coverage, Target: e.Target.Kind, Minutes: e.Target.Minutes}
 		}
@@ -159,26 +161,26 @@ func decodeTable(raw json.RawMessage, path string) (Table, error) {
 	t := Table{}
 	for _, f := range sortedKeys(fams) {
 		fp := join(path, f)
-		if !ValidFamily(Family(f)) {
+		if !casedesk.Family(f).Valid() {
 			return nil, fieldErr(fp, "unknown family (want business, enterprise, frontline or elevated)")
 		}
 		sevs, err := object(fams[f], fp)
 		if err != nil {
 			return nil, err
 		}
-		row := map[Severity]Entitlement{}
+		row := map[casedesk.Severity]Entitlement{}
 		for _, s := range sortedKeys(sevs) {
 			sp := join(fp, s)
-			if !ValidSeverity(Severity(s)) {
+			if !casedesk.Severity(s).Known() {
 				return nil, fieldErr(sp, "unknown severity (want A, B or C)")
 			}
 			e, err := decodeEntitlement(sevs[s], sp)
 			if err != nil {
 				return nil, err
 			}
-			row[Severity(s)] = e
+			row[casedesk.Severity(s)] = e
 		}
-		t[Family(f)] = row
+		t[casedesk.Family(f)] = row
 	}
 	return t, nil
 }
@@ -197,7 +199,7 @@ func decodeEntitlement(raw json.RawMessage, path string) (Entitlement, error) {
 	if err != nil {
 		return e, err
 	}
-	e.Coverage = Coverage(s)
+	e.Coverage = casedesk.Coverage(s)
 	r, ok = m["target"]
 	if !ok {
 		return e, fieldErr(join(path, "target"), "required")
@@ -205,13 +207,13 @@ func decodeEntitlement(raw json.RawMessage, path string) (Entitlement, error) {
 	if s, err = decodeString(r, join(path, "target")); err != nil {
 		return e, err
 	}
-	e.Target.Kind = TargetKind(s)
+	e.Target.Kind = casedesk.TargetKind(s)
 	if r, ok := m["minutes"]; ok {
 		if e.Target.Minutes, err = decodeInt(r, join(path, "minutes")); err != nil {
 			return e, err
 		}
-	} else if e.Target.Kind == TargetMinutes {
-		return e, fieldErr(join(path, "minutes"), "required with target %q", TargetMinutes)
+	} else if e.Target.Kind == casedesk.TargetMinutes {
+		return e, fieldErr(join(path, "minutes"), "required with target %q", casedesk.TargetMinutes)
 	}
 	if err := e.validate(path); err != nil {
 		return e, err

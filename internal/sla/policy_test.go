@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/casedesk/casedesk"
 )
 
 func TestDefaultPolicyMatchesSpec(t *testing.T) {
@@ -13,25 +15,25 @@ func TestDefaultPolicyMatchesSpec(t *testing.T) {
 		t.Fatal(err)
 	}
 	type row struct {
-		f   Family
-		s   Severity
-		cov Coverage
-		k   TargetKind
+		f   casedesk.Family
+		s   casedesk.Severity
+		cov casedesk.Coverage
+		k   casedesk.TargetKind
 		min int
 	}
 	want := []row{
-		{FamilyBusiness, SeverityA, Coverage24x7, TargetMinutes, 60},
-		{FamilyBusiness, SeverityB, CoverageBusinessHours, TargetNone, 0},
-		{FamilyBusiness, SeverityC, CoverageBusinessHours, TargetNone, 0},
-		{FamilyEnterprise, SeverityA, Coverage24x7, TargetMinutes, 60},
-		{FamilyEnterprise, SeverityB, Coverage24x7, TargetNextBusinessDay, 0},
-		{FamilyEnterprise, SeverityC, Coverage24x7, TargetNone, 0},
-		{FamilyFrontline, SeverityA, Coverage24x7, TargetMinutes, 60},
-		{FamilyFrontline, SeverityB, Coverage24x7, TargetNextBusinessDay, 0},
-		{FamilyFrontline, SeverityC, Coverage24x7, TargetNone, 0},
-		{FamilyElevated, SeverityA, Coverage24x7, TargetMinutes, 60},
-		{FamilyElevated, SeverityB, Coverage24x7, TargetMinutes, 120},
-		{FamilyElevated, SeverityC, Coverage24x7, TargetMinutes, 240},
+		{casedesk.FamilyBusiness, casedesk.SeverityA, casedesk.Coverage24x7, casedesk.TargetMinutes, 60},
+		{casedesk.FamilyBusiness, casedesk.SeverityB, casedesk.CoverageBusinessHours, casedesk.TargetNone, 0},
+		{casedesk.FamilyBusiness, casedesk.SeverityC, casedesk.CoverageBusinessHours, casedesk.TargetNone, 0},
+		{casedesk.FamilyEnterprise, casedesk.SeverityA, casedesk.Coverage24x7, casedesk.TargetMinutes, 60},
+		{casedesk.FamilyEnterprise, casedesk.SeverityB, casedesk.Coverage24x7, casedesk.TargetNextBusinessDay, 0},
+		{casedesk.FamilyEnterprise, casedesk.SeverityC, casedesk.Coverage24x7, casedesk.TargetNone, 0},
+		{casedesk.FamilyFrontline, casedesk.SeverityA, casedesk.Coverage24x7, casedesk.TargetMinutes, 60},
+		{casedesk.FamilyFrontline, casedesk.SeverityB, casedesk.Coverage24x7, casedesk.TargetNextBusinessDay, 0},
+		{casedesk.FamilyFrontline, casedesk.SeverityC, casedesk.Coverage24x7, casedesk.TargetNone, 0},
+		{casedesk.FamilyElevated, casedesk.SeverityA, casedesk.Coverage24x7, casedesk.TargetMinutes, 60},
+		{casedesk.FamilyElevated, casedesk.SeverityB, casedesk.Coverage24x7, casedesk.TargetMinutes, 120},
+		{casedesk.FamilyElevated, casedesk.SeverityC, casedesk.Coverage24x7, casedesk.TargetMinutes, 240},
 	}
 	n := 0
 	for _, r := range p.Entries {
@@ -52,13 +54,13 @@ func TestDefaultPolicyMatchesSpec(t *testing.T) {
 	if p.WarnShare != 0.75 || p.ReopenDays != 14 || !p.PauseWhileWaiting || p.NextReplyEnabled || p.ResolutionEnabled || p.Version != 1 {
 		t.Errorf("defaults: %+v", p)
 	}
-	if _, err := p.Lookup("gold", SeverityA); err == nil {
+	if _, err := p.Lookup("gold", casedesk.SeverityA); err == nil {
 		t.Error("unknown family accepted")
 	}
-	if _, err := p.Lookup(FamilyBusiness, "D"); err == nil {
+	if _, err := p.Lookup(casedesk.FamilyBusiness, "D"); err == nil {
 		t.Error("unknown severity accepted")
 	}
-	if _, err := p.LookupMetric(MetricResolution, FamilyBusiness, SeverityA); err == nil {
+	if _, err := p.LookupMetric(casedesk.MetricResolution, casedesk.FamilyBusiness, casedesk.SeverityA); err == nil {
 		t.Error("disabled metric accepted")
 	}
 }
@@ -67,10 +69,10 @@ func TestPolicyJSONRoundTrip(t *testing.T) {
 	p := DefaultPolicy()
 	p.ResolutionEnabled = true
 	p.Resolution = Table{}
-	for _, f := range Families {
-		p.Resolution[f] = map[Severity]Entitlement{}
-		for _, s := range Severities {
-			p.Resolution[f][s] = Entitlement{Coverage: CoverageBusinessHours, Target: Target{Kind: TargetMinutes, Minutes: 2400}}
+	for _, f := range casedesk.Families() {
+		p.Resolution[f] = map[casedesk.Severity]Entitlement{}
+		for _, s := range casedesk.Severities() {
+			p.Resolution[f][s] = Entitlement{Coverage: casedesk.CoverageBusinessHours, Target: Target{Kind: casedesk.TargetMinutes, Minutes: 2400}}
 		}
 	}
 	b, err := json.Marshal(p)

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/calendar"
 )
 
@@ -207,14 +208,14 @@ func previewOne(data []byte, zones zoneLoader) (PreviewResult, *PreviewProblem) 
 			return fail(err)
 		}
 	}
-	cov := CoverageBusinessHours
+	cov := casedesk.CoverageBusinessHours
 	if cal.Is24x7() {
-		cov = Coverage24x7
+		cov = casedesk.Coverage24x7
 	}
 	clock, err := NewClock(ClockInput{
 		Calendar:    cal,
 		OpenedAt:    opened,
-		Entitlement: Entitlement{Coverage: cov, Target: Target{Kind: TargetMinutes, Minutes: minutes}},
+		Entitlement: Entitlement{Coverage: cov, Target: Target{Kind: casedesk.TargetMinutes, Minutes: minutes}},
 		Pauses:      pauses,
 	})
 	if err != nil {
@@ -282,10 +283,10 @@ func decodeCalendar(raw json.RawMessage, zones zoneLoader) (*calendar.Calendar, 
 	if err != nil {
 		return nil, err
 	}
-	if typ != string(Coverage24x7) && typ != string(CoverageBusinessHours) {
-		return nil, fieldErr("calendar.type", "must be %q or %q, got %q", Coverage24x7, CoverageBusinessHours, typ)
+	if typ != string(casedesk.Coverage24x7) && typ != string(casedesk.CoverageBusinessHours) {
+		return nil, fieldErr("calendar.type", "must be %q or %q, got %q", casedesk.Coverage24x7, casedesk.CoverageBusinessHours, typ)
 	}
-	is247 := typ == string(Coverage24x7)
+	is247 := typ == string(casedesk.Coverage24x7)
 	// The other fields are optional on 24x7 but still checked when given.
 	var loc *time.Location
 	if r, ok := m["tz"]; ok && !(is247 && isNull(r)) {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/casedesk/casedesk"
 )
 
 // On SQLite the writer is one goroutine on one core. Computing each clock's
@@ -93,7 +95,7 @@ func (db *DB) RetargetAhead(ctx context.Context, run *RetargetRun, after int64, 
 				return err
 			}
 			if c.skip = rt == nil || !slices.Contains(rt.Metrics, c.metric); !c.skip {
-				row := ClockRow{ID: c.id, RequestID: c.request, OrgID: c.org, Metric: c.metric, Severity: c.severity, OpenedAt: fromTS(opened), Pauses: c.pauses}
+				row := ClockRow{ID: c.id, RequestID: c.request, OrgID: c.org, Metric: casedesk.Metric(c.metric), Severity: casedesk.Severity(c.severity), OpenedAt: fromTS(opened), Pauses: c.pauses}
 				if err := rt.Compute(&row); err != nil {
 					continue // the writer computes it again and reports the error
 				}

@@ -14,18 +14,18 @@ import (
 // Notification is a line of a staff member's inbox: a change to a request
 // they follow, with the request's title and organization to show it.
 type Notification struct {
-	ID        int64      `json:"id"`
-	UserID    int64      `json:"-"`
-	OrgID     int64      `json:"organization_id"`
-	OrgName   string     `json:"organization_name"`
-	RequestID int64      `json:"-"`
-	Number    string     `json:"number"`
-	Title     string     `json:"title"`
-	EventID   int64      `json:"event_id"`
-	Kind      string     `json:"kind"`
-	Detail    string     `json:"detail,omitempty"`
-	CreatedAt time.Time  `json:"created_at"`
-	ReadAt    *time.Time `json:"read_at"`
+	ID        int64              `json:"id"`
+	UserID    int64              `json:"-"`
+	OrgID     int64              `json:"organization_id"`
+	OrgName   string             `json:"organization_name"`
+	RequestID int64              `json:"-"`
+	Number    string             `json:"number"`
+	Title     string             `json:"title"`
+	EventID   int64              `json:"event_id"`
+	Kind      casedesk.EventKind `json:"kind"`
+	Detail    string             `json:"detail,omitempty"`
+	CreatedAt time.Time          `json:"created_at"`
+	ReadAt    *time.Time         `json:"read_at"`
 }
 
 // CreateNotification stores n, about a request in scope, and sets its ID;

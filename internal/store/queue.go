@@ -12,10 +12,10 @@ import (
 // QueueItem is an open request with the clock it is ordered by.
 type QueueItem struct {
 	*casedesk.Request
-	OrgName string     `json:"organization_name"`
-	Family  string     `json:"plan_family"`
-	DueAt   *time.Time `json:"due_at"`
-	WarnAt  *time.Time `json:"warn_at"`
+	OrgName string          `json:"organization_name"`
+	Family  casedesk.Family `json:"plan_family"`
+	DueAt   *time.Time      `json:"due_at"`
+	WarnAt  *time.Time      `json:"warn_at"`
 }
 
 // QueueFilter selects a queue.

@@ -83,10 +83,10 @@ func (q *Queries) RetargetClocks(ctx context.Context, run *RetargetRun, after in
 		if err != nil {
 			return nil, 0, 0, err
 		}
-		if rt == nil || !slices.Contains(rt.Metrics, c.Metric) {
+		if rt == nil || !slices.Contains(rt.Metrics, string(c.Metric)) {
 			continue
 		}
-		k, ok := rt.Kinds[c.Metric+"/"+c.Severity]
+		k, ok := rt.Kinds[string(c.Metric)+"/"+string(c.Severity)]
 		if !ok {
 			return nil, 0, 0, fmt.Errorf("store: clock %d: no entitlement for %s/%s", c.ID, c.Metric, c.Severity)
 		}
@@ -96,19 +96,19 @@ func (q *Queries) RetargetClocks(ctx context.Context, run *RetargetRun, after in
 		}
 		calChanged := c.CalendarID == nil || *c.CalendarID != rt.CalendarID || c.CalendarVersion == nil || *c.CalendarVersion != rt.CalendarVersion
 		dueMoved := !sameTime(old, c.DueAt)
-		if !dueMoved && sameTime(oldWarn, c.WarnAt) && c.PolicyVersion == rt.PolicyVersion && c.Family == rt.Family && !calChanged {
+		if !dueMoved && sameTime(oldWarn, c.WarnAt) && c.PolicyVersion == rt.PolicyVersion && string(c.Family) == rt.Family && !calChanged {
 			continue
 		}
-		c.Coverage, c.TargetKind = k.Coverage, k.TargetKind
+		c.Coverage, c.TargetKind = casedesk.Coverage(k.Coverage), casedesk.TargetKind(k.TargetKind)
 		if k.Minutes != nil {
 			c.TargetMinutes = *k.Minutes
 		}
-		c.PolicyVersion, c.Family = rt.PolicyVersion, rt.Family
+		c.PolicyVersion, c.Family = rt.PolicyVersion, casedesk.Family(rt.Family)
 		c.CalendarID, c.CalendarVersion = &rt.CalendarID, &rt.CalendarVersion
 		c.UpdatedAt = run.At
 		changed = append(changed, c)
 		if dueMoved {
-			moves = append(moves, ClockMove{RequestID: c.RequestID, OrgID: c.OrgID, Metric: c.Metric, Old: old, New: c.DueAt})
+			moves = append(moves, ClockMove{RequestID: c.RequestID, OrgID: c.OrgID, Metric: string(c.Metric), Old: old, New: c.DueAt})
 		}
 	}
 	if err := q.updateClockTargets(ctx, changed); err != nil {

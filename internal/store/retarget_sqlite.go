@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"modernc.org/sqlite"
+
+	"github.com/casedesk/casedesk"
 )
 
 // Recomputing a million clocks one UPDATE and one INSERT at a time spends
@@ -157,7 +159,7 @@ func retargetClock(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, e
 	}
 	opened, _ := a[6].(int64)
 	pauses := pausesArg(a[7])
-	st := b.add(ClockRow{ID: id, RequestID: reqID, OrgID: org, Metric: metric, Severity: severity, OpenedAt: fromTS(opened), Pauses: pauses}, group)
+	st := b.add(ClockRow{ID: id, RequestID: reqID, OrgID: org, Metric: casedesk.Metric(metric), Severity: casedesk.Severity(severity), OpenedAt: fromTS(opened), Pauses: pauses}, group)
 	if err := o.rt.Compute(&st.c); err != nil {
 		return nil, err
 	}
@@ -193,7 +195,7 @@ func retargetTake(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, er
 	if !ok {
 		return nil, fmt.Errorf("store: clock %d: no entitlement for %s/%s", id, c.metric, severity)
 	}
-	st := b.add(ClockRow{ID: id, RequestID: c.request, OrgID: org, Metric: c.metric, Severity: severity, Pauses: pauses}, group)
+	st := b.add(ClockRow{ID: id, RequestID: c.request, OrgID: org, Metric: casedesk.Metric(c.metric), Severity: casedesk.Severity(severity), Pauses: pauses}, group)
 	st.c.DueAt, st.c.TargetMinutes = c.due, c.minutes
 	st.due, st.warn = c.dueV, c.warnV // boxed beside, which spares the writer two allocations
 	return b.decide(st, o.rt, a[5:11]), nil
@@ -356,7 +358,7 @@ func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after in
 	slices.SortFunc(b.clocks, func(x, y retargetClockState) int { return cmp.Compare(x.c.ID, y.c.ID) })
 	for i := range b.clocks {
 		if st := &b.clocks[i]; st.moved {
-			moves = append(moves, ClockMove{RequestID: st.c.RequestID, OrgID: st.c.OrgID, Metric: st.c.Metric, Old: fromMicros(st.oldDue), New: st.c.DueAt})
+			moves = append(moves, ClockMove{RequestID: st.c.RequestID, OrgID: st.c.OrgID, Metric: string(st.c.Metric), Old: fromMicros(st.oldDue), New: st.c.DueAt})
 		}
 	}
 	if err := q.insertClockMoves(ctx, run, moves); err != nil {

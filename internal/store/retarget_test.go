@@ -164,7 +164,7 @@ func TestRetargetClocks(t *testing.T) {
 				share := shares[c.OrgID]
 				wantDue := c.OpenedAt.Add(time.Duration(mins[c.OrgID]) * time.Minute)
 				if !c.UpdatedAt.Equal(at) || !c.DueAt.Equal(wantDue) || !c.WarnAt.Equal(c.OpenedAt.Add(45*time.Minute)) ||
-					c.TargetMinutes != mins[c.OrgID] || c.PolicyVersion != 2 || c.Family != share.Family ||
+					c.TargetMinutes != mins[c.OrgID] || c.PolicyVersion != 2 || string(c.Family) != share.Family ||
 					c.CalendarID == nil || *c.CalendarID != share.CalendarID || *c.CalendarVersion != 3 ||
 					c.Coverage != "business_hours" || c.TargetKind != "minutes" {
 					t.Errorf("moved clock %d: %+v", c.ID, c)

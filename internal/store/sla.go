@@ -150,30 +150,30 @@ func (q *Queries) CreatePolicy(ctx context.Context, p *PolicyRow) error {
 // ClockRow is a request's service-level clock as stored: its inputs (so it
 // can be recomputed and explained) and its outcome.
 type ClockRow struct {
-	ID              int64      `json:"id"`
-	RequestID       int64      `json:"-"`
-	OrgID           int64      `json:"-"`
-	Metric          string     `json:"metric"`
-	Cycle           int        `json:"cycle"`
-	OpenedAt        time.Time  `json:"opened_at"`
-	PolicyVersion   int64      `json:"policy_version"`
-	Family          string     `json:"family"`
-	Severity        string     `json:"severity"`
-	Coverage        string     `json:"coverage"`
-	TargetKind      string     `json:"target_kind"`
-	TargetMinutes   int        `json:"target_minutes"`
-	CalendarID      *int64     `json:"calendar_id"`
-	CalendarVersion *int64     `json:"calendar_version"`
-	Pauses          string     `json:"-"` // JSON [[from, to|null], …] in RFC 3339
-	DueAt           *time.Time `json:"due_at"`
-	WarnAt          *time.Time `json:"warn_at"`
-	StoppedAt       *time.Time `json:"stopped_at"`
-	Met             *bool      `json:"met"`
-	Breached        bool       `json:"breached"`
-	BusinessMinutes *int       `json:"business_minutes"`
-	WarnFiredAt     *time.Time `json:"warn_fired_at"`
-	BreachFiredAt   *time.Time `json:"breach_fired_at"`
-	UpdatedAt       time.Time  `json:"updated_at"`
+	ID              int64               `json:"id"`
+	RequestID       int64               `json:"-"`
+	OrgID           int64               `json:"-"`
+	Metric          casedesk.Metric     `json:"metric"`
+	Cycle           int                 `json:"cycle"`
+	OpenedAt        time.Time           `json:"opened_at"`
+	PolicyVersion   int64               `json:"policy_version"`
+	Family          casedesk.Family     `json:"family"`
+	Severity        casedesk.Severity   `json:"severity"`
+	Coverage        casedesk.Coverage   `json:"coverage"`
+	TargetKind      casedesk.TargetKind `json:"target_kind"`
+	TargetMinutes   int                 `json:"target_minutes"`
+	CalendarID      *int64              `json:"calendar_id"`
+	CalendarVersion *int64              `json:"calendar_version"`
+	Pauses          string              `json:"-"` // JSON [[from, to|null], …] in RFC 3339
+	DueAt           *time.Time          `json:"due_at"`
+	WarnAt          *time.Time          `json:"warn_at"`
+	StoppedAt       *time.Time          `json:"stopped_at"`
+	Met             *bool               `json:"met"`
+	Breached        bool                `json:"breached"`
+	BusinessMinutes *int                `json:"business_minutes"`
+	WarnFiredAt     *time.Time          `json:"warn_fired_at"`
+	BreachFiredAt   *time.Time          `json:"breach_fired_at"`
+	UpdatedAt       time.Time           `json:"updated_at"`
 }
 
 const clockColumns = `id, request_id, org_id, metric, cycle, opened_at, policy_version, family, severity, coverage, target_kind,

@@ -91,7 +91,7 @@ func (s *Server) lines(p *page, rows []queueRow) []queueLine {
 			Lang: r.Language, Category: p.T("cat." + string(r.Category)), Channel: p.T("channel." + string(r.Channel)),
 			Status: string(r.Status), StatusText: p.T("console.status." + string(r.Status)), State: r.State, DueISO: r.DueISO, Left: r.Left}
 		if r.Family != "" {
-			l.Family = p.T("family." + r.Family)
+			l.Family = p.T("family." + string(r.Family))
 		}
 		out[i] = l
 	}
@@ -140,7 +140,7 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, p *page) e
 	if err != nil {
 		return err
 	}
-	families := map[int64]string{} // triage rows come without their plan family
+	families := map[int64]casedesk.Family{} // triage rows come without their plan family
 	for _, e := range entries {
 		row := queueRow{QueueEntry: e}
 		if e.DueAt != nil {
@@ -156,7 +156,7 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, p *page) e
 					return err
 				}
 				fam, _ := casedesk.SupportFamily(subs)
-				f, families[e.OrgID] = string(fam), string(fam)
+				f, families[e.OrgID] = fam, fam
 			}
 			row.Family = f
 		}
@@ -197,7 +197,7 @@ func (s *Server) accountRows(ctx context.Context, p *page, d *queueData) error {
 			return err
 		}
 		d.Rows = append(d.Rows, queueRow{QueueEntry: desk.QueueEntry{QueueItem: &store.QueueItem{Request: r, OrgName: org.Name,
-			Family: string(casedesk.FamilyElevated)}, State: "account"}})
+			Family: casedesk.FamilyElevated}, State: "account"}})
 	}
 	return nil
 }
@@ -238,7 +238,10 @@ func (s *Server) queueRest(ctx context.Context, p *page, d *queueData, limit int
 	if len(rest) == 0 {
 		return nil
 	}
-	type orgInfo struct{ name, family string }
+	type orgInfo struct {
+		name   string
+		family casedesk.Family
+	}
 	orgs := map[int64]orgInfo{}
 	for _, r := range rest {
 		if len(d.Rows) >= limit {
@@ -255,7 +258,7 @@ func (s *Server) queueRest(ctx context.Context, p *page, d *queueData, limit int
 				return err
 			}
 			f, _ := casedesk.SupportFamily(subs)
-			o = orgInfo{org.Name, string(f)}
+			o = orgInfo{org.Name, f}
 			orgs[r.OrgID] = o
 		}
 		it := &store.QueueItem{Request: r, OrgName: o.name, Family: o.family}
@@ -282,7 +285,7 @@ func (s *Server) consoleLive(w http.ResponseWriter, r *http.Request, p *page) er
 		if number == "" {
 			number = casedesk.RequestNumber(e.RequestID)
 		}
-		out := []sseMessage{{"changed", e.Kind + " " + number}}
+		out := []sseMessage{{"changed", string(e.Kind) + " " + number}}
 		if slices.Contains(e.Notify, p.User.ID) {
 			if n, err := s.desk.UnreadNotifications(r.Context(), p.Actor); err == nil {
 				out = append(out, sseMessage{"notification", strconv.Itoa(n) + " " + number})

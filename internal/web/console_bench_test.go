@@ -88,7 +88,7 @@ func BenchmarkConsoleQueue(b *testing.B) {
 				due := now.Add(time.Duration(rng.IntN(48*60)-24*60) * time.Minute)
 				warn := due.Add(-15 * time.Minute)
 				if err := tx.CreateClock(ctx, store.AllOrgs, &store.ClockRow{RequestID: r.ID, OrgID: r.OrgID, Metric: "initial_response", OpenedAt: r.CreatedAt,
-					PolicyVersion: 1, Family: "enterprise", Severity: string(r.Severity), Coverage: "24x7", TargetKind: "minutes", TargetMinutes: 60,
+					PolicyVersion: 1, Family: "enterprise", Severity: r.Severity, Coverage: "24x7", TargetKind: "minutes", TargetMinutes: 60,
 					Pauses: "[]", DueAt: &due, WarnAt: &warn, UpdatedAt: r.CreatedAt}); err != nil {
 					return err
 				}

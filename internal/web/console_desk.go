@@ -103,7 +103,7 @@ func (s *Server) consoleLogCall(w http.ResponseWriter, r *http.Request, p *page)
 		if id := atoi64(f["org_id"]); id != 0 && id != req.OrgID {
 			return fail(casedesk.Invalid("number", "request %s belongs to another organization", req.Number))
 		}
-		if _, err := s.desk.AddMessage(ctx, p.Actor, req.Number, desk.NewMessage{Body: log, Kind: "phone"}); err != nil {
+		if _, err := s.desk.AddMessage(ctx, p.Actor, req.Number, desk.NewMessage{Body: log, Kind: casedesk.MessagePhone}); err != nil {
 			return fail(err)
 		}
 		http.Redirect(w, r, "/console/requests/"+req.Number+"?notice=phone", http.StatusSeeOther)
@@ -128,7 +128,7 @@ func (s *Server) consoleLogCall(w http.ResponseWriter, r *http.Request, p *page)
 	if err != nil {
 		return fail(err)
 	}
-	if _, err := s.desk.AddMessage(ctx, p.Actor, req.Number, desk.NewMessage{Body: log, Kind: "phone"}); err != nil {
+	if _, err := s.desk.AddMessage(ctx, p.Actor, req.Number, desk.NewMessage{Body: log, Kind: casedesk.MessagePhone}); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/console/requests/"+req.Number+"?notice=created", http.StatusSeeOther)

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/store"
 )
 
@@ -45,18 +46,18 @@ func (s *Server) consoleNotifications(w http.ResponseWriter, r *http.Request, p 
 // notificationText says what happened, in the viewer's language.
 func notificationText(p *page, n *store.Notification) string {
 	switch n.Kind {
-	case "created":
+	case casedesk.EventCreated:
 		return p.T("console.inbox.created", n.OrgName)
-	case "severity":
+	case casedesk.EventSeverityChanged:
 		return p.T("console.inbox.severity", n.Detail)
-	case "escalated":
+	case casedesk.EventEscalated:
 		return p.T("console.inbox.escalated")
-	case "sla_warn":
-		return p.T("console.inbox.sla_warn", metricName(p, n.Detail))
-	case "sla_breach":
-		return p.T("console.inbox.sla_breach", metricName(p, n.Detail))
+	case casedesk.EventSLAWarn:
+		return p.T("console.inbox.sla_warn", metricName(p, casedesk.Metric(n.Detail), ""))
+	case casedesk.EventSLABreach:
+		return p.T("console.inbox.sla_breach", metricName(p, casedesk.Metric(n.Detail), ""))
 	}
-	return n.Kind
+	return string(n.Kind)
 }
 
 // consoleMarkRead marks the notifications named in the form (ids) read, or

@@ -177,46 +177,44 @@ func (s *Server) consoleNames(ctx context.Context, p *page, org int64, evs []*ca
 // the staff-only kinds (notes, clocks, routing, transfers).
 func consoleEventText(p *page, e *casedesk.Event, users map[int64]string) string {
 	switch e.Kind {
-	case "note":
+	case casedesk.EventNote:
 		return p.T("console.ev.note")
-	case "assignee":
+	case casedesk.EventAssigneeChanged:
 		if e.New == "" {
 			return p.T("console.ev.unassigned")
 		}
 		name := users[atoi64(e.New)]
-		if strings.Contains(e.Field, "translator") {
+		if e.TranslatorNeeded() {
 			return p.T("console.ev.assigned.translator", name)
 		}
 		return p.T("console.ev.assigned", name)
-	case "status":
+	case casedesk.EventStatusChanged:
 		return p.T("event.status", p.T("console.status."+e.Old), p.T("console.status."+e.New))
-	case "sla_started":
-		return p.T("console.ev.sla_started", metricName(p, e.Field), dueText(p, e.New))
-	case "sla_stopped":
-		return p.T("console.ev.sla_stopped", metricName(p, e.Field), e.New)
-	case "sla_recomputed":
-		return p.T("console.ev.sla_recomputed", metricName(p, e.Field), dueText(p, e.Old), dueText(p, e.New))
-	case "transfer":
+	case casedesk.EventSLAStarted:
+		return p.T("console.ev.sla_started", clockName(p, e), dueText(p, e.New))
+	case casedesk.EventSLAStopped:
+		return p.T("console.ev.sla_stopped", clockName(p, e), e.New)
+	case casedesk.EventSLARecomputed:
+		return p.T("console.ev.sla_recomputed", clockName(p, e), dueText(p, e.Old), dueText(p, e.New))
+	case casedesk.EventTransferred:
 		return p.T("console.ev.transfer", p.T("cat."+e.Old), p.T("cat."+e.New))
-	case "severity_reason":
+	case casedesk.EventSeverityReason:
 		return p.T("console.ev.severity_reason", e.New)
-	case "callback_done":
+	case casedesk.EventCallbackDone:
 		return p.T("console.ev.callback_done")
-	case "outcome":
-		_, reason, _ := strings.Cut(e.New, ":")
-		return p.T("console.ev.outofscope", p.T("console.oos."+reason))
-	case "escalated":
+	case casedesk.EventOutOfScope:
+		return p.T("console.ev.outofscope", p.T("console.oos."+e.OutOfScopeReason()))
+	case casedesk.EventEscalated:
 		return p.T("console.ev.escalated")
-	case "unrouted": // Field "tier N", New the group
-		tier := strings.TrimPrefix(e.Field, "tier ")
-		if tier == "2" {
+	case casedesk.EventUnrouted: // New is the group
+		if e.Tier() == 2 {
 			return p.T("console.ev.unrouted.tier2", p.T("cat."+e.New))
 		}
 		return p.T("console.ev.unrouted", p.T("cat."+e.New))
-	case "linked":
+	case casedesk.EventLinked:
 		return p.T("console.ev.linked", e.New)
-	case "merged":
-		if e.Field == "from" {
+	case casedesk.EventMerged:
+		if e.Field == casedesk.MergedFrom {
 			return p.T("console.ev.merged.from", e.New)
 		}
 		return p.T("console.ev.merged.into", e.New)
@@ -225,14 +223,19 @@ func consoleEventText(p *page, e *casedesk.Event, users map[int64]string) string
 }
 
 // metricName names a clock's metric; a recomputation's reason follows it
-// in parentheses ("initial_response (severity B→A)").
-func metricName(p *page, field string) string {
-	m, rest, _ := strings.Cut(field, " ")
-	name := p.Or("console.metric."+m, m)
-	if rest != "" {
-		name += " " + rest
+// in parentheses ("Initial response (severity B→A)").
+func metricName(p *page, m casedesk.Metric, reason string) string {
+	name := p.Or("console.metric."+string(m), string(m))
+	if reason != "" {
+		name += " (" + reason + ")"
 	}
 	return name
+}
+
+// clockName names the clock an SLA event is about (metricName).
+func clockName(p *page, e *casedesk.Event) string {
+	m, reason := e.Clock()
+	return metricName(p, m, reason)
 }
 
 // dueText shows a stored due time ("none" or RFC 3339) in the viewer's zone.
@@ -279,7 +282,7 @@ func (s *Server) consoleMessage(w http.ResponseWriter, r *http.Request, p *page)
 	case "note":
 		in.Internal = true
 	case "phone":
-		in.Kind = "phone"
+		in.Kind = casedesk.MessagePhone
 	default:
 		kind = "reply"
 	}

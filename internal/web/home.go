@@ -118,8 +118,8 @@ func (s *Server) support(ctx context.Context, p *page, d *homeData, subs []cased
 	if err != nil {
 		return err
 	}
-	for _, sev := range sla.Severities {
-		e, err := pol.Lookup(sla.Family(f), sev)
+	for _, sev := range casedesk.Severities() {
+		e, err := pol.Lookup(f, sev)
 		if err != nil {
 			continue
 		}
@@ -131,7 +131,7 @@ func (s *Server) support(ctx context.Context, p *page, d *homeData, subs []cased
 // targetText renders an initial-response target in the viewer's language.
 func targetText(p *page, t sla.Target) string {
 	switch t.Kind {
-	case sla.TargetMinutes:
+	case casedesk.TargetMinutes:
 		if t.Minutes%60 == 0 {
 			if t.Minutes == 60 {
 				return p.T("target.hour")
@@ -139,7 +139,7 @@ func targetText(p *page, t sla.Target) string {
 			return p.T("target.hours", t.Minutes/60)
 		}
 		return p.T("target.minutes", t.Minutes)
-	case sla.TargetNextBusinessDay:
+	case casedesk.TargetNextBusinessDay:
 		return p.T("target.nextday")
 	default:
 		return p.T("target.none")

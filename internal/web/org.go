@@ -119,31 +119,31 @@ func eventText(p *page, e *casedesk.Event) string {
 		return v
 	}
 	switch e.Kind {
-	case "attachment", "survey", "callback":
-		return p.T("event."+e.Kind, e.New)
-	case "created", "message", "reopened", "phone":
-		return p.T("event." + e.Kind)
-	case "status", "severity":
-		return p.T("event."+e.Kind, val(e.Old), val(e.New))
-	case "assignee":
+	case casedesk.EventAttachment, casedesk.EventSurvey, casedesk.EventCallbackRequest:
+		return p.T("event."+string(e.Kind), e.New)
+	case casedesk.EventCreated, casedesk.EventMessage, casedesk.EventReopened, casedesk.EventPhone:
+		return p.T("event." + string(e.Kind))
+	case casedesk.EventStatusChanged, casedesk.EventSeverityChanged:
+		return p.T("event."+string(e.Kind), val(e.Old), val(e.New))
+	case casedesk.EventAssigneeChanged:
 		return p.T("event.assignee")
-	case "update":
+	case casedesk.EventUpdated:
 		return p.T("event.update", p.T("field."+e.Field))
-	case "transfer":
+	case casedesk.EventTransferred:
 		return p.T("event.transfer", p.T("cat."+e.New))
-	case "severity_reason":
+	case casedesk.EventSeverityReason:
 		return p.T("event.severity_reason", e.New)
-	case "linked":
+	case casedesk.EventLinked:
 		return p.T("event.linked", e.New)
-	case "merged":
-		if e.Field == "from" {
+	case casedesk.EventMerged:
+		if e.Field == casedesk.MergedFrom {
 			return p.T("event.merged.from", e.New)
 		}
 		return p.T("event.merged.into", e.New)
-	case "outcome":
+	case casedesk.EventOutOfScope:
 		return p.T("event.outofscope")
 	}
-	return e.Kind
+	return string(e.Kind)
 }
 
 func (s *Server) orgHistory(w http.ResponseWriter, r *http.Request, p *page) error {

@@ -148,7 +148,8 @@ var outOfScope = []string{"network", "addin", "script"}
 
 func severityDefs(p *page) []severityDef {
 	var out []severityDef
-	for _, c := range []string{"A", "B", "C"} {
+	for _, sev := range casedesk.Severities() {
+		c := string(sev)
 		out = append(out, severityDef{c, p.T("sev." + c), p.T("sev." + c + ".def"), p.T("sev." + c + ".examples")})
 	}
 	return out
@@ -225,13 +226,10 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request, p *page) 
 			Workaround: f["workaround"] == "yes", Deadline: f["deadline"]}
 	}
 	if d.Elevated {
-		switch f["severity"] {
-		case "A", "B", "C":
-			in.Severity = casedesk.Severity(f["severity"])
-		default:
-			if in.Category == casedesk.CategoryTechnical {
-				in.Severity = in.Impact.SuggestSeverity()
-			}
+		if sev := casedesk.Severity(f["severity"]); sev.Known() {
+			in.Severity = sev
+		} else if in.Category == casedesk.CategoryTechnical {
+			in.Severity = in.Impact.SuggestSeverity()
 		}
 	}
 	if f["callback"] == "yes" {
@@ -452,12 +450,12 @@ func (s *Server) initialResponse(ctx context.Context, p *page, d *detailData) {
 	if clocks, err := s.desk.RequestClocks(ctx, p.Actor, req.Number); err == nil {
 		var c *desk.ClockView
 		for i := range clocks {
-			if clocks[i].Metric == string(sla.MetricInitialResponse) && (c == nil || clocks[i].Cycle > c.Cycle) {
+			if clocks[i].Metric == casedesk.MetricInitialResponse && (c == nil || clocks[i].Cycle > c.Cycle) {
 				c = &clocks[i]
 			}
 		}
 		if c != nil {
-			d.Target = targetText(p, sla.Target{Kind: sla.TargetKind(c.TargetKind), Minutes: c.TargetMinutes}) + " · " + p.T("coverage."+c.Coverage)
+			d.Target = targetText(p, sla.Target{Kind: c.TargetKind, Minutes: c.TargetMinutes}) + " · " + p.T("coverage."+string(c.Coverage))
 			switch c.State {
 			case "met":
 				d.TargetMet = "met"
@@ -487,16 +485,16 @@ func (s *Server) initialResponse(ctx context.Context, p *page, d *detailData) {
 	if err != nil {
 		return
 	}
-	e, err := pol.Lookup(sla.Family(f), sla.Severity(req.Severity))
+	e, err := pol.Lookup(f, req.Severity)
 	if err != nil {
 		return
 	}
 	d.Target = targetText(p, e.Target) + " · " + p.T("coverage."+string(e.Coverage))
-	if e.Coverage != sla.Coverage24x7 || e.Target.Kind == sla.TargetNone {
+	if e.Coverage != casedesk.Coverage24x7 || e.Target.Kind == casedesk.TargetNone {
 		return
 	}
 	due := req.CreatedAt.Add(24 * time.Hour)
-	if e.Target.Kind == sla.TargetMinutes {
+	if e.Target.Kind == casedesk.TargetMinutes {
 		due = req.CreatedAt.Add(durationMinutes(e.Target.Minutes))
 	}
 	switch {
@@ -641,7 +639,7 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p *page) error {
 		if e.RequestID != req.ID || !allow(e) {
 			return nil
 		}
-		return []sseMessage{{"changed", e.Kind}}
+		return []sseMessage{{"changed", string(e.Kind)}}
 	})
 }
 
