@@ -54,8 +54,6 @@ func (s *Server) consoleRoutes() []route {
 
 // ---- queues ----
 
-var queueViews = []desk.QueueView{desk.QueueMine, desk.QueueUnassigned, desk.QueueTriage, desk.QueueAtRisk, desk.QueueBreached, desk.QueueAll, desk.QueueTier2}
-
 type queueData struct {
 	View     string
 	Category string
@@ -125,7 +123,7 @@ func pad2(n int) string {
 func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, p *page) error {
 	q := r.URL.Query()
 	d := &queueData{View: cmp.Or(q.Get("view"), string(desk.QueueMine)), Category: q.Get("category"), Now: s.clock.Now()}
-	for _, v := range queueViews {
+	for _, v := range desk.QueueViews() {
 		d.Views = append(d.Views, string(v))
 	}
 	d.Views = append(d.Views, accountsView)
