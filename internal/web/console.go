@@ -10,6 +10,7 @@ import (
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/sse"
 	"github.com/casedesk/casedesk/internal/store"
 )
 
@@ -272,7 +273,7 @@ func (s *Server) consoleLive(w http.ResponseWriter, r *http.Request, p *page) er
 	if err != nil {
 		return err
 	}
-	return s.streamChanges(w, r, 3000, func(e casedesk.Event) []sseMessage {
+	return s.streamChanges(w, r, 3*time.Second, func(e casedesk.Event) []sse.Message {
 		if !allow(e) {
 			return nil
 		}
@@ -280,10 +281,10 @@ func (s *Server) consoleLive(w http.ResponseWriter, r *http.Request, p *page) er
 		if number == "" {
 			number = casedesk.RequestNumber(e.RequestID)
 		}
-		out := []sseMessage{{"changed", e.Kind + " " + number}}
+		out := []sse.Message{{Event: "changed", Data: e.Kind + " " + number}}
 		if slices.Contains(e.Notify, p.User.ID) {
 			if n, err := s.desk.UnreadNotifications(r.Context(), p.Actor); err == nil {
-				out = append(out, sseMessage{"notification", strconv.Itoa(n) + " " + number})
+				out = append(out, sse.Message{Event: "notification", Data: strconv.Itoa(n) + " " + number})
 			}
 		}
 		return out
