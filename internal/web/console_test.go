@@ -82,9 +82,7 @@ func TestConsoleFlows(t *testing.T) {
 		e := newEnv(t, db)
 		withConsoleStaff(t, e)
 		ctx := context.Background()
-		relay, stopRelay := context.WithCancel(ctx) // PostgreSQL: events come back through the relay
-		t.Cleanup(stopRelay)
-		go e.desk.RunEventRelay(relay)
+		startRelay(t, e.desk) // PostgreSQL: events come back through the relay
 		apiH := api.New(e.desk, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler()
 
 		agent := e.client()
