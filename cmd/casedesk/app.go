@@ -94,7 +94,7 @@ func (a *App) Run(ctx context.Context) error {
 		w.Run(wctx)
 	})
 	workers.Go(func() {
-		if err := a.Desk.RunEventRelay(wctx); err != nil {
+		if err := a.Desk.RunEventRelay(wctx, nil); err != nil {
 			a.log.Error("event relay", "err", err)
 		}
 	})

@@ -22,7 +22,9 @@ func benchSeed(ctx context.Context, args []string, stdin io.Reader, stdout, stde
 	cfg := config.Default()
 	fs := flag.NewFlagSet("bench-seed", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg.Register(fs)
+	if err := cfg.Register(fs); err != nil {
+		return err
+	}
 	orgs := fs.Int("orgs", 1000, "customer organizations")
 	n := fs.Int("requests", 1_000_000, "requests")
 	if err := fs.Parse(args); err != nil {

@@ -110,7 +110,9 @@ func parse(name string, args []string, stderr io.Writer) (config.Config, *slog.L
 	cfg := config.Default()
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg.Register(fs)
+	if err := cfg.Register(fs); err != nil {
+		return cfg, nil, err
+	}
 	if err := fs.Parse(args); err != nil {
 		return cfg, nil, err
 	}
@@ -177,7 +179,9 @@ func admin(ctx context.Context, cmd string, args []string, stdin io.Reader, stdo
 	cfg := config.Default()
 	fs := flag.NewFlagSet(cmd+" "+sub, flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	cfg.Register(fs)
+	if err := cfg.Register(fs); err != nil {
+		return err
+	}
 	email := fs.String("email", "", "the user's email")
 	name := fs.String("name", "", "the operator's name")
 	provider := fs.String("provider", "Provider", "the provider organization's name, if it does not exist yet")

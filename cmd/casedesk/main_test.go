@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"os"
 	"os/exec"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 )
@@ -87,4 +89,31 @@ func runChild(t *testing.T, env []string, stdin string, args ...string) string {
 func (c *child) kill() {
 	c.cmd.Process.Kill()
 	c.cmd.Wait()
+}
+
+// TestMalformedEnvironmentFails: a malformed CASEDESK_* value stops the
+// command as a malformed flag does, with an exit code of 1 and a message
+// that names the variable; nothing is served or migrated.
+func TestMalformedEnvironmentFails(t *testing.T) {
+	for _, tt := range []struct {
+		env  string
+		args []string
+		want string
+	}{
+		{"CASEDESK_ATTACHMENT_LIMIT=abc", []string{"migrate"}, `casedesk: invalid value "abc" for CASEDESK_ATTACHMENT_LIMIT`},
+		{"CASEDESK_SHUTDOWN_TIMEOUT=15", []string{"serve", "--addr", "127.0.0.1:0"}, `casedesk: invalid value "15" for CASEDESK_SHUTDOWN_TIMEOUT`},
+		{"", []string{"migrate", "--shutdown-timeout=15"}, `invalid value "15" for flag -shutdown-timeout`},
+	} {
+		dir := t.TempDir()
+		cmd := exec.Command(os.Args[0], append(tt.args, "--data", dir)...)
+		cmd.Env = append(os.Environ(), "CASEDESK_TEST_CHILD=1", tt.env)
+		out, err := cmd.CombinedOutput()
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), tt.want) {
+			t.Errorf("%s casedesk %v: %v, want exit code 1 and %q\n%s", tt.env, tt.args, err, tt.want, out)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Errorf("%s casedesk %v wrote to the data directory", tt.env, tt.args)
+		}
+	}
 }

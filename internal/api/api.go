@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -191,7 +192,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 			sw.status = http.StatusOK
 		}
 		elapsed := time.Since(start)
-		s.reqs.WithLabelValues(r.Method, rt.Pattern, itoa(sw.status)).Inc()
+		s.reqs.WithLabelValues(r.Method, rt.Pattern, strconv.Itoa(sw.status)).Inc()
 		s.latency.WithLabelValues(r.Method, rt.Pattern).Observe(elapsed.Seconds())
 		if s.log.Enabled(r.Context(), slog.LevelDebug) {
 			s.log.LogAttrs(r.Context(), slog.LevelDebug, "request", slog.String("method", r.Method), slog.String("route", rt.Pattern),
@@ -219,14 +220,6 @@ func clientIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
-}
-
-func itoa(n int) string {
-	const digits = "0123456789"
-	if n >= 100 && n < 1000 {
-		return string([]byte{digits[n/100], digits[n/10%10], digits[n%10]})
-	}
-	return "other"
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ *casedesk.Actor) error {

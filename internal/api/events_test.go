@@ -14,6 +14,30 @@ import (
 	"github.com/casedesk/casedesk/internal/store/storetest"
 )
 
+// startRelay runs d's event relay until the test ends and returns once it
+// listens: every change committed after that reaches d's subscribers.
+func startRelay(t testing.TB, d *desk.Desk) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := d.RunEventRelay(ctx, func() { close(ready) }); err != nil {
+			t.Errorf("event relay: %v", err)
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	select {
+	case <-ready:
+	case <-done: // on SQLite it returns at once, after calling ready
+		select {
+		case <-ready:
+		default:
+			t.Fatal("the event relay ended before it listened")
+		}
+	}
+}
+
 type sseEvent struct{ kind, data string }
 
 // subscribe opens the live stream as role and returns its events.
@@ -72,7 +96,7 @@ func TestLiveEvents(t *testing.T) {
 		f := newFixture(t, db)
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		go f.desk.RunEventRelay(ctx) // PostgreSQL: events reach subscribers through the relay
+		startRelay(t, f.desk) // PostgreSQL: events reach subscribers through the relay
 		admin, other, agent := f.subscribe(t, "admin"), f.subscribe(t, "otheradmin"), f.subscribe(t, "agent")
 		n := f.xRequest() // created by the agent in X
 		if _, err := f.desk.AddMessage(ctx, f.actors["agent"], n, desk.NewMessage{Body: "secret note", Internal: true}); err != nil {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"regexp"
 	"sort"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/casedesk/casedesk/internal/api"
+	"github.com/casedesk/casedesk/internal/desk"
 	"github.com/casedesk/casedesk/internal/store"
 	"github.com/casedesk/casedesk/internal/store/storetest"
 )
@@ -352,4 +354,42 @@ func resolve(t *testing.T, doc map[string]any, v any) any {
 func obj(v any) map[string]any {
 	m, _ := v.(map[string]any)
 	return m
+}
+
+// TestOpenAPIQueueViews: the document lists exactly desk's queue views.
+func TestOpenAPIQueueViews(t *testing.T) {
+	b, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Paths map[string]struct {
+			Get struct {
+				Parameters []struct {
+					Name   string `json:"name"`
+					Schema struct {
+						Enum []string `json:"enum"`
+					} `json:"schema"`
+				} `json:"parameters"`
+			} `json:"get"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range doc.Paths["/api/v1/queue"].Get.Parameters {
+		if p.Name == "view" {
+			got = p.Schema.Enum
+		}
+	}
+	var want []string
+	for _, v := range desk.QueueViews() {
+		want = append(want, string(v))
+	}
+	sort.Strings(got)
+	sort.Strings(want)
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Fatalf("openapi.json lists the queue views %v, desk has %v", got, want)
+	}
 }

@@ -176,18 +176,6 @@ func (c *Calendar) Is24x7() bool { return c.is247 }
 // Location returns the calendar's zone (UTC for TwentyFourSeven).
 func (c *Calendar) Location() *time.Location { return c.loc }
 
-// Weekly returns a copy of the weekly hours, indexed by time.Weekday.
-func (c *Calendar) Weekly() [7][]Interval {
-	var w [7][]Interval
-	for i := range w {
-		w[i] = append([]Interval(nil), c.weekly[i]...)
-	}
-	return w
-}
-
-// Holidays returns a copy of the holidays the calendar was built with.
-func (c *Calendar) Holidays() []Holiday { return append([]Holiday(nil), c.holidays...) }
-
 // String describes the calendar, e.g. "24x7" or "business hours Europe/London".
 func (c *Calendar) String() string {
 	if c.is247 {
@@ -336,32 +324,11 @@ func (c *Calendar) Add(start time.Time, d time.Duration) time.Time {
 	return c.out(e)
 }
 
-// AddMinutes returns the end of the minutes-th counting minute from start:
-// the due time of a target of that many counting minutes. A target that runs
-// out at 17:00 is due at 17:00. minutes <= 0 returns start. The cost is
-// proportional to the number of local days spanned (whole days are skipped
-// using precomputed totals), not to minutes.
-func (c *Calendar) AddMinutes(start time.Time, minutes int) time.Time {
-	if minutes <= 0 {
-		return c.out(start.Unix())
-	}
-	minutes = min(minutes, farFuture/60)
-	e, _ := c.advance(start.Unix(), farFuture, int64(minutes)*60)
-	return c.out(e)
-}
-
 // Between returns the counting time in [from, to), at second resolution;
 // zero if to is not after from.
 func (c *Calendar) Between(from, to time.Time) time.Duration {
 	_, used := c.advance(from.Unix(), to.Unix(), farFuture)
 	return time.Duration(used) * time.Second
-}
-
-// MinutesBetween returns the whole counting minutes in [from, to).
-// MinutesBetween(t, AddMinutes(t, n)) == n for every n >= 0.
-func (c *Calendar) MinutesBetween(from, to time.Time) int {
-	_, used := c.advance(from.Unix(), to.Unix(), farFuture)
-	return int(used / 60)
 }
 
 // IsBusinessMinute reports whether the instant t counts.
@@ -449,18 +416,6 @@ func (c *Calendar) EndOfNextBusinessDay(t time.Time) time.Time {
 func (c *Calendar) localDay(t time.Time) int64 {
 	off, _ := c.zoneAt(t.Unix())
 	return floorDiv(t.Unix()+off, daySec)
-}
-
-// HolidayOn reports the holiday on t's local date in the calendar's zone. It
-// is always false on a 24/7 calendar.
-func (c *Calendar) HolidayOn(t time.Time) (Holiday, bool) {
-	if c.is247 {
-		return Holiday{}, false
-	}
-	if i := c.holidayIndex(c.localDay(t)); i >= 0 {
-		return c.holidays[i], true
-	}
-	return Holiday{}, false
 }
 
 // HolidaysBetween lists the holidays on the local dates from from's date to

@@ -11,34 +11,27 @@ import (
 	"github.com/teambition/rrule-go"
 )
 
-// ImportICS reads holidays from an iCalendar stream (RFC 5545; one or more
-// VCALENDAR objects). Every VEVENT must be an all-day event (DTSTART;VALUE=DATE
-// or an 8-digit date); each of its days (DTSTART up to, not including,
-// DTEND, default one day) becomes a holiday named by SUMMARY. Cancelled events
-// (STATUS:CANCELLED) are skipped.
+// ImportICSUntil reads holidays from an iCalendar stream (RFC 5545; one or
+// more VCALENDAR objects). Every VEVENT must be an all-day event
+// (DTSTART;VALUE=DATE or an 8-digit date); each of its days (DTSTART up to,
+// not including, DTEND, default one day) becomes a holiday named by SUMMARY.
+// Cancelled events (STATUS:CANCELLED) are skipped.
 //
 // Recurrence: FREQ=YEARLY on the start's month and day (INTERVAL 1, no COUNT,
 // UNTIL, EXDATE or BY rules other than that month/day) becomes a Yearly
 // holiday starting in DTSTART's year. Any other RRULE is expanded into dated
-// holidays if it is finite (COUNT or UNTIL); an endless rule that does not
-// fall on a fixed date (e.g. "fourth Thursday of November") is rejected, use
-// ImportICSUntil for those.
+// holidays: all of them if it is finite (COUNT or UNTIL), and up to and
+// including until if it is endless (e.g. "fourth Thursday of November").
 //
 // The result is sorted by date (yearly ones by their first year).
-func ImportICS(r io.Reader) ([]Holiday, error) {
-	return importICS(r, nil)
-}
-
-// ImportICSUntil is ImportICS, except that endless recurrences that ImportICS
-// rejects are expanded into dated holidays up to and including until.
 func ImportICSUntil(r io.Reader, until Date) ([]Holiday, error) {
 	if !until.Valid() {
 		return nil, fmt.Errorf("calendar: ics: invalid until date %s", until)
 	}
-	return importICS(r, &until)
+	return importICS(r, until)
 }
 
-func importICS(r io.Reader, until *Date) ([]Holiday, error) {
+func importICS(r io.Reader, until Date) ([]Holiday, error) {
 	dec := ical.NewDecoder(r)
 	var out []Holiday
 	n := 0
@@ -87,7 +80,7 @@ func propDate(p *ical.Prop) (Date, error) {
 	return DateOf(t), nil
 }
 
-func eventHolidays(ev ical.Event, until *Date) ([]Holiday, error) {
+func eventHolidays(ev ical.Event, until Date) ([]Holiday, error) {
 	if st, err := ev.Status(); err == nil && st == ical.EventCancelled {
 		return nil, nil
 	}
@@ -148,9 +141,6 @@ func eventHolidays(ev ical.Event, until *Date) ([]Holiday, error) {
 		return span(start, true), nil
 	}
 	finite := opt.Count > 0 || !opt.Until.IsZero()
-	if !finite && until == nil {
-		return nil, fmt.Errorf("RRULE %q: only FREQ=YEARLY on a fixed date may be endless (use ImportICSUntil to expand other rules)", rp.Value)
-	}
 	opt.Dtstart = time.Date(start.Year, start.Month, start.Day, 0, 0, 0, 0, time.UTC)
 	rule, err := rrule.NewRRule(*opt)
 	if err != nil {
@@ -181,7 +171,7 @@ func eventHolidays(ev ical.Event, until *Date) ([]Holiday, error) {
 		}
 	}
 	last := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
-	if until != nil && !finite {
+	if !finite {
 		last = time.Date(until.Year, until.Month, until.Day, 0, 0, 0, 0, time.UTC)
 	}
 	const maxOccurrences = 10000

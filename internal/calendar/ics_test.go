@@ -30,7 +30,7 @@ func holidayList(hs []Holiday) string {
 }
 
 func TestImportICS(t *testing.T) {
-	hs, err := ImportICS(openTestdata(t, "holidays.ics"))
+	hs, err := ImportICSUntil(openTestdata(t, "holidays.ics"), Date{2099, time.December, 31})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,14 +43,14 @@ func TestImportICS(t *testing.T) {
 		"2027-05-31 Spring bank holiday",
 	}, "\n")
 	if got := holidayList(hs); got != want {
-		t.Fatalf("ImportICS =\n%s\nwant\n%s", got, want)
+		t.Fatalf("ImportICSUntil =\n%s\nwant\n%s", got, want)
 	}
 	// The imported holidays drive a calendar: the worked example again.
 	c := mustCal(t, loc(t, "Europe/London"), weekdays(t, "09:00-17:00"), hs)
-	if got := c.AddMinutes(ts(t, "2026-12-24T16:30:00Z"), 60); !got.Equal(ts(t, "2026-12-29T09:30:00Z")) {
+	if got := addMinutes(c, ts(t, "2026-12-24T16:30:00Z"), 60); !got.Equal(ts(t, "2026-12-29T09:30:00Z")) {
 		t.Errorf("AddMinutes with imported holidays = %s", got)
 	}
-	if h, ok := c.HolidayOn(ts(t, "2030-12-26T12:00:00Z")); !ok || h.Name != "Christmas break" {
+	if h, ok := holidayOn(c, ts(t, "2030-12-26T12:00:00Z")); !ok || h.Name != "Christmas break" {
 		t.Errorf("yearly holiday in 2030: %v %v", h, ok)
 	}
 }
@@ -62,16 +62,15 @@ func TestImportICSErrors(t *testing.T) {
 		{"empty", "", "no VCALENDAR"},
 		{"garbage", "hello\r\n", "ics:"},
 		{"timed event", "timed.ics", "not an all-day date"},
-		{"endless non-fixed rule", "thanksgiving.ics", "only FREQ=YEARLY on a fixed date"},
 		{"dtend before dtstart", "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20260102\r\nDTEND;VALUE=DATE:20260101\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "not after DTSTART"},
 		{"missing dtstart", "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "missing DTSTART"},
 	}
 	for _, tt := range tests {
 		var err error
 		if strings.HasSuffix(tt.in, ".ics") {
-			_, err = ImportICS(openTestdata(t, tt.in))
+			_, err = ImportICSUntil(openTestdata(t, tt.in), Date{2099, time.December, 31})
 		} else {
-			_, err = ImportICS(strings.NewReader(tt.in))
+			_, err = ImportICSUntil(strings.NewReader(tt.in), Date{2099, time.December, 31})
 		}
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%s: err = %v, want containing %q", tt.name, err, tt.want)
@@ -87,6 +86,9 @@ func TestImportICSUntil(t *testing.T) {
 	want := "2026-11-26 Thanksgiving\n2027-11-25 Thanksgiving\n2028-11-23 Thanksgiving"
 	if got := holidayList(hs); got != want {
 		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+	if _, err := ImportICSUntil(openTestdata(t, "thanksgiving.ics"), Date{2028, time.February, 30}); err == nil || !strings.Contains(err.Error(), "invalid until date") {
+		t.Fatalf("invalid until: %v", err)
 	}
 }
 

@@ -105,7 +105,7 @@ func randomInstant(r *rand.Rand) time.Time {
 	return time.Unix(base+int64(r.Intn(365*24*60))*60, 0)
 }
 
-func TestAddMinutesMatchesReference(t *testing.T) {
+func TestAddMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewSource(1))
 	n := 300
 	if testing.Short() {
@@ -116,7 +116,7 @@ func TestAddMinutesMatchesReference(t *testing.T) {
 		c := mustCal(t, s.loc, s.weekly, s.holidays)
 		start := randomInstant(r)
 		mins := r.Intn(1500)
-		got := c.AddMinutes(start, mins)
+		got := addMinutes(c, start, mins)
 		want := refAdd(s, start, mins)
 		if !got.Equal(want) {
 			t.Fatalf("case %d %s %v holidays %v: AddMinutes(%s, %d) = %s, reference %s",
@@ -130,7 +130,7 @@ func TestAddMinutesMatchesReference(t *testing.T) {
 				wantN++
 			}
 		}
-		if gotN := c.MinutesBetween(start, to); gotN != wantN {
+		if gotN := minutesBetween(c, start, to); gotN != wantN {
 			t.Fatalf("case %d %s: MinutesBetween(%s, %s) = %d, reference %d", i, s.loc, start, to, gotN, wantN)
 		}
 		// IsBusinessMinute and NextBusinessMinute agree with the reference.
@@ -170,8 +170,8 @@ func TestProperties(t *testing.T) {
 		t1 := randomInstant(r).Add(time.Duration(r.Intn(60)) * time.Second)
 		t2 := t1.Add(time.Duration(r.Intn(3*24*3600)) * time.Second)
 		a, b := r.Intn(3000), r.Intn(3000)
-		due := c.AddMinutes(t1, a)
-		if got := c.MinutesBetween(t1, due); got != a {
+		due := addMinutes(c, t1, a)
+		if got := minutesBetween(c, t1, due); got != a {
 			t.Fatalf("%s: MinutesBetween(%s, AddMinutes(., %d)) = %d", c, t1, a, got)
 		}
 		if c.Between(t1, due) != time.Duration(a)*time.Minute {
@@ -180,13 +180,13 @@ func TestProperties(t *testing.T) {
 		if due.Before(t1) {
 			t.Fatalf("%s: due before start", c)
 		}
-		if d2 := c.AddMinutes(t2, a); d2.Before(due) {
+		if d2 := addMinutes(c, t2, a); d2.Before(due) {
 			t.Fatalf("%s: later arrival %s due %s earlier than %s due %s", c, t2, d2, t1, due)
 		}
-		if d3 := c.AddMinutes(t1, a+b); d3.Before(due) {
+		if d3 := addMinutes(c, t1, a+b); d3.Before(due) {
 			t.Fatalf("%s: larger target due earlier", c)
 		}
-		if x, y := c.AddMinutes(c.AddMinutes(t1, a), b), c.AddMinutes(t1, a+b); !x.Equal(y) {
+		if x, y := addMinutes(c, addMinutes(c, t1, a), b), addMinutes(c, t1, a+b); !x.Equal(y) {
 			t.Fatalf("%s: AddMinutes(AddMinutes(%s, %d), %d) = %s, AddMinutes(t, a+b) = %s", c, t1, a, b, x, y)
 		}
 		n := c.NextBusinessMinute(t1)
@@ -203,7 +203,7 @@ func TestProperties(t *testing.T) {
 	}
 }
 
-func FuzzAddMinutes(f *testing.F) {
+func FuzzAdd(f *testing.F) {
 	f.Add(int64(1798129800), uint16(60), uint8(1), uint64(0x1f1f1f1f1f), uint8(3))
 	f.Add(int64(1772953200), uint16(2880), uint8(2), uint64(0xffffffff), uint8(0))
 	f.Add(int64(1775343600), uint16(1), uint8(6), uint64(12345), uint8(200))
@@ -217,11 +217,11 @@ func FuzzAddMinutes(f *testing.F) {
 		c := mustCal(t, s.loc, s.weekly, s.holidays)
 		t0 := time.Unix(start, 0)
 		n := int(mins)
-		due := c.AddMinutes(t0, n)
+		due := addMinutes(c, t0, n)
 		if due.Before(t0) {
 			t.Fatalf("due %s before start %s", due, t0)
 		}
-		if got := c.MinutesBetween(t0, due); got != n {
+		if got := minutesBetween(c, t0, due); got != n {
 			t.Fatalf("MinutesBetween = %d, want %d", got, n)
 		}
 		if n > 0 {
@@ -229,13 +229,13 @@ func FuzzAddMinutes(f *testing.F) {
 				t.Fatalf("the last second before due %s does not count", due)
 			}
 		}
-		if x := c.AddMinutes(c.AddMinutes(t0, n/3), n-n/3); !x.Equal(due) {
+		if x := addMinutes(c, addMinutes(c, t0, n/3), n-n/3); !x.Equal(due) {
 			t.Fatalf("split target: %s != %s", x, due)
 		}
 	})
 }
 
-func BenchmarkAddMinutes2880_30Holidays(b *testing.B) {
+func BenchmarkAdd2880Minutes_30Holidays(b *testing.B) {
 	l := loc(b, "Europe/London")
 	var hs []Holiday
 	for i := range 30 {
@@ -245,14 +245,14 @@ func BenchmarkAddMinutes2880_30Holidays(b *testing.B) {
 	start := time.Date(2026, 3, 20, 11, 17, 0, 0, l) // spans the March DST change
 	b.ReportAllocs()
 	for b.Loop() {
-		_ = c.AddMinutes(start, 2880)
+		_ = c.Add(start, 2880*time.Minute)
 	}
 }
 
-func BenchmarkAddMinutes2880_24x7(b *testing.B) {
+func BenchmarkAdd2880Minutes_24x7(b *testing.B) {
 	start := time.Date(2026, 3, 20, 11, 17, 0, 0, time.UTC)
 	c := TwentyFourSeven()
 	for b.Loop() {
-		_ = c.AddMinutes(start, 2880)
+		_ = c.Add(start, 2880*time.Minute)
 	}
 }

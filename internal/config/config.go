@@ -3,10 +3,10 @@
 package config
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -28,16 +28,47 @@ func Default() Config {
 		ShutdownTimeout: 15 * time.Second, LogLevel: "info", LogFormat: "text"}
 }
 
-// Register adds the flags to fs, with defaults taken from the environment.
-// Call Validate after fs.Parse.
-func (c *Config) Register(fs *flag.FlagSet) {
-	fs.StringVar(&c.Addr, "addr", env("ADDR", c.Addr), "listen address (CASEDESK_ADDR)")
-	fs.StringVar(&c.DataDir, "data", env("DATA", c.DataDir), "data directory: the SQLite file and attachments (CASEDESK_DATA)")
-	fs.StringVar(&c.DatabaseURL, "database-url", env("DATABASE_URL", c.DatabaseURL), "postgres://… selects PostgreSQL; empty means SQLite in --data (CASEDESK_DATABASE_URL)")
-	fs.Int64Var(&c.AttachmentLimit, "attachment-limit", envInt("ATTACHMENT_LIMIT", c.AttachmentLimit), "largest attachment in bytes (CASEDESK_ATTACHMENT_LIMIT)")
-	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", envDuration("SHUTDOWN_TIMEOUT", c.ShutdownTimeout), "time allowed for requests in flight at SIGTERM (CASEDESK_SHUTDOWN_TIMEOUT)")
-	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", c.LogLevel), "debug, info, warn or error (CASEDESK_LOG_LEVEL)")
-	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", c.LogFormat), "text or json (CASEDESK_LOG_FORMAT)")
+// Register adds the flags to fs. Each flag's default is its CASEDESK_*
+// environment variable when that is set (the flag's name in capitals, with
+// "_" for "-": --attachment-limit ← CASEDESK_ATTACHMENT_LIMIT), else the
+// value in c. A set variable is parsed exactly as its flag would be; a
+// malformed one is an error naming the variable, so that the command fails
+// as it would on a malformed flag. Call Validate after fs.Parse.
+func (c *Config) Register(fs *flag.FlagSet) error {
+	return c.register(fs, os.LookupEnv)
+}
+
+func (c *Config) register(fs *flag.FlagSet, lookupEnv func(string) (string, bool)) error {
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address (CASEDESK_ADDR)")
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory: the SQLite file and attachments (CASEDESK_DATA)")
+	fs.StringVar(&c.DatabaseURL, "database-url", c.DatabaseURL, "postgres://… selects PostgreSQL; empty means SQLite in --data (CASEDESK_DATABASE_URL)")
+	fs.Int64Var(&c.AttachmentLimit, "attachment-limit", c.AttachmentLimit, "largest attachment in bytes (CASEDESK_ATTACHMENT_LIMIT)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "time allowed for requests in flight at SIGTERM (CASEDESK_SHUTDOWN_TIMEOUT)")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (CASEDESK_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (CASEDESK_LOG_FORMAT)")
+	var errs []error
+	for _, name := range []string{"addr", "data", "database-url", "attachment-limit", "shutdown-timeout", "log-level", "log-format"} {
+		f := fs.Lookup(name)
+		env := envName(name)
+		v, ok := lookupEnv(env)
+		if !ok {
+			continue
+		}
+		// Set the value, not the flag: the environment changes the default,
+		// which the usage message then shows.
+		if err := f.Value.Set(v); err != nil {
+			errs = append(errs, fmt.Errorf("invalid value %q for %s: %v", v, env, err))
+			continue
+		}
+		f.DefValue = f.Value.String()
+	}
+	return errors.Join(errs...)
+}
+
+// envName returns the environment variable of a flag: "attachment-limit" →
+// "CASEDESK_ATTACHMENT_LIMIT".
+func envName(flag string) string {
+	return "CASEDESK_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
 }
 
 // Validate checks the values.
@@ -60,29 +91,4 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("--log-format must be text or json")
 	}
 	return nil
-}
-
-func env(name, def string) string {
-	if v, ok := os.LookupEnv("CASEDESK_" + name); ok {
-		return v
-	}
-	return def
-}
-
-func envInt(name string, def int64) int64 {
-	if v, ok := os.LookupEnv("CASEDESK_" + name); ok {
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return n
-		}
-	}
-	return def
-}
-
-func envDuration(name string, def time.Duration) time.Duration {
-	if v, ok := os.LookupEnv("CASEDESK_" + name); ok {
-		if d, err := time.ParseDuration(v); err == nil {
-			return d
-		}
-	}
-	return def
 }

@@ -15,9 +15,6 @@ import (
 // and status: saved filters, out of scope, escalation, linking and merging
 // duplicates. All are for staff who work requests.
 
-// QueueViews are the views a saved filter may name.
-var QueueViews = []QueueView{QueueMine, QueueUnassigned, QueueTriage, QueueAtRisk, QueueBreached, QueueAll, QueueTier2}
-
 // SaveFilter stores a named queue view and group for the actor, replacing
 // one of the same name.
 func (d *Desk) SaveFilter(ctx context.Context, a *casedesk.Actor, name string, view QueueView, category casedesk.Category) (*store.SavedFilter, error) {
@@ -28,8 +25,8 @@ func (d *Desk) SaveFilter(ctx context.Context, a *casedesk.Actor, name string, v
 	if err := casedesk.CheckText("name", name, 1, 60); err != nil {
 		return nil, err
 	}
-	if !slices.Contains(QueueViews, view) {
-		return nil, casedesk.Invalid("view", "view must be one of mine, unassigned, triage, at_risk, breached, all or tier2")
+	if !view.Valid() {
+		return nil, errQueueView()
 	}
 	if category != "" && !category.Valid() {
 		return nil, casedesk.Invalid("category", "category must be one of presales, billing or technical")

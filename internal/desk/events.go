@@ -90,8 +90,15 @@ func (d *Desk) write(ctx context.Context, fn func(*store.Tx) error) error {
 // by id after each notification; since ids are handed out before commit, a
 // short look-back window catches events that committed out of id order, and
 // ids already published are skipped. On SQLite it returns at once.
-func (d *Desk) RunEventRelay(ctx context.Context) error {
+//
+// ready, if not nil, is called once, when the relay first listens (at once
+// on SQLite): every event committed after that reaches this instance's
+// subscribers. Tests wait for it instead of retrying.
+func (d *Desk) RunEventRelay(ctx context.Context, ready func()) error {
 	if d.db.Engine() != store.Postgres {
+		if ready != nil {
+			ready()
+		}
 		return nil
 	}
 	last, err := d.db.LastEventID(ctx)
@@ -107,6 +114,12 @@ func (d *Desk) RunEventRelay(ctx context.Context) error {
 	seenBatch := map[int64]bool{}
 	for ctx.Err() == nil {
 		err := d.db.Listen(ctx, eventsChannel, func() {
+			// Listening: whatever commits from now on is notified, and
+			// what committed since last is read below.
+			if ready != nil {
+				ready()
+				ready = nil
+			}
 			lastBatch = d.relayMoves(ctx, lastBatch, seenBatch)
 			for {
 				es, err := d.db.EventsAfter(ctx, store.AllOrgs, max(0, last-lookBack), 1000)

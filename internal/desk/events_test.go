@@ -13,55 +13,69 @@ import (
 	"github.com/casedesk/casedesk/internal/store/storetest"
 )
 
+// startRelay runs d's event relay until the test ends and returns once it
+// listens: every change committed after that reaches d's subscribers.
+func startRelay(t *testing.T, d *desk.Desk) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := d.RunEventRelay(ctx, func() { close(ready) }); err != nil {
+			t.Errorf("event relay: %v", err)
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	select {
+	case <-ready:
+	case <-done: // on SQLite it returns at once, after calling ready
+		select {
+		case <-ready:
+		default:
+			t.Fatal("the event relay ended before it listened")
+		}
+	}
+}
+
 // TestEventsReachOtherInstances: with two instances on one PostgreSQL
-// database, a change made through one reaches the other's subscribers.
+// database, every change made through one reaches the other's
+// subscribers, in order, once the other's relay listens.
 func TestEventsReachOtherInstances(t *testing.T) {
 	db := storetest.Open(t, store.Postgres)
 	w := newWorld(t, db)
 	other := w.newDesk() // a second casedesk serve on the same database
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	ctx := context.Background()
 	events, stop := other.Events().Subscribe(64)
 	defer stop()
-	relayed := make(chan struct{})
-	go func() {
-		other.RunEventRelay(ctx)
-		close(relayed)
-	}()
-	// The relay may not listen yet; keep making changes until one arrives.
+	startRelay(t, other)
+	// A guard against hanging, not a wait: the relay is listening.
 	deadline := time.After(30 * time.Second)
-	for {
-		r, _, err := w.d.OpenRequest(ctx, w.admins["enterprise"], desk.NewRequest{Category: "technical", Title: "t", Description: "d"}, "")
-		if err != nil {
-			t.Fatal(err)
-		}
+	r, _, err := w.d.OpenRequest(ctx, w.admins["enterprise"], desk.NewRequest{Category: "technical", Title: "t", Description: "d"}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.d.UpdateRequest(ctx, w.ag, r.Number, desk.RequestPatch{Status: status(casedesk.StatusWaiting)}); err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for len(kinds) < 2 {
 		select {
 		case e := <-events:
-			if e.Kind != "created" || e.OrgID != w.orgs["enterprise"].ID {
+			if e.Number != r.Number && e.RequestID != r.ID {
+				t.Fatalf("relayed another request's event: %+v", e)
+			}
+			if e.OrgID != w.orgs["enterprise"].ID {
 				t.Fatalf("relayed %+v", e)
 			}
-			// And from then on every change arrives, in order.
-			if _, err := w.d.UpdateRequest(ctx, w.ag, r.Number, desk.RequestPatch{Status: status(casedesk.StatusWaiting)}); err != nil {
-				t.Fatal(err)
-			}
-			for {
-				select {
-				case e := <-events:
-					if e.Kind == "status" && e.Number == r.Number {
-						recomputeReachesOther(t, w, r, events, deadline)
-						cancel()
-						<-relayed
-						return
-					}
-				case <-deadline:
-					t.Fatal("the status change did not reach the other instance")
-				}
-			}
-		case <-time.After(200 * time.Millisecond):
+			kinds = append(kinds, string(e.Kind))
 		case <-deadline:
-			t.Fatal("no event reached the other instance")
+			t.Fatalf("only %v reached the other instance", kinds)
 		}
 	}
+	if kinds[0] != "created" || kinds[1] != "status" {
+		t.Fatalf("relayed %v, want created then status", kinds)
+	}
+	recomputeReachesOther(t, w, r, events, deadline)
 }
 
 // recomputeReachesOther: a bulk recompute on one instance (a new policy

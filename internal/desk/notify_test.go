@@ -40,9 +40,7 @@ func TestTAMNotifications(t *testing.T) {
 		}
 		events, stop := w.d.Events().Subscribe(256)
 		defer stop()
-		relay, cancel := context.WithCancel(ctx)
-		defer cancel()
-		go w.d.RunEventRelay(relay) // PostgreSQL: events come back through it
+		startRelay(t, w.d) // PostgreSQL: events come back through it
 
 		inbox := func(unread bool) []*store.Notification {
 			t.Helper()

@@ -2,6 +2,8 @@ package desk
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/casedesk/casedesk"
@@ -20,6 +22,23 @@ const (
 	QueueAll        QueueView = "all"        // every open request
 	QueueTier2      QueueView = "tier2"      // escalated to tier 2, nobody holds it: the tier-2 pool
 )
+
+// QueueViews returns every queue view, in the order the console shows them.
+func QueueViews() []QueueView {
+	return []QueueView{QueueMine, QueueUnassigned, QueueTriage, QueueAtRisk, QueueBreached, QueueAll, QueueTier2}
+}
+
+// Valid reports whether v is one of QueueViews.
+func (v QueueView) Valid() bool { return slices.Contains(QueueViews(), v) }
+
+// errQueueView is the answer to a view that is not one of QueueViews.
+func errQueueView() error {
+	names := make([]string, 0, 7)
+	for _, v := range QueueViews() {
+		names = append(names, string(v))
+	}
+	return casedesk.Invalid("view", "view must be one of %s", strings.Join(names, ", "))
+}
 
 // QueueEntry is a queue line: the request, the clock it is ordered by, and
 // its state now.
@@ -64,7 +83,7 @@ func (d *Desk) Queue(ctx context.Context, a *casedesk.Actor, view QueueView, cat
 		f.Breached = true
 	case QueueAll, QueueTier2:
 	default:
-		return nil, casedesk.Invalid("view", "view must be one of mine, unassigned, triage, at_risk, breached, all or tier2")
+		return nil, errQueueView()
 	}
 	if view == QueueTier2 {
 		items, err = d.db.TierPool(ctx, scope, category, limit)

@@ -84,7 +84,10 @@ func dummyHash(p auth.Params) string {
 
 // Authenticate returns the actor behind a token secret. Lookups are cached
 // for a few seconds so a busy API client costs one SHA-256 and a map read per
-// call; a revocation reaches other instances within that time.
+// call; a revocation reaches other instances within that time. The token's
+// last use is recorded (store.TouchToken) at most once a minute per token, so
+// a token's last_used_at is at most a minute behind; a failure to record it
+// is logged and does not refuse the call.
 func (d *Desk) Authenticate(ctx context.Context, secret, clientIP string) (*casedesk.Actor, error) {
 	if secret == "" {
 		return &casedesk.Actor{ClientIP: clientIP}, nil
@@ -104,10 +107,20 @@ func (d *Desk) Authenticate(ctx context.Context, secret, clientIP string) (*case
 		}
 		e = &tokenEntry{user: u, kind: org.Kind, tokenID: tok.ID, csrf: tok.CSRF, expires: tok.ExpiresAt, cachedAt: now}
 		d.tokens.put(hash, e)
+		if tok.LastUsedAt != nil {
+			// Another instance, or this one before a restart, may have recorded a use.
+			d.tokens.used(tok.ID, *tok.LastUsedAt)
+		}
 	}
 	if e.expires != nil && !now.Before(*e.expires) {
 		d.tokens.drop(hash)
 		return nil, casedesk.Errorf(casedesk.EUNAUTHORIZED, "the token has expired; sign in again")
+	}
+	if d.tokens.touch(e.tokenID, now) {
+		err := d.db.Write(ctx, func(tx *store.Tx) error { return tx.TouchToken(ctx, e.tokenID, now, nil) })
+		if err != nil {
+			d.log.Warn("record token use", "token", e.tokenID, "err", err)
+		}
 	}
 	u := *e.user
 	a := &casedesk.Actor{User: &u, OrgKind: e.kind, ClientIP: clientIP}
@@ -224,15 +237,48 @@ type tokenEntry struct {
 	cachedAt time.Time
 }
 
-// tokenCache remembers recent token lookups for tokenTTL.
+// tokenCache remembers recent token lookups for tokenTTL, and when each
+// token's use was last recorded.
 type tokenCache struct {
-	mu sync.Mutex
-	m  map[string]*tokenEntry
+	mu      sync.Mutex
+	m       map[string]*tokenEntry
+	touched map[int64]time.Time // token id → last use recorded in the database
 }
 
-const tokenTTL = 10 * time.Second
+const (
+	tokenTTL = 10 * time.Second
+	// touchEvery bounds how often a token's last use is written.
+	touchEvery = time.Minute
+)
 
-func newTokenCache() *tokenCache { return &tokenCache{m: map[string]*tokenEntry{}} }
+func newTokenCache() *tokenCache {
+	return &tokenCache{m: map[string]*tokenEntry{}, touched: map[int64]time.Time{}}
+}
+
+// touch reports whether a use of the token at now is to be recorded: when
+// none was in the last touchEvery. It counts the use as recorded, so that
+// concurrent calls record it once.
+func (c *tokenCache) touch(id int64, now time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if last, ok := c.touched[id]; ok && now.Sub(last) < touchEvery && !now.Before(last) {
+		return false
+	}
+	if len(c.touched) > 100_000 {
+		clear(c.touched)
+	}
+	c.touched[id] = now
+	return true
+}
+
+// used notes a use of the token recorded at, if later than the one known.
+func (c *tokenCache) used(id int64, at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if last, ok := c.touched[id]; !ok || at.After(last) {
+		c.touched[id] = at
+	}
+}
 
 func (c *tokenCache) get(hash string, now time.Time) (*tokenEntry, bool) {
 	c.mu.Lock()

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"github.com/casedesk/casedesk"
+	"strconv"
 	"strings"
 	"time"
 
@@ -102,15 +103,12 @@ type args []any
 
 func (a *args) add(v any) string {
 	*a = append(*a, v)
-	return "$" + itoa(len(*a))
+	return "$" + strconv.Itoa(len(*a))
 }
 
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
-}
+// itoa is strconv.Itoa under the name retarget_sqlite.go still calls it by.
+// TODO(cleanup): inline it there once the recompute rework has landed.
+func itoa(n int) string { return strconv.Itoa(n) }
 
 // list adds each id as an argument and returns "$i, $j, …".
 func (a *args) list(ids []int64) string {

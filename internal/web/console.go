@@ -10,6 +10,7 @@ import (
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/sse"
 	"github.com/casedesk/casedesk/internal/store"
 )
 
@@ -53,8 +54,6 @@ func (s *Server) consoleRoutes() []route {
 }
 
 // ---- queues ----
-
-var queueViews = []desk.QueueView{desk.QueueMine, desk.QueueUnassigned, desk.QueueTriage, desk.QueueAtRisk, desk.QueueBreached, desk.QueueAll, desk.QueueTier2}
 
 type queueData struct {
 	View     string
@@ -125,7 +124,7 @@ func pad2(n int) string {
 func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, p *page) error {
 	q := r.URL.Query()
 	d := &queueData{View: cmp.Or(q.Get("view"), string(desk.QueueMine)), Category: q.Get("category"), Now: s.clock.Now()}
-	for _, v := range queueViews {
+	for _, v := range desk.QueueViews() {
 		d.Views = append(d.Views, string(v))
 	}
 	d.Views = append(d.Views, accountsView)
@@ -277,7 +276,7 @@ func (s *Server) consoleLive(w http.ResponseWriter, r *http.Request, p *page) er
 	if err != nil {
 		return err
 	}
-	return s.streamChanges(w, r, 3000, func(e casedesk.Event) []sseMessage {
+	return s.streamChanges(w, r, 3*time.Second, func(e casedesk.Event) []sse.Message {
 		if !allow(e) {
 			return nil
 		}
@@ -285,10 +284,10 @@ func (s *Server) consoleLive(w http.ResponseWriter, r *http.Request, p *page) er
 		if number == "" {
 			number = casedesk.RequestNumber(e.RequestID)
 		}
-		out := []sseMessage{{"changed", string(e.Kind) + " " + number}}
+		out := []sse.Message{{Event: "changed", Data: string(e.Kind) + " " + number}}
 		if slices.Contains(e.Notify, p.User.ID) {
 			if n, err := s.desk.UnreadNotifications(r.Context(), p.Actor); err == nil {
-				out = append(out, sseMessage{"notification", strconv.Itoa(n) + " " + number})
+				out = append(out, sse.Message{Event: "notification", Data: strconv.Itoa(n) + " " + number})
 			}
 		}
 		return out

@@ -56,10 +56,7 @@ func TestConsoleLiveFanout(t *testing.T) {
 	dB := desk.New(dbB, blobs, desk.Options{Clock: e.clock, Policy: &pol, Logger: log})
 	srvB := httptest.NewServer(web.New(dB, log, web.Options{Clock: e.clock}).Handler())
 	t.Cleanup(srvB.Close)
-	rctx, stop := context.WithCancel(ctx)
-	relayDone := make(chan struct{})
-	go func() { dB.RunEventRelay(rctx); close(relayDone) }()
-	t.Cleanup(func() { stop(); <-relayDone })
+	startRelay(t, dB)
 
 	secret, _, err := dB.Login(ctx, e.users["lena"].Email, password, "127.0.0.1")
 	if err != nil {

@@ -77,20 +77,44 @@ func apiGet(t *testing.T, e *env, h http.Handler, as, path string) (int, string)
 	return rec.Code, string(b)
 }
 
+// consoleEnv is one console flow's own world: a fresh database with the
+// env's people and the console staff, the event relay listening (on
+// PostgreSQL, events come back through it), the REST API beside the pages,
+// and Lena signed in to the console.
+func consoleEnv(t *testing.T, engine store.Engine) (*env, *client, http.Handler) {
+	t.Helper()
+	e := newEnv(t, storetest.Open(t, engine))
+	withConsoleStaff(t, e)
+	startRelay(t, e.desk)
+	agent := e.client()
+	agent.signIn("lena")
+	return e, agent, api.New(e.desk, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler()
+}
+
+// triaged opens a request of Anna's and has Lena set its severity to A in
+// the console, which routes it to her.
+func triaged(t *testing.T, e *env, agent *client, title string) *casedesk.Request {
+	t.Helper()
+	r := e.openRequest("anna", e.fabrikam.ID, title)
+	if st, _ := agent.post("/console/requests/"+r.Number, "/console/requests/"+r.Number+"/severity", url.Values{"severity": {"A"}}); st != http.StatusOK {
+		t.Fatalf("triage %s: %d", r.Number, st)
+	}
+	return r
+}
+
+// TestConsoleFlows walks the console's flows, each a subtest on a world of
+// its own: none depends on another's changes, so any may run alone.
 func TestConsoleFlows(t *testing.T) {
-	storetest.Engines(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db)
-		withConsoleStaff(t, e)
-		ctx := context.Background()
-		relay, stopRelay := context.WithCancel(ctx) // PostgreSQL: events come back through the relay
-		t.Cleanup(stopRelay)
-		go e.desk.RunEventRelay(relay)
-		apiH := api.New(e.desk, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler()
+	for _, engine := range []store.Engine{store.SQLite, store.Postgres} {
+		t.Run(string(engine), func(t *testing.T) { consoleFlows(t, engine) })
+	}
+}
 
-		agent := e.client()
-		agent.signIn("lena")
-
+func consoleFlows(t *testing.T, engine store.Engine) {
+	ctx := context.Background()
+	{
 		t.Run("customers are refused", func(t *testing.T) {
+			e, _, _ := consoleEnv(t, engine)
 			for _, who := range []string{"anna", "thomas", "priya"} {
 				c := e.client()
 				c.signIn(who)
@@ -108,8 +132,9 @@ func TestConsoleFlows(t *testing.T) {
 			}
 		})
 
-		r := e.openRequest("anna", e.fabrikam.ID, "Mailbox migration stalls at 80%")
 		t.Run("triage queue, severity, automatic assignment", func(t *testing.T) {
+			e, agent, _ := consoleEnv(t, engine)
+			r := e.openRequest("anna", e.fabrikam.ID, "Mailbox migration stalls at 80%")
 			st, body := agent.get("/console?view=triage")
 			if st != http.StatusOK || !strings.Contains(body, r.Number) || !strings.Contains(body, "Fabrikam GmbH") {
 				t.Fatalf("triage queue: %d\n%s", st, body)
@@ -132,6 +157,8 @@ func TestConsoleFlows(t *testing.T) {
 		})
 
 		t.Run("internal note stays with staff", func(t *testing.T) {
+			e, agent, apiH := consoleEnv(t, engine)
+			r := triaged(t, e, agent, "Mailbox migration stalls at 80%")
 			const secret = "Customer's tenant is on the old migration cluster"
 			st, body := agent.post("/console/requests/"+r.Number, "/console/requests/"+r.Number+"/message",
 				url.Values{"kind": {"note"}, "body": {secret}})
@@ -182,6 +209,7 @@ func TestConsoleFlows(t *testing.T) {
 		})
 
 		t.Run("elevated support: changing the customer's severity takes a reason", func(t *testing.T) {
+			e, agent, _ := consoleEnv(t, engine)
 			yr, _, err := e.desk.OpenRequest(ctx, e.actor("wei"), desk.NewRequest{Category: casedesk.CategoryTechnical,
 				Title: "邮件延迟", Description: "邮件延迟两小时。", Severity: casedesk.SeverityB, Language: "zh-CN"}, "")
 			if err != nil {
@@ -199,6 +227,8 @@ func TestConsoleFlows(t *testing.T) {
 		})
 
 		t.Run("transfer and reassignment", func(t *testing.T) {
+			e, agent, _ := consoleEnv(t, engine)
+			r := triaged(t, e, agent, "Mailbox migration stalls at 80%")
 			st, body := agent.post("/console/requests/"+r.Number, "/console/requests/"+r.Number+"/assign", url.Values{"assignee_id": {itoa(e.users["wang"].ID)}})
 			if st != http.StatusBadRequest || !strings.Contains(body, "only supervisors reassign") {
 				t.Fatalf("agent reassigns: %d", st)
@@ -228,6 +258,7 @@ func TestConsoleFlows(t *testing.T) {
 		})
 
 		t.Run("phone call on behalf of an admin; callbacks", func(t *testing.T) {
+			e, agent, _ := consoleEnv(t, engine)
 			st, body := agent.get("/console/phone?q=fabri")
 			if st != http.StatusOK || !strings.Contains(body, `id="admin-`+itoa(e.users["anna"].ID)+`"`) {
 				t.Fatalf("phone search: %d\n%s", st, body)
@@ -262,6 +293,12 @@ func TestConsoleFlows(t *testing.T) {
 		})
 
 		t.Run("canned responses, out of scope, escalate, merge, saved filters", func(t *testing.T) {
+			e, agent, _ := consoleEnv(t, engine)
+			// Yunfan has a request, for the accounts queue below.
+			if _, _, err := e.desk.OpenRequest(ctx, e.actor("wei"), desk.NewRequest{Category: casedesk.CategoryTechnical,
+				Title: "邮件延迟", Description: "邮件延迟两小时。", Severity: casedesk.SeverityB, Language: "zh-CN"}, ""); err != nil {
+				t.Fatal(err)
+			}
 			sup := e.client()
 			sup.signIn("sam")
 			st, _ := agent.post("/console/canned", "/console/canned", url.Values{"name": {"Ask for a trace"}, "body": {"x"}})
@@ -343,6 +380,10 @@ func TestConsoleFlows(t *testing.T) {
 		})
 
 		t.Run("edit and delete a canned response", func(t *testing.T) {
+			e, agent, _ := consoleEnv(t, engine)
+			if _, err := e.desk.CreateCanned(ctx, e.actor("sam"), "Ask for a trace", "en", "Hello {{customer.name}}, please send a message trace."); err != nil {
+				t.Fatal(err)
+			}
 			sup := e.client()
 			sup.signIn("sam")
 			_, body := sup.get("/console/canned")
@@ -389,7 +430,11 @@ func TestConsoleFlows(t *testing.T) {
 		})
 
 		t.Run("notifications for the account manager", func(t *testing.T) {
-			// Lena is Yunfan's account manager (set above). Her console's live stream hears of its new request.
+			e, agent, _ := consoleEnv(t, engine)
+			if err := e.desk.SetTAM(ctx, e.actor("sam"), e.yunfan.ID, e.users["lena"].ID); err != nil {
+				t.Fatal(err)
+			}
+			// Lena is Yunfan's account manager. Her console's live stream hears of its new request.
 			req, _ := http.NewRequest("GET", e.srv.URL+"/console/live", nil)
 			sctx, cancel := context.WithCancel(ctx)
 			defer cancel()
@@ -453,6 +498,7 @@ func TestConsoleFlows(t *testing.T) {
 		})
 
 		t.Run("routing by language and shift", func(t *testing.T) {
+			e, agent, _ := consoleEnv(t, engine)
 			triage := func(title string) (*casedesk.Request, string) {
 				t.Helper()
 				r, _, err := e.desk.OpenRequest(ctx, e.actor("wei"), desk.NewRequest{Category: casedesk.CategoryBilling,
@@ -480,6 +526,7 @@ func TestConsoleFlows(t *testing.T) {
 		})
 
 		t.Run("live stream for staff", func(t *testing.T) {
+			e, agent, _ := consoleEnv(t, engine)
 			req, _ := http.NewRequest("GET", e.srv.URL+"/console/live", nil)
 			ctx2, cancel := context.WithCancel(ctx)
 			defer cancel()
@@ -506,5 +553,5 @@ func TestConsoleFlows(t *testing.T) {
 				t.Errorf("live event: %q", got)
 			}
 		})
-	})
+	}
 }

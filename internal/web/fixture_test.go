@@ -226,3 +226,27 @@ func (c *client) signIn(key string) {
 		c.e.t.Fatalf("sign in as %s: %d\n%s", key, st, body)
 	}
 }
+
+// startRelay runs d's event relay until the test ends and returns once it
+// listens: every change committed after that reaches d's subscribers.
+func startRelay(t testing.TB, d *desk.Desk) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := d.RunEventRelay(ctx, func() { close(ready) }); err != nil {
+			t.Errorf("event relay: %v", err)
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	select {
+	case <-ready:
+	case <-done: // on SQLite it returns at once, after calling ready
+		select {
+		case <-ready:
+		default:
+			t.Fatal("the event relay ended before it listened")
+		}
+	}
+}

@@ -91,14 +91,6 @@ func (p *page) When(t time.Time) string {
 	return t.In(p.loc).Format(p.T("fmt.datetime"))
 }
 
-// WhenPtr is When for an optional instant.
-func (p *page) WhenPtr(t *time.Time) string {
-	if t == nil {
-		return ""
-	}
-	return p.When(*t)
-}
-
 // Date formats an instant as a date in the viewer's time zone.
 func (p *page) Date(t time.Time) string { return t.In(p.loc).Format(p.T("fmt.date")) }
 

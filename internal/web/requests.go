@@ -18,6 +18,7 @@ import (
 	"github.com/casedesk/casedesk/internal/auth"
 	"github.com/casedesk/casedesk/internal/desk"
 	"github.com/casedesk/casedesk/internal/sla"
+	"github.com/casedesk/casedesk/internal/sse"
 	"github.com/casedesk/casedesk/internal/store"
 )
 
@@ -635,62 +636,17 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p *page) error {
 	if err != nil {
 		return err
 	}
-	return s.streamChanges(w, r, 5000, func(e casedesk.Event) []sseMessage {
+	return s.streamChanges(w, r, 5*time.Second, func(e casedesk.Event) []sse.Message {
 		if e.RequestID != req.ID || !allow(e) {
 			return nil
 		}
-		return []sseMessage{{"changed", string(e.Kind)}}
+		return []sse.Message{{Event: "changed", Data: string(e.Kind)}}
 	})
 }
 
-// sseMessage is one server-sent event: its name and its one line of data.
-type sseMessage struct{ event, data string }
-
-// streamChanges serves server-sent events: for each published event, the
-// messages that messages(e) returns (none for an event the viewer may not
-// see). It ends when the client goes away or after liveFor (the script
-// reconnects after retry milliseconds), and sends a comment every 20 s so
-// idle streams stay open.
-func (s *Server) streamChanges(w http.ResponseWriter, r *http.Request, retry int, messages func(casedesk.Event) []sseMessage) error {
-	fl, ok := w.(http.Flusher)
-	if !ok {
-		return casedesk.Errorf(casedesk.EINTERNAL, "streaming is not supported here")
-	}
-	// Subscribed before the first line is written: a client that has read
-	// it misses nothing after.
-	events, stop := s.desk.Events().Subscribe(256)
-	defer stop()
-	h := w.Header()
-	h.Set("Content-Type", "text/event-stream")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Accel-Buffering", "no")
-	w.WriteHeader(http.StatusOK)
-	io.WriteString(w, "retry: "+strconv.Itoa(retry)+"\n\n")
-	fl.Flush()
-	end := time.NewTimer(liveFor)
-	defer end.Stop()
-	tick := time.NewTicker(20 * time.Second)
-	defer tick.Stop()
-	for {
-		select {
-		case <-r.Context().Done():
-			return nil
-		case <-end.C:
-			return nil
-		case <-tick.C:
-			io.WriteString(w, ": keep-alive\n\n")
-			fl.Flush()
-		case e, ok := <-events:
-			if !ok {
-				return nil
-			}
-			ms := messages(e)
-			for _, m := range ms {
-				io.WriteString(w, "event: "+m.event+"\ndata: "+m.data+"\n\n")
-			}
-			if len(ms) > 0 {
-				fl.Flush()
-			}
-		}
-	}
+// streamChanges serves the viewer's live updates as server-sent events
+// (sse.Serve): messages(e) for each published event, for at most liveFor,
+// after which the script reconnects after retry.
+func (s *Server) streamChanges(w http.ResponseWriter, r *http.Request, retry time.Duration, messages func(casedesk.Event) []sse.Message) error {
+	return sse.Serve(w, r, s.desk.Events(), sse.Stream{Retry: retry, For: liveFor, Messages: messages})
 }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -69,28 +70,6 @@ func seq(a, b int) []int {
 		s = append(s, i)
 	}
 	return s
-}
-
-func itoa(n int64) string {
-	if n == 0 {
-		return "0"
-	}
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
 }
 
 // Static files are served under /static/ with their content hash in a query
@@ -170,10 +149,10 @@ func dict(kv ...any) map[string]any {
 func humanBytes(n int64) string {
 	switch {
 	case n < 1024:
-		return itoa(n) + " B"
+		return strconv.FormatInt(n, 10) + " B"
 	case n < 1024*1024:
-		return itoa((n+512)/1024) + " KB"
+		return strconv.FormatInt((n+512)/1024, 10) + " KB"
 	}
 	tenths := (n*10 + 512*1024) / (1024 * 1024)
-	return itoa(tenths/10) + "." + itoa(tenths%10) + " MB"
+	return strconv.FormatInt(tenths/10, 10) + "." + strconv.FormatInt(tenths%10, 10) + " MB"
 }

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/desk"
 	"github.com/casedesk/casedesk/internal/store"
 	"github.com/casedesk/casedesk/internal/store/storetest"
@@ -42,25 +41,7 @@ func breachLags(b *testing.B, e store.Engine, n int) []time.Duration {
 	db := storetest.Open(b, e)
 	clock := &stepClock{}
 	d := newDesk(db, b.TempDir(), clock)
-	op, err := d.Bootstrap(ctx, "P", "op@p.test", "Op", "operator-password")
-	if err != nil {
-		b.Fatal(err)
-	}
-	opA := &casedesk.Actor{User: op, OrgKind: casedesk.OrgProvider}
-	o := &casedesk.Organization{Kind: casedesk.OrgCustomer, Name: "C", Country: "CN"}
-	if err := d.CreateOrganization(ctx, opA, o); err != nil {
-		b.Fatal(err)
-	}
-	for _, p := range []string{"e3", "elevated-support"} {
-		if err := d.AddSubscription(ctx, opA, o.ID, &casedesk.Subscription{PlanCode: p}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	u, _, err := d.CreateUser(ctx, opA, o.ID, desk.NewUser{Email: "a@c.test", Name: "A", Role: casedesk.RoleGlobalAdmin, Password: "admin-password"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	admin := &casedesk.Actor{User: u, OrgKind: casedesk.OrgCustomer}
+	admin := customerAdmin(b, d)
 	// Open them "an hour ago" so that they fall due from three seconds from
 	// now, after the setup has finished and the warnings (45 minutes in,
 	// so already due) have been recorded.

@@ -1,0 +1,113 @@
+// Package sse serves casedesk's live events as server-sent events: the one
+// loop behind the API's event stream and the pages' live updates. Each
+// transport says which messages an event becomes for its viewer.
+package sse
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/casedesk/casedesk"
+)
+
+// KeepAlive is how often an idle stream gets a comment, so that proxies
+// do not close it.
+const KeepAlive = 20 * time.Second
+
+// Source publishes events to subscribers (desk's Broker).
+type Source interface {
+	Subscribe(buffer int) (<-chan casedesk.Event, func())
+}
+
+// Message is one server-sent event. ID may be empty; Data is one line.
+type Message struct {
+	ID, Event, Data string
+}
+
+// Stream describes one stream.
+type Stream struct {
+	// Retry, if positive, opens the stream as the browser's reconnection
+	// delay; otherwise a comment opens it.
+	Retry time.Duration
+	// For, if positive, ends the stream after that long (a browser
+	// reconnects), so that a stream never holds a shutdown for long.
+	For time.Duration
+	// Messages returns the messages an event becomes: none for an event
+	// the viewer may not see.
+	Messages func(casedesk.Event) []Message
+}
+
+// Serve subscribes to src and writes s's messages for each event until the
+// client goes away, src closes the subscription or s.For has passed. The
+// subscription is in place before the opening line is written, so a client
+// that has read that line misses no later event. It answers EINTERNAL,
+// before writing anything, if w cannot stream.
+func Serve(w http.ResponseWriter, r *http.Request, src Source, s Stream) error {
+	fl, ok := flusher(w)
+	if !ok {
+		return casedesk.Errorf(casedesk.EINTERNAL, "streaming is not supported here")
+	}
+	events, stop := src.Subscribe(256)
+	defer stop()
+	h := w.Header()
+	h.Set("Content-Type", "text/event-stream")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Accel-Buffering", "no")
+	w.WriteHeader(http.StatusOK)
+	if s.Retry > 0 {
+		io.WriteString(w, "retry: "+strconv.FormatInt(s.Retry.Milliseconds(), 10)+"\n\n")
+	} else {
+		io.WriteString(w, ": casedesk live events\n\n")
+	}
+	fl.Flush()
+	var end <-chan time.Time
+	if s.For > 0 {
+		t := time.NewTimer(s.For)
+		defer t.Stop()
+		end = t.C
+	}
+	tick := time.NewTicker(KeepAlive)
+	defer tick.Stop()
+	for {
+		select {
+		case <-r.Context().Done():
+			return nil
+		case <-end:
+			return nil
+		case <-tick.C:
+			io.WriteString(w, ": keep-alive\n\n")
+			fl.Flush()
+		case e, ok := <-events:
+			if !ok {
+				return nil
+			}
+			ms := s.Messages(e)
+			for _, m := range ms {
+				if m.ID != "" {
+					io.WriteString(w, "id: "+m.ID+"\n")
+				}
+				io.WriteString(w, "event: "+m.Event+"\ndata: "+m.Data+"\n\n")
+			}
+			if len(ms) > 0 {
+				fl.Flush()
+			}
+		}
+	}
+}
+
+// flusher finds the http.Flusher under w's wrappers (Unwrap, as
+// http.ResponseController does).
+func flusher(w http.ResponseWriter) (http.Flusher, bool) {
+	for {
+		if f, ok := w.(http.Flusher); ok {
+			return f, true
+		}
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			return nil, false
+		}
+		w = u.Unwrap()
+	}
+}
