@@ -301,7 +301,7 @@ func (d *Desk) AddSubscription(ctx context.Context, a *casedesk.Actor, org int64
 		if err := tx.CreateSubscription(ctx, s); err != nil {
 			return err
 		}
-		rc, err = d.startRecompute(ctx, tx, org, "plan "+s.PlanCode, &a.User.ID)
+		rc, err = d.startRecompute(ctx, tx, store.OrgScope(org), "plan "+s.PlanCode, &a.User.ID)
 		return err
 	})
 	if err != nil {
@@ -343,7 +343,7 @@ func (d *Desk) UpdateSubscription(ctx context.Context, a *casedesk.Actor, org, i
 		if err := tx.UpdateSubscription(ctx, org, s); err != nil {
 			return err
 		}
-		rc, err = d.startRecompute(ctx, tx, org, "plan "+s.PlanCode, &a.User.ID)
+		rc, err = d.startRecompute(ctx, tx, store.OrgScope(org), "plan "+s.PlanCode, &a.User.ID)
 		return err
 	})
 	if err != nil {

@@ -105,6 +105,15 @@ func (a *args) add(v any) string {
 	return "$" + itoa(len(*a))
 }
 
+// jsonIDs is a subquery, ids, of one column, id, with the integers of the JSON
+// array bound to param: how one statement takes a list of any length.
+func (q *Queries) jsonIDs(param string) string {
+	if q.engine == SQLite {
+		return "(SELECT value AS id FROM json_each(" + param + ")) ids"
+	}
+	return "(SELECT value::bigint AS id FROM json_array_elements_text(" + param + "::json)) ids"
+}
+
 func itoa(n int) string {
 	if n < 10 {
 		return string(rune('0' + n))

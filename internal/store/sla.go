@@ -270,14 +270,12 @@ func (q *Queries) clocks(ctx context.Context, query string, args ...any) ([]*Clo
 	return out, rows.Err()
 }
 
-// RunningClocks returns up to limit running clocks with id above after: all
-// of them, or those of one organization when org is not 0.
-func (q *Queries) RunningClocks(ctx context.Context, org, after int64, limit int) ([]*ClockRow, error) {
-	if org != 0 {
-		return q.clocks(ctx, "SELECT "+clockColumns+" FROM sla_clocks WHERE stopped_at IS NULL AND org_id = $1 AND id > $2 ORDER BY org_id, id LIMIT $3",
-			org, after, limit)
-	}
-	return q.clocks(ctx, "SELECT "+clockColumns+" FROM sla_clocks WHERE stopped_at IS NULL AND id > $1 ORDER BY id LIMIT $2", after, limit)
+// RunningClocks returns up to limit running clocks in scope with id above
+// after, in id order.
+func (q *Queries) RunningClocks(ctx context.Context, scope Scope, after int64, limit int) ([]*ClockRow, error) {
+	var a args
+	return q.clocks(ctx, "SELECT "+clockColumns+" FROM sla_clocks WHERE stopped_at IS NULL AND "+scope.cond(&a, "org_id")+
+		" AND id > "+a.add(after)+" ORDER BY id LIMIT "+a.add(limit), a...)
 }
 
 // alertAt is the instant a running clock next alerts at: its warning while
