@@ -72,7 +72,11 @@ const bulkRows = 250
 
 // updateClockTargets saves the recomputed inputs and targets of many running
 // clocks, the PostgreSQL side of RetargetClocks, as a multi-row upsert on the
-// primary key: one index probe per row. It returns the ids it wrote.
+// primary key: one index probe per row. It returns the ids it wrote: only a
+// clock still running with the severity and pauses it was computed from is
+// written. The upsert locks each row and tests that on its newest version,
+// so a change committed since the batch was read, or committing meanwhile,
+// wins and the recompute leaves that clock to it.
 func (q *Queries) updateClockTargets(ctx context.Context, cs []*ClockRow) (map[int64]bool, error) {
 	written := make(map[int64]bool, len(cs))
 	for start := 0; start < len(cs); start += bulkRows {
@@ -95,7 +99,7 @@ func (q *Queries) updateClockTargets(ctx context.Context, cs []*ClockRow) (map[i
 			policy_version = excluded.policy_version, family = excluded.family, coverage = excluded.coverage,
 			target_kind = excluded.target_kind, target_minutes = excluded.target_minutes, calendar_id = excluded.calendar_id,
 			calendar_version = excluded.calendar_version, updated_at = excluded.updated_at
-			WHERE sla_clocks.stopped_at IS NULL
+			WHERE sla_clocks.stopped_at IS NULL AND sla_clocks.severity = excluded.severity AND sla_clocks.pauses = excluded.pauses
 			RETURNING id`)
 		rows, err := q.query(ctx, q.positional(b.String()), a...)
 		if err != nil {

@@ -281,3 +281,89 @@ func TestRetargetAheadOnlyForUnchangedInputs(t *testing.T) {
 		}
 	}
 }
+
+// A severity change committed after a recompute batch read its clocks and
+// before it wrote them wins: the clock keeps the new severity's due time,
+// not the one the batch computed from the old severity. The hook commits
+// the change at exactly that moment: on SQLite once the reader beside the
+// writer computed the batch, on PostgreSQL inside the batch's transaction
+// between its read and its write.
+func TestRetargetLosesToAConcurrentSeverityChange(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		org := mustOrg(t, db, casedesk.OrgCustomer, "A")
+		minutes := map[string]int{"A": 60, "B": 240}
+		dueOf := func(c *store.ClockRow) time.Time {
+			return c.OpenedAt.Add(time.Duration(minutes[c.Severity]) * time.Minute)
+		}
+		share := &store.Retarget{Metrics: []string{"initial_response"}, PolicyVersion: 2, Family: "business", CalendarID: 1, CalendarVersion: 1,
+			Kinds: map[string]store.RetargetKind{"initial_response/A": {Coverage: "24x7", TargetKind: "minutes"},
+				"initial_response/B": {Coverage: "24x7", TargetKind: "minutes"}},
+			Compute: func(c *store.ClockRow) error {
+				due := dueOf(c)
+				c.DueAt, c.TargetMinutes = &due, minutes[c.Severity]
+				return nil
+			}}
+		// Two clocks of severity B measured under policy 1: the recompute
+		// re-saves both.
+		var clocks []*store.ClockRow
+		for i := range 2 {
+			r := mustRequest(t, db, org.ID, "t")
+			c := &store.ClockRow{RequestID: r.ID, OrgID: org.ID, Metric: "initial_response", OpenedAt: t0.Add(time.Duration(i) * time.Minute),
+				PolicyVersion: 1, Family: "business", Severity: "B", Coverage: "24x7", TargetKind: "minutes", TargetMinutes: 240, Pauses: "[]", UpdatedAt: t0}
+			due := dueOf(c)
+			c.DueAt = &due
+			if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateClock(ctx, c) }); err != nil {
+				t.Fatal(err)
+			}
+			clocks = append(clocks, c)
+		}
+		// Between the batch's read and its write, an agent raises the first
+		// request to severity A, which recomputes its clock (as desk does).
+		changed := false
+		store.SetRetargetHook(db, func() {
+			if changed {
+				return
+			}
+			changed = true
+			c := *clocks[0]
+			c.Severity, c.TargetMinutes, c.UpdatedAt = "A", 60, t0.Add(time.Minute)
+			due := dueOf(&c)
+			c.DueAt = &due
+			if err := db.Write(ctx, func(tx *store.Tx) error { return tx.UpdateClock(ctx, &c) }); err != nil {
+				t.Error(err)
+			}
+		})
+		run := &store.RetargetRun{Scope: store.OrgScope(org.ID), For: func(*store.Queries, int64) (*store.Retarget, error) { return share, nil },
+			At: t0.Add(2 * time.Minute), Saved: func(*store.Tx, []store.ClockMove) error { return nil }}
+		if err := db.Write(ctx, func(tx *store.Tx) (err error) {
+			run.ID, err = tx.CreateRecomputeRun(ctx, run.Scope, "policy v2", nil, run.At)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RetargetClocks(ctx, run); err != nil {
+			t.Fatal(err)
+		}
+		if !changed {
+			t.Fatal("the hook never ran")
+		}
+		for i, want := range []struct {
+			severity string
+			minutes  int
+		}{{"A", 60}, {"B", 240}} {
+			cs, err := db.Clocks(ctx, clocks[i].RequestID)
+			if err != nil || len(cs) != 1 {
+				t.Fatalf("clocks of request %d: %v %v", clocks[i].RequestID, cs, err)
+			}
+			c := cs[0]
+			if c.Severity != want.severity || c.DueAt == nil || !c.DueAt.Equal(c.OpenedAt.Add(time.Duration(want.minutes)*time.Minute)) {
+				t.Errorf("clock %d: severity %s, due %v after opening; want %s and %d minutes", i, c.Severity, c.DueAt.Sub(c.OpenedAt), want.severity, want.minutes)
+			}
+		}
+		// The untouched clock was re-saved under the new policy.
+		if cs, _ := db.Clocks(ctx, clocks[1].RequestID); cs[0].PolicyVersion != 2 {
+			t.Errorf("the other clock was not recomputed: %+v", cs[0])
+		}
+	})
+}
