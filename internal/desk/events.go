@@ -72,17 +72,25 @@ func (d *Desk) write(ctx context.Context, fn func(*store.Tx) error) error {
 		if err != nil {
 			return err
 		}
-		if d.db.Engine() == store.Postgres {
-			return tx.Notify(ctx, eventsChannel)
-		}
-		tx.AfterCommit(func() {
+		return d.announce(ctx, tx, func() {
 			for _, e := range tx.Events() {
 				e.Notify = notified[e.ID]
 				d.events.Publish(e)
 			}
 		})
-		return nil
 	})
+}
+
+// announce makes what tx wrote reach the subscribers once it commits: on
+// PostgreSQL through a notification, which every instance's relay
+// (RunEventRelay), this one's included, answers by reading it back; on
+// SQLite, where this process is the only writer, by running publish.
+func (d *Desk) announce(ctx context.Context, tx *store.Tx, publish func()) error {
+	if d.db.Engine() == store.Postgres {
+		return tx.Notify(ctx, eventsChannel)
+	}
+	tx.AfterCommit(publish)
+	return nil
 }
 
 // RunEventRelay, on PostgreSQL, publishes to this instance's subscribers
@@ -193,7 +201,7 @@ func (d *Desk) relayMoves(ctx context.Context, last int64, seen map[int64]bool) 
 			seen[id] = true
 			last = max(last, id)
 			for _, m := range b.Moves {
-				d.events.Publish(b.Run.Event(m))
+				d.events.Publish(movedEvent(m, b.Reason, b.Actor, b.At))
 			}
 		}
 		for id := range seen {

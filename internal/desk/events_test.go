@@ -95,7 +95,7 @@ func recomputeReachesOther(t *testing.T, w *world, r *casedesk.Request, events <
 		select {
 		case e := <-events:
 			if e.Kind == "sla_recomputed" && e.RequestID == r.ID {
-				if want := store.DueText(w.clocks(r)[0].DueAt); e.New != want || e.New == "none" || e.Internal != true {
+				if want := w.clocks(r)[0].DueAt.UTC().Format(time.RFC3339); e.New != want || e.New == "none" || e.Internal != true {
 					t.Fatalf("relayed move: %+v, want new due %s", e, want)
 				}
 				return

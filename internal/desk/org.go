@@ -304,7 +304,7 @@ func (d *Desk) AddSubscription(ctx context.Context, a *casedesk.Actor, org int64
 		if err := tx.CreateSubscription(ctx, scope, s); err != nil {
 			return err
 		}
-		rc, err = d.startRecompute(ctx, tx, org, "plan "+s.PlanCode, &a.User.ID)
+		rc, err = d.startRecompute(ctx, tx, store.OrgScope(org), "plan "+s.PlanCode, &a.User.ID)
 		return err
 	})
 	if err != nil {
@@ -346,7 +346,7 @@ func (d *Desk) UpdateSubscription(ctx context.Context, a *casedesk.Actor, org, i
 		if err := tx.UpdateSubscription(ctx, store.OrgScope(org), s); err != nil {
 			return err
 		}
-		rc, err = d.startRecompute(ctx, tx, org, "plan "+s.PlanCode, &a.User.ID)
+		rc, err = d.startRecompute(ctx, tx, store.OrgScope(org), "plan "+s.PlanCode, &a.User.ID)
 		return err
 	})
 	if err != nil {

@@ -589,7 +589,37 @@ func (d *Desk) History(ctx context.Context, a *casedesk.Actor, number string) ([
 		return nil, err
 	}
 	scope, _ := requestScope(a)
-	return d.db.Events(ctx, scope, store.EventFilter{RequestID: r.ID, Internal: a.IsStaff(), Limit: 200})
+	const n = 200
+	evs, err := d.db.Events(ctx, scope, store.EventFilter{RequestID: r.ID, Internal: a.IsStaff(), Limit: n})
+	if err != nil || !a.IsStaff() {
+		return evs, err
+	}
+	// Staff also see the due times bulk recomputes moved, in time order with
+	// the rest; at the same instant the recompute, a consequence, comes after
+	// (above) the events.
+	batches, err := d.db.RequestMoves(ctx, scope, r.ID, n)
+	if err != nil {
+		return nil, err
+	}
+	var moves []*casedesk.Event
+	for _, b := range batches {
+		for _, m := range b.Moves {
+			e := movedEvent(m, b.Reason, b.Actor, b.At)
+			moves = append(moves, &e)
+		}
+	}
+	if len(moves) == 0 {
+		return evs, nil
+	}
+	merged := make([]*casedesk.Event, 0, len(evs)+len(moves))
+	for len(evs) > 0 || len(moves) > 0 {
+		if len(moves) == 0 || (len(evs) > 0 && evs[0].At.After(moves[0].At)) {
+			merged, evs = append(merged, evs[0]), evs[1:]
+		} else {
+			merged, moves = append(merged, moves[0]), moves[1:]
+		}
+	}
+	return merged[:min(len(merged), n)], nil
 }
 
 // requestID returns the id behind a request number; a malformed number is

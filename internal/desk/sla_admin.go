@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -95,7 +96,7 @@ func (d *Desk) SetSLAPolicy(ctx context.Context, a *casedesk.Actor, body []byte)
 		if err := tx.CreatePolicy(ctx, &store.PolicyRow{Version: version, Body: string(b), CreatedAt: d.now(), CreatedBy: a.User.ID}); err != nil {
 			return err
 		}
-		rc, err = d.startRecompute(ctx, tx, 0, "policy v"+fmt.Sprint(version), &a.User.ID)
+		rc, err = d.startRecompute(ctx, tx, store.AllOrgs, "policy v"+fmt.Sprint(version), &a.User.ID)
 		return err
 	})
 	if err != nil {
@@ -186,7 +187,7 @@ func (d *Desk) CreateCalendar(ctx context.Context, a *casedesk.Actor, in NewCale
 			return err
 		}
 		// Customers of the region may have counted on the default calendar until now.
-		rc, err = d.startRecompute(ctx, tx, 0, "calendar "+row.Name, &a.User.ID)
+		rc, err = d.startRecompute(ctx, tx, store.AllOrgs, "calendar "+row.Name, &a.User.ID)
 		return err
 	}); err != nil {
 		return CalendarView{}, err
@@ -216,7 +217,7 @@ func (d *Desk) UpdateCalendar(ctx context.Context, a *casedesk.Actor, id int64, 
 		if err := tx.UpdateCalendar(ctx, row); err != nil {
 			return err
 		}
-		rc, err = d.startRecompute(ctx, tx, 0, "calendar "+row.Name+" v"+fmt.Sprint(row.Version), &a.User.ID)
+		rc, err = d.startRecompute(ctx, tx, store.AllOrgs, "calendar "+row.Name+" v"+fmt.Sprint(row.Version), &a.User.ID)
 		return err
 	}); err != nil {
 		return CalendarView{}, 0, err
@@ -261,14 +262,14 @@ func (d *Desk) ImportHolidays(ctx context.Context, a *casedesk.Actor, id int64, 
 	return v, len(hs), err
 }
 
-// RecomputeClocks recomputes the running clocks (of one organization, or all
-// when org is 0) from their opening instants with the current policy, plans
-// and calendars, in batches, recording each due time that moved. It returns
-// how many moved.
-func (d *Desk) RecomputeClocks(ctx context.Context, org int64, reason string, actor *int64) (int, error) {
+// RecomputeClocks recomputes the running clocks in scope (store.AllOrgs or
+// one organization's) from their opening instants with the current policy,
+// plans and calendars, in batches, recording each due time that moved. It
+// returns how many moved.
+func (d *Desk) RecomputeClocks(ctx context.Context, scope store.Scope, reason string, actor *int64) (int, error) {
 	var rc *recompute
 	if err := d.write(ctx, func(tx *store.Tx) (err error) {
-		rc, err = d.startRecompute(ctx, tx, org, reason, actor)
+		rc, err = d.startRecompute(ctx, tx, scope, reason, actor)
 		return err
 	}); err != nil {
 		return 0, err
@@ -278,112 +279,91 @@ func (d *Desk) RecomputeClocks(ctx context.Context, org int64, reason string, ac
 
 // recompute is a bulk recompute recorded (recompute_runs) but not yet run.
 type recompute struct {
-	id, org int64
-	reason  string
-	actor   *int64
-	at      time.Time
+	id     int64
+	scope  store.Scope
+	reason string
+	actor  *int64
+	at     time.Time
 }
 
 // startRecompute records a recompute in the transaction of the change that
 // calls for it, so that a process stopped before the recompute finished
 // resumes it at start-up (ResumeRecomputes). runRecompute runs it once the
 // change has committed.
-func (d *Desk) startRecompute(ctx context.Context, tx *store.Tx, org int64, reason string, actor *int64) (*recompute, error) {
-	rc := &recompute{org: org, reason: reason, actor: actor, at: d.now()}
+func (d *Desk) startRecompute(ctx context.Context, tx *store.Tx, scope store.Scope, reason string, actor *int64) (*recompute, error) {
+	rc := &recompute{scope: scope, reason: reason, actor: actor, at: d.now()}
 	var err error
-	rc.id, err = tx.CreateRecomputeRun(ctx, org, reason, actor, rc.at)
+	rc.id, err = tx.CreateRecomputeRun(ctx, scope, reason, actor, rc.at)
 	return rc, err
 }
 
-// runRecompute runs a recorded recompute in batches and marks it finished.
+// runRecompute runs a recorded recompute (store.DB.RetargetClocks, which
+// takes turns with any other) and marks it finished. desk computes each
+// clock and decides which due times moved; each batch records its moves
+// and, once committed, publishes them to the live stream while the next
+// batch is written.
 func (d *Desk) runRecompute(ctx context.Context, rc *recompute) (int, error) {
-	// One at a time, so that a recompute reading older inputs never writes
-	// over a newer one's targets (store.LockRecomputes).
-	unlock, err := d.db.LockRecomputes(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer unlock()
-	moved := 0
-	after := int64(0)
-	org, reason, actor, at, runID := rc.org, rc.reason, rc.actor, rc.at, rc.id
 	// Each organization's share, computed once for the run, by the writer
 	// or by the computation beside it, whichever needs it first.
 	var mu sync.Mutex
 	inputs := map[int64]*store.Retarget{}
-	share := func(q *store.Queries, o int64) (*store.Retarget, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if rt, ok := inputs[o]; ok {
-			return rt, nil
-		}
-		rt, err := d.retarget(ctx, q, o)
-		if err == nil {
-			inputs[o] = rt
-		}
-		return rt, err
-	}
-	// On SQLite the batches' targets are computed beside the single writer.
-	var ahead chan *store.Ahead
-	if d.db.Engine() == store.SQLite {
-		actx, stop := context.WithCancel(ctx)
-		ahead = make(chan *store.Ahead, 1)
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			side := &store.RetargetRun{OrgID: org, For: func(o int64) (*store.Retarget, error) { return share(&d.db.Queries, o) }}
-			if err := d.db.RetargetAhead(actx, side, 0, recomputeBatch, ahead); err != nil && actx.Err() == nil {
-				d.log.Warn("recompute: computing ahead", "err", err) // the writer computes what is missing
-			}
-		}()
-		defer func() { stop(); <-done }()
-	}
-	// Each batch's moves go to the live stream while the next is written.
+	moved := 0
 	var published sync.WaitGroup
 	defer published.Wait()
-	for {
-		var moves []store.ClockMove
-		var seen int
-		var last int64
-		var run *store.RetargetRun
-		var computed *store.Ahead
-		if ahead != nil {
-			computed = <-ahead // nil once the computation beside is over
-		}
-		err := d.write(ctx, func(tx *store.Tx) error {
-			run = &store.RetargetRun{ID: runID, OrgID: org, Reason: reason, Actor: actor, At: at, Ahead: computed,
-				For: func(o int64) (*store.Retarget, error) { return share(&tx.Queries, o) }}
-			var err error
-			if moves, seen, last, err = tx.RetargetClocks(ctx, run, after, recomputeBatch); err != nil {
+	err := d.db.RetargetClocks(ctx, &store.RetargetRun{ID: rc.id, Scope: rc.scope, At: rc.at,
+		For: func(q *store.Queries, o int64) (*store.Retarget, error) {
+			mu.Lock()
+			defer mu.Unlock()
+			if rt, ok := inputs[o]; ok {
+				return rt, nil
+			}
+			rt, err := d.retarget(ctx, q, o)
+			if err == nil {
+				inputs[o] = rt
+			}
+			return rt, err
+		},
+		Saved: func(tx *store.Tx, saved []store.ClockMove) error {
+			moves := slices.DeleteFunc(saved, func(m store.ClockMove) bool { return !dueMoved(m.Old, m.New) })
+			if len(moves) == 0 {
+				return nil
+			}
+			if err := tx.RecordClockMoves(ctx, rc.id, moves); err != nil {
 				return err
 			}
-			if len(moves) > 0 && d.db.Engine() == store.Postgres {
-				// Every instance's relay, this one's included, reads the batch
-				// and publishes its moves (RunEventRelay).
-				return tx.Notify(ctx, eventsChannel)
-			}
-			return nil
-		})
-		if err != nil {
-			return moved, err
-		}
-		moved += len(moves)
-		if d.db.Engine() == store.SQLite {
-			published.Go(func() {
-				for _, m := range moves {
-					d.events.Publish(run.Event(m))
-				}
+			tx.AfterCommit(func() { moved += len(moves) })
+			return d.announce(ctx, tx, func() {
+				published.Go(func() {
+					for _, m := range moves {
+						d.events.Publish(movedEvent(m, rc.reason, rc.actor, rc.at))
+					}
+				})
 			})
-		}
-		if seen < recomputeBatch {
-			break
-		}
-		after = last
-	}
+		}})
 	if moved > 0 {
 		d.signalSLA()
 	}
-	return moved, d.write(ctx, func(tx *store.Tx) error { return tx.FinishRecomputeRun(ctx, runID, moved, d.now()) })
+	if err != nil {
+		return moved, err
+	}
+	return moved, d.write(ctx, func(tx *store.Tx) error { return tx.FinishRecomputeRun(ctx, rc.id, moved, d.now()) })
+}
+
+// dueMoved reports whether a recompute moved a clock's due time: what gets a
+// history line.
+func dueMoved(old, new *time.Time) bool {
+	if old == nil || new == nil {
+		return old != new
+	}
+	return !old.Equal(*new)
+}
+
+// movedEvent is the history line of a due time a bulk recompute moved: kind
+// sla_recomputed, staff-only, without an id (the move is packed with its
+// batch, store.Queries.RecordClockMoves).
+func movedEvent(m store.ClockMove, reason string, actor *int64, at time.Time) casedesk.Event {
+	return casedesk.Event{RequestID: m.RequestID, Number: casedesk.RequestNumber(m.RequestID), OrgID: m.OrgID, ActorID: actor,
+		Kind: casedesk.EventSLARecomputed, Field: casedesk.ClockField(casedesk.Metric(m.Metric), reason), Old: dueString(m.Old), New: dueString(m.New), Internal: true, At: at}
 }
 
 // retarget builds an organization's share of a recompute, nil when it has
@@ -429,7 +409,7 @@ func (d *Desk) ResumeRecomputes(ctx context.Context) (int, error) {
 	}
 	moved := 0
 	for _, r := range runs {
-		n, err := d.RecomputeClocks(ctx, r.OrgID, r.Reason+" (resumed)", r.Actor)
+		n, err := d.RecomputeClocks(ctx, r.Scope, r.Reason+" (resumed)", r.Actor)
 		if err != nil {
 			return moved, err
 		}
@@ -440,7 +420,3 @@ func (d *Desk) ResumeRecomputes(ctx context.Context) (int, error) {
 	}
 	return moved, nil
 }
-
-// recomputeBatch is how many clocks one write transaction recomputes: large
-// enough to amortize the commit, small enough not to hold up other writes.
-const recomputeBatch = 5000

@@ -386,7 +386,7 @@ func TestClocksReplay(t *testing.T) {
 		w.patch(r, desk.RequestPatch{Status: status(casedesk.StatusOpen)})
 		before := w.clocks(r)
 		// Recomputing everything with unchanged inputs moves nothing.
-		if moved, err := w.d.RecomputeClocks(ctx, 0, "replay", nil); err != nil || moved != 0 {
+		if moved, err := w.d.RecomputeClocks(ctx, store.AllOrgs, "replay", nil); err != nil || moved != 0 {
 			t.Fatalf("replay moved %d clocks: %v", moved, err)
 		}
 		after := w.clocks(r)
@@ -516,7 +516,7 @@ func TestRecomputeResumesAfterAStop(t *testing.T) {
 			if err := tx.UpdateCalendar(ctx, row); err != nil {
 				return err
 			}
-			_, err = tx.CreateRecomputeRun(ctx, 0, "calendar Germany v2", &w.op.User.ID, w.clock.Now())
+			_, err = tx.CreateRecomputeRun(ctx, store.AllOrgs, "calendar Germany v2", &w.op.User.ID, w.clock.Now())
 			return err
 		})
 		if err != nil {

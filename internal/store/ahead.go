@@ -12,13 +12,13 @@ import (
 
 // On SQLite the writer is one goroutine on one core. Computing each clock's
 // targets inside its UPDATE (casedesk_retarget) puts that work on it too, so
-// RetargetAhead computes the coming batches on a reader connection beside
+// retargetAhead computes the coming batches on a reader connection beside
 // it. The writer takes a computed result only if the clock's inputs are
 // still those it was computed from; any other clock it computes itself.
 
-// Ahead is the targets computed beside the writer for one batch, in clock
+// aheadBatch is the targets computed beside the writer for one batch, in clock
 // id order.
-type Ahead struct {
+type aheadBatch struct {
 	seen   int     // running clocks in the batch
 	last   int64   // the highest id among them
 	orgs   []int64 // their organizations
@@ -39,7 +39,7 @@ type aheadClock struct {
 // take returns the computed targets of the clock if its inputs are those
 // they were computed from. The writer asks in id order, so take walks the
 // clocks once rather than hashing each id.
-func (a *Ahead) take(id, org int64, severity, pauses string) *aheadClock {
+func (a *aheadBatch) take(id, org int64, severity, pauses string) *aheadClock {
 	if a.next >= len(a.clocks) || a.clocks[a.next].id > id {
 		a.next = 0 // asked out of order: search from the start
 	}
@@ -56,21 +56,20 @@ func (a *Ahead) take(id, org int64, severity, pauses string) *aheadClock {
 	return c
 }
 
-// RetargetAhead computes the run's batches of limit running clocks after
-// after, in order, on the reader side, and sends one Ahead per batch until
-// there are none or ctx ends; then it closes out. run.For must be safe to
-// call from another goroutine. It is for SQLite (on PostgreSQL the
-// computation is not on the writer's connection anyway).
-func (db *DB) RetargetAhead(ctx context.Context, run *RetargetRun, after int64, limit int, out chan<- *Ahead) error {
+// retargetAhead computes the run's batches of limit running clocks after
+// after, in order, on the reader side, and sends one aheadBatch per batch until
+// there are none or ctx ends; then it closes out. It is for SQLite (on
+// PostgreSQL the computation is not on the writer's connection anyway).
+func (db *DB) retargetAhead(ctx context.Context, run *RetargetRun, after int64, limit int, out chan<- *aheadBatch) error {
 	defer close(out)
 	for {
 		var a args
-		rows, err := db.query(ctx, "SELECT id, request_id, org_id, metric, severity, opened_at, pauses FROM sla_clocks WHERE stopped_at IS NULL"+
-			scopeArg(&a, run.OrgID)+" AND id > "+a.add(after)+" ORDER BY id LIMIT "+a.add(limit), a...)
+		rows, err := db.query(ctx, "SELECT id, request_id, org_id, metric, severity, opened_at, pauses FROM sla_clocks WHERE stopped_at IS NULL AND "+
+			run.Scope.cond(&a, "org_id")+" AND id > "+a.add(after)+" ORDER BY id LIMIT "+a.add(limit), a...)
 		if err != nil {
 			return fmt.Errorf("store: clocks ahead: %w", err)
 		}
-		ahead := &Ahead{clocks: make([]aheadClock, 0, limit)}
+		ahead := &aheadBatch{clocks: make([]aheadClock, 0, limit)}
 		orgs := map[int64]bool{}
 		for rows.Next() {
 			var c aheadClock
@@ -89,7 +88,7 @@ func (db *DB) RetargetAhead(ctx context.Context, run *RetargetRun, after int64, 
 			if c.pauses == "" {
 				c.pauses = "[]"
 			}
-			rt, err := run.For(c.org)
+			rt, err := run.For(&db.Queries, c.org)
 			if err != nil {
 				rows.Close()
 				return err

@@ -72,8 +72,13 @@ const bulkRows = 250
 
 // updateClockTargets saves the recomputed inputs and targets of many running
 // clocks, the PostgreSQL side of RetargetClocks, as a multi-row upsert on the
-// primary key: one index probe per row.
-func (q *Queries) updateClockTargets(ctx context.Context, cs []*ClockRow) error {
+// primary key: one index probe per row. It returns the ids it wrote: only a
+// clock still running with the severity and pauses it was computed from is
+// written. The upsert locks each row and tests that on its newest version,
+// so a change committed since the batch was read, or committing meanwhile,
+// wins and the recompute leaves that clock to it.
+func (q *Queries) updateClockTargets(ctx context.Context, cs []*ClockRow) (map[int64]bool, error) {
+	written := make(map[int64]bool, len(cs))
 	for start := 0; start < len(cs); start += bulkRows {
 		chunk := cs[start:min(start+bulkRows, len(cs))]
 		var b strings.Builder
@@ -94,12 +99,26 @@ func (q *Queries) updateClockTargets(ctx context.Context, cs []*ClockRow) error 
 			policy_version = excluded.policy_version, family = excluded.family, coverage = excluded.coverage,
 			target_kind = excluded.target_kind, target_minutes = excluded.target_minutes, calendar_id = excluded.calendar_id,
 			calendar_version = excluded.calendar_version, updated_at = excluded.updated_at
-			WHERE sla_clocks.stopped_at IS NULL`)
-		if _, err := q.exec(ctx, q.positional(b.String()), a...); err != nil {
-			return fmt.Errorf("store: update clocks: %w", err)
+			WHERE sla_clocks.stopped_at IS NULL AND sla_clocks.severity = excluded.severity AND sla_clocks.pauses = excluded.pauses
+			RETURNING id`)
+		rows, err := q.query(ctx, q.positional(b.String()), a...)
+		if err != nil {
+			return nil, fmt.Errorf("store: update clocks: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: update clocks: %w", err)
+			}
+			written[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("store: update clocks: %w", err)
 		}
 	}
-	return nil
+	return written, nil
 }
 
 var dollarParam = regexp.MustCompile(`\$[0-9]+`)

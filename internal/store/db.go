@@ -54,7 +54,14 @@ type DB struct {
 	closed chan struct{}
 	batch  int
 
-	recomputing chan struct{} // SQLite's LockRecomputes
+	recomputing chan struct{} // SQLite's lockRecomputes
+	// retargets are the recompute batches running on the SQLite writer,
+	// which the SQL functions of its connection find by slot
+	// (retarget_sqlite.go).
+	retargets *retargetSlots
+	// retargetHook, when set (tests, export_test.go), runs in each
+	// recompute batch between reading the clocks and writing them.
+	retargetHook func()
 }
 
 // Engine reports which engine is in use.
@@ -116,10 +123,9 @@ func openSQLite(ctx context.Context, cfg Config) (*DB, error) {
 	// memory rather than in a temporary file written page by page.
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)" +
 		"&_pragma=busy_timeout(10000)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-16384)&_pragma=wal_autocheckpoint(8192)&_txlock=immediate"
-	wdb, err := sql.Open("sqlite", dsn)
-	if err != nil {
-		return nil, fmt.Errorf("store: open sqlite: %w", err)
-	}
+	// The writer's driver has the recompute functions (retarget_sqlite.go).
+	slots := &retargetSlots{}
+	wdb := sql.OpenDB(connector{drv: retargetDriver(slots), dsn: dsn})
 	wdb.SetMaxOpenConns(1)
 	wdb.SetMaxIdleConns(1)
 	wdb.SetConnMaxLifetime(0)
@@ -140,7 +146,7 @@ func openSQLite(ctx context.Context, cfg Config) (*DB, error) {
 		engine: SQLite, rdb: rdb, wdb: wdb, batch: cfg.MaxBatch,
 		writes: make(chan *writeOp, cfg.MaxBatch),
 		done:   make(chan struct{}), closed: make(chan struct{}),
-		recomputing: make(chan struct{}, 1),
+		recomputing: make(chan struct{}, 1), retargets: slots,
 	}
 	db.wstmts = newStmtCache(wdb)
 	db.wstmts.deferred = true

@@ -106,9 +106,14 @@ func (a *args) add(v any) string {
 	return "$" + strconv.Itoa(len(*a))
 }
 
-// itoa is strconv.Itoa under the name retarget_sqlite.go still calls it by.
-// TODO(cleanup): inline it there once the recompute rework has landed.
-func itoa(n int) string { return strconv.Itoa(n) }
+// jsonIDs is a subquery, ids, of one column, id, with the integers of the JSON
+// array bound to param: how one statement takes a list of any length.
+func (q *Queries) jsonIDs(param string) string {
+	if q.engine == SQLite {
+		return "(SELECT value AS id FROM json_each(" + param + ")) ids"
+	}
+	return "(SELECT value::bigint AS id FROM json_array_elements_text(" + param + "::json)) ids"
+}
 
 // list adds each id as an argument and returns "$i, $j, …".
 func (a *args) list(ids []int64) string {

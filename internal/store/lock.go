@@ -9,7 +9,7 @@ import (
 // recomputeLockKey is the PostgreSQL advisory lock that recomputes take.
 const recomputeLockKey = 0x63617365_64657331 // "casedes1"
 
-// LockRecomputes waits until no other recompute runs, on this instance or
+// lockRecomputes waits until no other recompute runs, on this instance or
 // on any other sharing the database, and returns the function that lets
 // the next one go. A recompute measures each organization's clocks with
 // the inputs it read when it first met the organization; two running at
@@ -19,7 +19,7 @@ const recomputeLockKey = 0x63617365_64657331 // "casedes1"
 // SQLite has one process, so a lock in memory does; PostgreSQL holds a
 // session advisory lock on a connection of its own, which the server
 // releases if this process dies.
-func (db *DB) LockRecomputes(ctx context.Context) (unlock func(), err error) {
+func (db *DB) lockRecomputes(ctx context.Context) (unlock func(), err error) {
 	if db.engine == SQLite {
 		select {
 		case db.recomputing <- struct{}{}:

@@ -28,21 +28,21 @@ func TestLockRecomputesTakesTurns(t *testing.T) {
 				}
 				defer second.Close()
 			}
-			unlock, err := first.LockRecomputes(ctx)
+			unlock, err := store.LockRecomputes(ctx, first)
 			if err != nil {
 				t.Fatal(err)
 			}
 			// While the first holds it, the second waits (until its context ends).
 			waitCtx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 			defer cancel()
-			if u, err := second.LockRecomputes(waitCtx); err == nil {
+			if u, err := store.LockRecomputes(waitCtx, second); err == nil {
 				u()
 				t.Fatal("a second recompute took the lock while the first held it")
 			}
 			// Once released, the second takes it, and a third waits on it.
 			got := make(chan func(), 1)
 			go func() {
-				u, err := second.LockRecomputes(ctx)
+				u, err := store.LockRecomputes(ctx, second)
 				if err != nil {
 					t.Error(err)
 				}
@@ -54,7 +54,7 @@ func TestLockRecomputesTakesTurns(t *testing.T) {
 				t.FailNow()
 			}
 			u()
-			again, err := first.LockRecomputes(ctx)
+			again, err := store.LockRecomputes(ctx, first)
 			if err != nil {
 				t.Fatal(err)
 			}

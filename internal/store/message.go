@@ -224,9 +224,8 @@ type EventFilter struct {
 	Limit     int
 }
 
-// Events lists the history of the requests in scope, newest first. The staff
-// history of one request (RequestID, Internal, no Before) includes the lines
-// of bulk recomputes, which have no id.
+// Events lists the history of the requests in scope, newest first. The due
+// times bulk recomputes moved are not among them (RequestMoves).
 func (q *Queries) Events(ctx context.Context, scope Scope, f EventFilter) ([]*casedesk.Event, error) {
 	var a args
 	where := scope.cond(&a, "org_id")
@@ -257,31 +256,7 @@ func (q *Queries) Events(ctx context.Context, scope Scope, f EventFilter) ([]*ca
 		e.Number = casedesk.RequestNumber(e.RequestID)
 		out = append(out, &e)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if f.RequestID == 0 || !f.Internal || f.Before > 0 {
-		return out, nil
-	}
-	// A request's staff history also shows the due times bulk recomputes
-	// moved (clock_move_batches), in time order with the rest; at the same instant
-	// the recompute, a consequence, comes after (above) the events.
-	moves, err := q.clockMoves(ctx, scope, f.RequestID, limit(f.Limit))
-	if err != nil || len(moves) == 0 {
-		return out, err
-	}
-	for _, m := range moves {
-		m.Number = casedesk.RequestNumber(m.RequestID)
-	}
-	merged := make([]*casedesk.Event, 0, len(out)+len(moves))
-	for len(out) > 0 || len(moves) > 0 {
-		if len(moves) == 0 || (len(out) > 0 && out[0].At.After(moves[0].At)) {
-			merged, out = append(merged, out[0]), out[1:]
-		} else {
-			merged, moves = append(merged, moves[0]), moves[1:]
-		}
-	}
-	return merged[:min(len(merged), limit(f.Limit))], nil
+	return out, rows.Err()
 }
 
 func errRequestNotFound(id int64) error {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/casedesk/casedesk"
@@ -17,13 +18,18 @@ import (
 // clock_move_batches row: the moves packed in a fixed-width record each,
 // sorted by request. Writing one row instead of thousands keeps a
 // million-clock recompute within its time budget; a request's history finds
-// its lines by the batches' request ranges and a binary search.
+// its batches by clock_move_blocks and its lines in each by a binary
+// search.
 //
 // Record (big-endian): request id int64, organization id int64, metric
 // uint8, old due µs int64, new due µs int64; noDue for none.
 const moveSize = 8 + 8 + 1 + 8 + 8
 
 const noDue = math.MinInt64
+
+// moveBlock is how many consecutive request ids share a clock_move_blocks
+// row; migration 0011 says the same.
+const moveBlock = 64
 
 var moveMetrics = []string{"initial_response", "next_reply", "resolution"}
 
@@ -117,8 +123,13 @@ func movesOf(packed []byte, requestID int64) ([]ClockMove, error) {
 	return out, nil
 }
 
-// insertClockMoves records a batch's moved due times as one packed row.
-func (q *Queries) insertClockMoves(ctx context.Context, run *RetargetRun, ms []ClockMove) error {
+// RecordClockMoves records the moved due times of one batch of the
+// recompute runID as one packed clock_move_batches row, and the batch under
+// each block of requests it moved (clock_move_blocks), in the caller's
+// transaction.
+// Which clocks moved, and how their history lines read, is the caller's to
+// decide.
+func (q *Queries) RecordClockMoves(ctx context.Context, runID int64, ms []ClockMove) error {
 	if len(ms) == 0 {
 		return nil
 	}
@@ -130,52 +141,78 @@ func (q *Queries) insertClockMoves(ctx context.Context, run *RetargetRun, ms []C
 	for _, m := range ms {
 		lo, hi = min(lo, m.RequestID), max(hi, m.RequestID)
 	}
-	if _, err := q.exec(ctx, "INSERT INTO clock_move_batches (run_id, min_request, max_request, moves) VALUES ($1, $2, $3, $4)",
-		run.ID, lo, hi, packed); err != nil {
+	var batch int64
+	if err := q.queryRow(ctx, "INSERT INTO clock_move_batches (run_id, min_request, max_request, moves) VALUES ($1, $2, $3, $4) RETURNING id",
+		runID, lo, hi, packed).Scan(&batch); err != nil {
+		return fmt.Errorf("store: record moved clocks: %w", err)
+	}
+	// The packed records are sorted by request, so by block: each block once.
+	blocks := []byte{'['}
+	last := int64(-1)
+	for r := packed; len(r) > 0; r = r[moveSize:] {
+		block := int64(binary.BigEndian.Uint64(r)) / moveBlock
+		if block == last {
+			continue
+		}
+		if last >= 0 {
+			blocks = append(blocks, ',')
+		}
+		blocks, last = strconv.AppendInt(blocks, block, 10), block
+	}
+	blocks = append(blocks, ']')
+	if _, err := q.exec(ctx, "INSERT INTO clock_move_blocks (block, batch_id) SELECT id, $1 FROM "+q.jsonIDs("$2"), batch, string(blocks)); err != nil {
 		return fmt.Errorf("store: record moved clocks: %w", err)
 	}
 	return nil
 }
 
-// clockMoves returns the history lines of a request's clocks moved by bulk
-// recomputes, newest first, within scope. They have no event id.
-func (q *Queries) clockMoves(ctx context.Context, scope Scope, requestID int64, n int) ([]*casedesk.Event, error) {
-	rows, err := q.query(ctx, `SELECT b.moves, r.reason, r.actor_id, r.at FROM clock_move_batches b JOIN recompute_runs r ON r.id = b.run_id
-		WHERE b.min_request <= $1 AND b.max_request >= $1 ORDER BY b.run_id DESC, b.id DESC`, requestID)
+// RequestMoves returns the batches that moved the clocks of a request in
+// scope, newest first, each with that request's moves only, up to n moves in
+// all. A request outside the scope has none.
+func (q *Queries) RequestMoves(ctx context.Context, scope Scope, requestID int64, n int) ([]*MoveBatch, error) {
+	// The batches of the request's block (one seek), of which those that
+	// moved only its neighbours' clocks have none of its moves.
+	var a args
+	rows, err := q.query(ctx, `SELECT b.id, b.moves, r.reason, r.actor_id, r.at FROM requests q
+		JOIN clock_move_blocks i ON i.block = `+a.add(requestID/moveBlock)+`
+		JOIN clock_move_batches b ON b.id = i.batch_id JOIN recompute_runs r ON r.id = b.run_id
+		WHERE q.id = `+a.add(requestID)+" AND "+scope.cond(&a, "q.org_id")+" ORDER BY b.run_id DESC, b.id DESC", a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: moved clocks: %w", err)
 	}
 	defer rows.Close()
-	var out []*casedesk.Event
-	for rows.Next() && len(out) < n {
+	var out []*MoveBatch
+	for seen := 0; seen < n && rows.Next(); {
+		var b MoveBatch
 		var packed []byte
-		var reason string
 		var actor sql.NullInt64
 		var at int64
-		if err := rows.Scan(&packed, &reason, &actor, &at); err != nil {
+		if err := rows.Scan(&b.ID, &packed, &b.Reason, &actor, &at); err != nil {
 			return nil, fmt.Errorf("store: moved clocks: %w", err)
 		}
-		ms, err := movesOf(packed, requestID)
-		if err != nil {
+		b.Actor, b.At = nullID(actor), fromTS(at)
+		if b.Moves, err = movesOf(packed, requestID); err != nil {
 			return nil, err
 		}
-		run := RetargetRun{Reason: reason, Actor: nullID(actor), At: fromTS(at)}
-		for _, m := range ms {
-			if scope.Has(m.OrgID) {
-				e := run.Event(m)
-				out = append(out, &e)
-			}
+		if len(b.Moves) == 0 {
+			continue
 		}
+		b.Moves = b.Moves[:min(len(b.Moves), n-seen)]
+		seen += len(b.Moves)
+		out = append(out, &b)
 	}
 	return out, rows.Err()
 }
 
-// MoveBatch is one batch of a bulk recompute: how instances sharing a
-// database hear of each other's recomputes (desk.RunEventRelay).
+// MoveBatch is one recorded batch of a bulk recompute with what its
+// recompute_runs row says: how a request's history and the instances
+// sharing a database (desk.RunEventRelay) read the moves back.
 type MoveBatch struct {
-	ID    int64
-	Run   RetargetRun // Reason, Actor, At
-	Moves []ClockMove
+	ID     int64
+	Reason string
+	Actor  *int64
+	At     time.Time
+	Moves  []ClockMove
 }
 
 // MoveBatchIDsAfter returns the ids of up to limit batches above after, in order.
@@ -210,10 +247,10 @@ func (q *Queries) MoveBatch(ctx context.Context, id int64) (*MoveBatch, error) {
 		var packed []byte
 		var actor sql.NullInt64
 		var at int64
-		if err := rows.Scan(&b.ID, &packed, &b.Run.Reason, &actor, &at); err != nil {
+		if err := rows.Scan(&b.ID, &packed, &b.Reason, &actor, &at); err != nil {
 			return nil, fmt.Errorf("store: moved clocks: %w", err)
 		}
-		b.Run.Actor, b.Run.At = nullID(actor), fromTS(at)
+		b.Actor, b.At = nullID(actor), fromTS(at)
 		if b.Moves, err = unpackMoves(packed); err != nil {
 			return nil, err
 		}

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -35,51 +36,104 @@ type RetargetKind struct {
 	Minutes              *int
 }
 
-// RetargetRun is a recompute of the running clocks of one organization (or
-// of all when OrgID is 0), batch by batch in clock id order.
+// RetargetRun is a bulk recompute of the running clocks in Scope, batch by
+// batch in clock id order (RetargetClocks).
 type RetargetRun struct {
 	ID    int64 // the recompute_runs row (CreateRecomputeRun)
-	OrgID int64
+	Scope Scope
 	// For returns an organization's share, nil to leave its clocks alone
-	// (it has no active plan any more). It is called once per batch the
+	// (it has no active plan any more), reading through q: the batch's
+	// transaction, or a reader computing the coming batches beside the
+	// writer. It is called from both at once, once per batch the
 	// organization has clocks in, so it should be cheap after the first.
-	For func(org int64) (*Retarget, error)
-
-	// Ahead, when set (SQLite), is the batch as RetargetAhead read and
-	// computed it beside the writer: its bounds and organizations (limit is
-	// not used) and the targets the writer takes for unchanged clocks.
-	Ahead *Ahead
-
-	// Each clock whose due time moved is recorded in clock_move_batches, shown in the
-	// request's history as a line of kind sla_recomputed, field
-	// "<metric> (<Reason>)", internal.
-	Reason string
-	Actor  *int64
-	At     time.Time
+	For func(q *Queries, org int64) (*Retarget, error)
+	At  time.Time // when the re-saved clocks were updated
+	// Batch is how many clocks one write transaction recomputes; 0 for
+	// DefaultRetargetBatch.
+	Batch int
+	// Saved is called in each batch's transaction with the clocks the batch
+	// re-saved (their targets or the inputs they were measured with
+	// changed), in clock id order, each with its due time before and after.
+	// Which moved, and what the history says of them, is the caller's:
+	// Queries.RecordClockMoves records them. An error rolls the batch back
+	// and ends the run.
+	Saved func(tx *Tx, saved []ClockMove) error
 }
 
-// RetargetClocks recomputes the next limit running clocks with ids above
-// after, saving those whose targets or inputs changed and recording each
-// whose due time moved in clock_move_batches. It returns the moves, how many clocks
-// it examined (fewer than limit: the run is over), and the last id examined.
-// The moves are not published with the transaction's events (they have no
-// event id for instances to relay): the caller publishes them (Event).
+// DefaultRetargetBatch is how many clocks one write transaction of a
+// recompute takes: large enough to amortize the commit, small enough not to
+// hold up other writes for long.
+const DefaultRetargetBatch = 5000
+
+// ClockMove is a running clock a recompute re-saved: its due time before
+// and after.
+type ClockMove struct {
+	RequestID, OrgID int64
+	Metric           string
+	Old, New         *time.Time
+}
+
+// RetargetClocks runs a recompute: it waits for its turn (recomputes take
+// turns, lockRecomputes), then recomputes the running clocks in run.Scope
+// in batches of run.Batch, each in a write transaction of its own, saving
+// those whose targets or inputs changed and passing them to run.Saved.
 //
-// SQLite recomputes a batch in a set-based statement that calls back into Go
-// for each clock, and a second one for the clocks the first could not take
-// from Ahead (retargetSQLite); PostgreSQL reads the batch, computes in Go and
-// writes it back with multi-row statements.
-func (q *Queries) RetargetClocks(ctx context.Context, run *RetargetRun, after int64, limit int) (moves []ClockMove, seen int, last int64, err error) {
-	if q.engine == SQLite {
-		return q.retargetSQLite(ctx, run, after, limit)
+// A change to a clock's inputs (its severity, pauses, or stopping it) made
+// while a batch is computed always wins: on SQLite the single writer
+// serializes the batch with it and takes targets computed ahead only for
+// clocks whose inputs are unchanged (retargetSQLite); on PostgreSQL the
+// batch writes a clock only where the inputs it was computed from are still
+// those stored, and leaves the others to the change, which recomputed them
+// (retargetPostgres).
+func (db *DB) RetargetClocks(ctx context.Context, run *RetargetRun) error {
+	if run.For == nil || run.Saved == nil {
+		return errors.New("store: recompute: For and Saved are required")
 	}
-	clocks, err := q.RunningClocks(ctx, recomputeScope(run.OrgID), after, limit)
+	if run.Batch <= 0 {
+		run.Batch = DefaultRetargetBatch
+	}
+	unlock, err := db.lockRecomputes(ctx)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	if db.engine == SQLite {
+		return db.retargetSQLite(ctx, run)
+	}
+	for after := int64(0); ; {
+		var seen int
+		if err := db.Write(ctx, func(tx *Tx) error {
+			saved, n, last, err := tx.retargetPostgres(ctx, run, after, db.retargetHook)
+			if err != nil {
+				return err
+			}
+			seen, after = n, last
+			if len(saved) == 0 {
+				return nil
+			}
+			return run.Saved(tx, saved)
+		}); err != nil {
+			return err
+		}
+		if seen < run.Batch {
+			return nil
+		}
+	}
+}
+
+// retargetPostgres recomputes the next batch of running clocks with ids
+// above after in Go and writes back, with multi-row statements, those whose
+// targets or inputs changed. between, when set (tests), runs between the
+// read and the write.
+func (q *Queries) retargetPostgres(ctx context.Context, run *RetargetRun, after int64, between func()) (saved []ClockMove, seen int, last int64, err error) {
+	clocks, err := q.RunningClocks(ctx, run.Scope, after, run.Batch)
 	if err != nil || len(clocks) == 0 {
 		return nil, 0, 0, err
 	}
 	var changed []*ClockRow
+	var old []*time.Time // the due time before, by changed clock
 	for _, c := range clocks {
-		rt, err := run.For(c.OrgID)
+		rt, err := run.For(q, c.OrgID)
 		if err != nil {
 			return nil, 0, 0, err
 		}
@@ -90,13 +144,12 @@ func (q *Queries) RetargetClocks(ctx context.Context, run *RetargetRun, after in
 		if !ok {
 			return nil, 0, 0, fmt.Errorf("store: clock %d: no entitlement for %s/%s", c.ID, c.Metric, c.Severity)
 		}
-		old, oldWarn := c.DueAt, c.WarnAt
+		oldDue, oldWarn := c.DueAt, c.WarnAt
 		if err := rt.Compute(c); err != nil {
 			return nil, 0, 0, err
 		}
 		calChanged := c.CalendarID == nil || *c.CalendarID != rt.CalendarID || c.CalendarVersion == nil || *c.CalendarVersion != rt.CalendarVersion
-		dueMoved := !sameTime(old, c.DueAt)
-		if !dueMoved && sameTime(oldWarn, c.WarnAt) && c.PolicyVersion == rt.PolicyVersion && string(c.Family) == rt.Family && !calChanged {
+		if sameTime(oldDue, c.DueAt) && sameTime(oldWarn, c.WarnAt) && c.PolicyVersion == rt.PolicyVersion && string(c.Family) == rt.Family && !calChanged {
 			continue
 		}
 		c.Coverage, c.TargetKind = casedesk.Coverage(k.Coverage), casedesk.TargetKind(k.TargetKind)
@@ -107,29 +160,43 @@ func (q *Queries) RetargetClocks(ctx context.Context, run *RetargetRun, after in
 		c.CalendarID, c.CalendarVersion = &rt.CalendarID, &rt.CalendarVersion
 		c.UpdatedAt = run.At
 		changed = append(changed, c)
-		if dueMoved {
-			moves = append(moves, ClockMove{RequestID: c.RequestID, OrgID: c.OrgID, Metric: string(c.Metric), Old: old, New: c.DueAt})
+		old = append(old, oldDue)
+	}
+	if between != nil {
+		between()
+	}
+	written, err := q.updateClockTargets(ctx, changed)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	for i, c := range changed {
+		if written[c.ID] {
+			saved = append(saved, ClockMove{RequestID: c.RequestID, OrgID: c.OrgID, Metric: string(c.Metric), Old: old[i], New: c.DueAt})
 		}
 	}
-	if err := q.updateClockTargets(ctx, changed); err != nil {
-		return nil, 0, 0, err
-	}
-	if err := q.insertClockMoves(ctx, run, moves); err != nil {
-		return nil, 0, 0, err
-	}
-	return moves, len(clocks), clocks[len(clocks)-1].ID, nil
+	return saved, len(clocks), clocks[len(clocks)-1].ID, nil
 }
 
-// ClockMove is a running clock whose due time a recompute moved.
-type ClockMove struct {
-	RequestID, OrgID int64
-	Metric           string
-	Old, New         *time.Time
+// sameTime reports whether two optional instants are equal: whether the
+// PostgreSQL side must save a clock, not whether it moved (the caller's).
+func sameTime(a, b *time.Time) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	return a.Equal(*b)
 }
 
-// CreateRecomputeRun records the start of a bulk recompute of org's clocks
-// (0: all) and returns its id.
-func (q *Queries) CreateRecomputeRun(ctx context.Context, org int64, reason string, actor *int64, at time.Time) (int64, error) {
+// CreateRecomputeRun records the start of a bulk recompute of the clocks in
+// scope, AllOrgs or one organization's, and returns its id.
+func (q *Queries) CreateRecomputeRun(ctx context.Context, scope Scope, reason string, actor *int64, at time.Time) (int64, error) {
+	org := int64(0) // as the column says all
+	if !scope.All() {
+		orgs := scope.Orgs()
+		if len(orgs) != 1 {
+			return 0, fmt.Errorf("store: record recompute: a recompute is of all organizations or one, not %d", len(orgs))
+		}
+		org = orgs[0]
+	}
 	var id int64
 	if err := q.queryRow(ctx, "INSERT INTO recompute_runs (org_id, reason, actor_id, at) VALUES ($1, $2, $3, $4) RETURNING id",
 		org, reason, actorArg(actor), ts(at)).Scan(&id); err != nil {
@@ -148,9 +215,10 @@ func (q *Queries) FinishRecomputeRun(ctx context.Context, id int64, moved int, a
 
 // RecomputeRunRow is a recompute as recorded.
 type RecomputeRunRow struct {
-	ID, OrgID int64
-	Reason    string
-	Actor     *int64
+	ID     int64
+	Scope  Scope // AllOrgs or one organization's
+	Reason string
+	Actor  *int64
 }
 
 // UnfinishedRecomputes returns the recomputes that never finished, oldest
@@ -164,36 +232,19 @@ func (q *Queries) UnfinishedRecomputes(ctx context.Context) ([]RecomputeRunRow, 
 	var out []RecomputeRunRow
 	for rows.Next() {
 		var r RecomputeRunRow
+		var org int64
 		var actor sql.NullInt64
-		if err := rows.Scan(&r.ID, &r.OrgID, &r.Reason, &actor); err != nil {
+		if err := rows.Scan(&r.ID, &org, &r.Reason, &actor); err != nil {
 			return nil, fmt.Errorf("store: unfinished recomputes: %w", err)
+		}
+		r.Scope = AllOrgs
+		if org != 0 {
+			r.Scope = OrgScope(org)
 		}
 		r.Actor = nullID(actor)
 		out = append(out, r)
 	}
 	return out, rows.Err()
-}
-
-// Event is the history line of a moved clock: kind sla_recomputed, no id.
-func (run *RetargetRun) Event(m ClockMove) casedesk.Event {
-	return casedesk.Event{RequestID: m.RequestID, Number: casedesk.RequestNumber(m.RequestID), OrgID: m.OrgID, ActorID: run.Actor,
-		Kind: "sla_recomputed", Field: m.Metric + " (" + run.Reason + ")", Old: DueText(m.Old), New: DueText(m.New), Internal: true, At: run.At}
-}
-
-// DueText is how history lines write a due time: RFC 3339 in UTC to the
-// second, or "none".
-func DueText(t *time.Time) string {
-	if t == nil {
-		return "none"
-	}
-	return t.UTC().Format(time.RFC3339)
-}
-
-func sameTime(a, b *time.Time) bool {
-	if a == nil || b == nil {
-		return a == nil && b == nil
-	}
-	return a.Equal(*b)
 }
 
 // actorArg is an actor column: NULL for nobody.

@@ -50,14 +50,13 @@ func BenchmarkRetargetWriter(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
 		rt := share(i + 2)
-		side := &store.RetargetRun{For: func(int64) (*store.Retarget, error) { return rt, nil }}
+		run := &store.RetargetRun{Scope: store.AllOrgs, For: func(*store.Queries, int64) (*store.Retarget, error) { return rt, nil }, At: t0, Batch: batch}
 		out := make(chan *store.Ahead, n/batch+2)
-		if err := db.RetargetAhead(ctx, side, 0, batch, out); err != nil {
+		if err := db.RetargetAhead(ctx, run, 0, out); err != nil {
 			b.Fatal(err)
 		}
-		run := &store.RetargetRun{For: func(int64) (*store.Retarget, error) { return rt, nil }, Reason: "bench", At: t0}
 		if err := db.Write(ctx, func(tx *store.Tx) (err error) {
-			run.ID, err = tx.CreateRecomputeRun(ctx, 0, "bench", nil, t0)
+			run.ID, err = tx.CreateRecomputeRun(ctx, store.AllOrgs, "bench", nil, t0)
 			return err
 		}); err != nil {
 			b.Fatal(err)
@@ -66,12 +65,14 @@ func BenchmarkRetargetWriter(b *testing.B) {
 		start, cpu0 := time.Now(), storetest.CPUTime()
 		after, moved := int64(0), 0
 		for ahead := range out {
-			run.Ahead = ahead
 			var seen int
 			if err := db.Write(ctx, func(tx *store.Tx) error {
-				ms, s, last, err := tx.RetargetClocks(ctx, run, after, batch)
+				ms, s, last, err := tx.RetargetBatch(ctx, db, run, ahead, after)
 				moved, seen, after = moved+len(ms), s, last
-				return err
+				if err != nil {
+					return err
+				}
+				return tx.RecordClockMoves(ctx, run.ID, ms)
 			}); err != nil {
 				b.Fatal(err)
 			}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -22,26 +23,45 @@ import (
 // changing rows. So on SQLite a batch is one set-based statement: the UPDATE
 // calls back into Go for each clock and remembers the result by clock id;
 // the casedesk_retarget_part calls that follow read the remembered values.
-// The moved ones are then packed into one clock_move_batches row.
+// The re-saved ones go back to the caller, who records those that moved.
 //
-// With the batch computed ahead (RetargetAhead), the callback is
+// With the batch computed ahead (retargetAhead), the callback is
 // casedesk_retarget_take: it takes the computed targets of a clock whose
 // inputs are unchanged and notes any other clock, which a second statement,
 // with casedesk_retarget, then computes on the writer. Without, that second
 // statement does the whole batch.
 //
-// The functions are registered with the driver, so every connection has
-// them, but they only know the runs registered here, which only the writer
-// connection starts.
-func init() {
-	sqlite.MustRegisterScalarFunction("casedesk_retarget", 14, retargetClock)
-	sqlite.MustRegisterScalarFunction("casedesk_retarget_take", 11, retargetTake)
-	sqlite.MustRegisterScalarFunction("casedesk_retarget_part", 3, retargetPart)
+// The functions belong to one DB: openSQLite registers them on a driver of
+// its own for the writer connection (retargetDriver), bound to the DB's
+// slots, so nothing is registered process-wide and two databases open in
+// one process never see each other's batches.
+
+// retargetDriver returns a driver whose connections have the recompute
+// functions, which find their batches in slots. modernc keeps a function
+// registration for the life of the process, so each database opened holds
+// on to its three closures and its slots (a few hundred bytes) after Close.
+func retargetDriver(slots *retargetSlots) *sqlite.Driver {
+	drv := &sqlite.Driver{}
+	drv.MustRegisterScalarFunction("casedesk_retarget", 14, slots.retargetClock)
+	drv.MustRegisterScalarFunction("casedesk_retarget_take", 11, slots.retargetTake)
+	drv.MustRegisterScalarFunction("casedesk_retarget_part", 3, slots.retargetPart)
+	return drv
 }
+
+// connector opens connections of one DSN with a driver of the DB's own,
+// for sql.OpenDB (sql.Open only knows drivers registered process-wide).
+type connector struct {
+	drv *sqlite.Driver
+	dsn string
+}
+
+func (c connector) Connect(context.Context) (driver.Conn, error) { return c.drv.Open(c.dsn) }
+func (c connector) Driver() driver.Driver                        { return c.drv }
 
 // retargetBatch is one batch's state; it lives while the batch's statements run.
 type retargetBatch struct {
 	run    *RetargetRun
+	ahead  *aheadBatch            // the batch computed beside the writer, or nil
 	orgs   map[int64]*retargetOrg // the organizations with clocks in the batch
 	groups map[retargetGroup]int64
 	// The clocks computed so far, in the order SQLite asked; SQLite reads a
@@ -84,9 +104,8 @@ type retargetGroup struct {
 type retargetClockState struct {
 	c         ClockRow
 	due, warn any // the computed due_at and warn_at as stored (µs or nil)
-	oldDue    any // the stored due_at (µs or nil), for the history line
+	oldDue    any // the stored due_at (µs or nil), for the caller's history
 	group     int64
-	moved     bool
 	save      bool
 }
 
@@ -101,17 +120,18 @@ func (b *retargetBatch) clock(id int64) *retargetClockState {
 	return nil
 }
 
-// The batches running now, by slot. A batch passes its slot to every call
-// back; a small number (below 256) is one Go boxes without allocating, and
-// a slot is found without hashing.
-var retargetSlots [64]atomic.Pointer[retargetBatch]
+// retargetSlots are the batches running on one DB's writer, by slot. A
+// batch passes its slot to every call back; a small number (below 256) is
+// one Go boxes without allocating, and a slot is found without hashing.
+// There is one batch at a time per writer; the slots are spare.
+type retargetSlots [4]atomic.Pointer[retargetBatch]
 
-// holdSlot registers b in a free slot and returns the slot and the function
-// that frees it. There is one batch at a time per database writer.
-func holdSlot(b *retargetBatch) (int64, func(), error) {
-	for i := range retargetSlots {
-		if retargetSlots[i].CompareAndSwap(nil, b) {
-			return int64(i), func() { retargetSlots[i].Store(nil) }, nil
+// hold registers b in a free slot and returns the slot and the function
+// that frees it.
+func (s *retargetSlots) hold(b *retargetBatch) (int64, func(), error) {
+	for i := range s {
+		if s[i].CompareAndSwap(nil, b) {
+			return int64(i), func() { s[i].Store(nil) }, nil
 		}
 	}
 	return 0, nil, errors.New("store: too many clock recomputes at once")
@@ -125,10 +145,10 @@ const (
 	partGroup
 )
 
-func lookupBatch(v driver.Value) (*retargetBatch, error) {
+func (s *retargetSlots) lookup(v driver.Value) (*retargetBatch, error) {
 	slot, _ := v.(int64)
-	if slot >= 0 && slot < int64(len(retargetSlots)) {
-		if b := retargetSlots[slot].Load(); b != nil {
+	if slot >= 0 && slot < int64(len(s)) {
+		if b := s[slot].Load(); b != nil {
 			return b, nil
 		}
 	}
@@ -139,8 +159,8 @@ func lookupBatch(v driver.Value) (*retargetBatch, error) {
 // pauses, due_at, warn_at, policy_version, family, calendar_id,
 // calendar_version) computes the clock and returns 1 if it must be saved: its
 // targets moved or it was measured with other inputs; 0 if it stays.
-func retargetClock(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
-	b, err := lookupBatch(a[0])
+func (s *retargetSlots) retargetClock(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
+	b, err := s.lookup(a[0])
 	if err != nil {
 		return nil, err
 	}
@@ -173,8 +193,8 @@ func retargetClock(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, e
 // inputs are those they were computed from (a clock's organization, metric
 // and opening never change) and returns 1 if it must be saved. A clock with
 // no such targets it notes in missed and leaves for casedesk_retarget.
-func retargetTake(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
-	b, err := lookupBatch(a[0])
+func (s *retargetSlots) retargetTake(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
+	b, err := s.lookup(a[0])
 	if err != nil {
 		return nil, err
 	}
@@ -182,7 +202,7 @@ func retargetTake(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, er
 	org, _ := a[2].(int64)
 	severity, _ := a[3].(string)
 	pauses := pausesArg(a[4])
-	c := b.run.Ahead.take(id, org, severity, pauses)
+	c := b.ahead.take(id, org, severity, pauses)
 	if c == nil {
 		b.missed = append(b.missed, id)
 		return int64(0), nil
@@ -221,8 +241,7 @@ func (b *retargetBatch) add(c ClockRow, group int64) *retargetClockState {
 // it must be saved, 0 if it stays.
 func (b *retargetBatch) decide(st *retargetClockState, rt *Retarget, stored []driver.Value) int64 {
 	st.oldDue = stored[0]
-	st.moved = !sameMicros(stored[0], st.due)
-	st.save = st.moved || !sameMicros(stored[1], st.warn) ||
+	st.save = !sameMicros(stored[0], st.due) || !sameMicros(stored[1], st.warn) ||
 		stored[2] != driver.Value(rt.PolicyVersion) || stored[3] != driver.Value(rt.Family) ||
 		stored[4] != driver.Value(rt.CalendarID) || stored[5] != driver.Value(rt.CalendarVersion)
 	if st.save {
@@ -248,8 +267,8 @@ func sameMicros(a, b any) bool {
 
 // retargetPart(batch, part, id) returns a part of a clock casedesk_retarget
 // computed earlier in the same batch.
-func retargetPart(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
-	b, err := lookupBatch(a[0])
+func (s *retargetSlots) retargetPart(_ *sqlite.FunctionContext, a []driver.Value) (driver.Value, error) {
+	b, err := s.lookup(a[0])
 	if err != nil {
 		return nil, err
 	}
@@ -282,15 +301,56 @@ func fromMicros(v any) *time.Time {
 	return &t
 }
 
-func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after int64, limit int) (moves []ClockMove, seen int, last int64, err error) {
-	b := &retargetBatch{run: run, orgs: map[int64]*retargetOrg{}, groups: map[retargetGroup]int64{}}
-	batchID, free, err := holdSlot(b)
+// retargetSQLite runs a recompute on SQLite: a reader computes the coming
+// batches beside the writer (retargetAhead) while the writer applies each
+// in a transaction of its own (retargetBatch).
+func (db *DB) retargetSQLite(ctx context.Context, run *RetargetRun) error {
+	actx, stop := context.WithCancel(ctx)
+	ahead := make(chan *aheadBatch, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		// A failure there only leaves the writer to compute what is missing.
+		_ = db.retargetAhead(actx, run, 0, run.Batch, ahead)
+	}()
+	defer func() { stop(); <-done }()
+	for after := int64(0); ; {
+		computed := <-ahead // nil once the computation beside is over
+		if db.retargetHook != nil {
+			db.retargetHook()
+		}
+		var seen int
+		if err := db.Write(ctx, func(tx *Tx) error {
+			saved, n, last, err := tx.retargetBatch(ctx, db.retargets, run, computed, after)
+			if err != nil {
+				return err
+			}
+			seen, after = n, last
+			if len(saved) == 0 {
+				return nil
+			}
+			return run.Saved(tx, saved)
+		}); err != nil {
+			return err
+		}
+		if seen < run.Batch {
+			return nil
+		}
+	}
+}
+
+// retargetBatch recomputes the next batch of running clocks with ids above
+// after on the writer, taking the targets computed ahead where the clocks'
+// inputs are unchanged, and returns the clocks it re-saved, how many it
+// examined (fewer than run.Batch: the run is over) and the last id examined.
+func (q *Queries) retargetBatch(ctx context.Context, slots *retargetSlots, run *RetargetRun, ahead *aheadBatch, after int64) (saved []ClockMove, seen int, last int64, err error) {
+	b := &retargetBatch{run: run, ahead: ahead, orgs: map[int64]*retargetOrg{}, groups: map[retargetGroup]int64{}}
+	batchID, free, err := slots.hold(b)
 	if err != nil {
 		return nil, 0, 0, err
 	}
 	defer free()
 
-	ahead := run.Ahead
 	if ahead != nil {
 		// The reader beside found the batch: its bounds and organizations.
 		// A clock created since has a higher id, and was measured with the
@@ -303,8 +363,8 @@ func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after in
 		// The batch is the next limit running clocks: one walk of an index.
 		var a args
 		var hi *int64
-		if err := q.queryRow(ctx, "SELECT COUNT(*), MAX(id) FROM (SELECT id FROM sla_clocks WHERE stopped_at IS NULL"+scopeArg(&a, run.OrgID)+
-			" AND id > "+a.add(after)+" ORDER BY id LIMIT "+a.add(limit)+")", a...).Scan(&seen, &hi); err != nil {
+		if err := q.queryRow(ctx, "SELECT COUNT(*), MAX(id) FROM (SELECT id FROM sla_clocks WHERE stopped_at IS NULL AND "+run.Scope.cond(&a, "org_id")+
+			" AND id > "+a.add(after)+" ORDER BY id LIMIT "+a.add(run.Batch)+")", a...).Scan(&seen, &hi); err != nil {
 			return nil, 0, 0, fmt.Errorf("store: recompute batch: %w", err)
 		}
 		if seen == 0 {
@@ -314,22 +374,22 @@ func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after in
 	}
 	b.clocks = make([]retargetClockState, 0, seen)
 	rangeCond := func(a *args) string {
-		return "stopped_at IS NULL" + scopeArg(a, run.OrgID) + " AND id > " + a.add(after) + " AND id <= " + a.add(last)
+		return "stopped_at IS NULL AND " + run.Scope.cond(a, "org_id") + " AND id > " + a.add(after) + " AND id <= " + a.add(last)
 	}
 
 	// The WHERE computes or takes each clock of the batch and remembers it by
 	// id; the SET, which SQLite evaluates for a row only once its WHERE held,
 	// reads what was remembered.
-	saved := int64(0)
+	n := int64(0) // clocks saved
 	if ahead != nil {
-		n, err := q.retargetUpdate(ctx, batchID, run.At, func(a *args) string {
+		k, err := q.retargetUpdate(ctx, batchID, run.At, func(a *args) string {
 			return rangeCond(a) + " AND casedesk_retarget_take(" + a.add(batchID) +
 				`, id, org_id, severity, NULLIF(pauses, '[]'), due_at, warn_at, policy_version, family, calendar_id, calendar_version) = 1`
 		})
 		if err != nil {
 			return nil, 0, 0, err
 		}
-		saved += n
+		n += k
 	}
 	if ahead == nil || len(b.missed) > 0 {
 		cond := rangeCond
@@ -341,30 +401,28 @@ func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after in
 		if err := q.loadRetargetOrgs(ctx, b, cond(&a), a); err != nil {
 			return nil, 0, 0, err
 		}
-		n, err := q.retargetUpdate(ctx, batchID, run.At, func(a *args) string {
+		k, err := q.retargetUpdate(ctx, batchID, run.At, func(a *args) string {
 			return cond(a) + " AND casedesk_retarget(" + a.add(batchID) + `, id, request_id, org_id, metric, severity, opened_at,
 				NULLIF(pauses, '[]'), due_at, warn_at, policy_version, family, calendar_id, calendar_version) = 1`
 		})
 		if err != nil {
 			return nil, 0, 0, err
 		}
-		saved += n
+		n += k
 	}
-	if saved == 0 {
+	if n == 0 {
 		return nil, seen, last, nil
 	}
 
 	// In id order, but for the clocks the second statement computed.
 	slices.SortFunc(b.clocks, func(x, y retargetClockState) int { return cmp.Compare(x.c.ID, y.c.ID) })
+	saved = make([]ClockMove, 0, n)
 	for i := range b.clocks {
-		if st := &b.clocks[i]; st.moved {
-			moves = append(moves, ClockMove{RequestID: st.c.RequestID, OrgID: st.c.OrgID, Metric: string(st.c.Metric), Old: fromMicros(st.oldDue), New: st.c.DueAt})
+		if st := &b.clocks[i]; st.save {
+			saved = append(saved, ClockMove{RequestID: st.c.RequestID, OrgID: st.c.OrgID, Metric: string(st.c.Metric), Old: fromMicros(st.oldDue), New: st.c.DueAt})
 		}
 	}
-	if err := q.insertClockMoves(ctx, run, moves); err != nil {
-		return nil, 0, 0, err
-	}
-	return moves, seen, last, nil
+	return saved, seen, last, nil
 }
 
 // retargetUpdate saves the clocks of the batch that where selects, reading
@@ -379,7 +437,7 @@ func (q *Queries) retargetSQLite(ctx context.Context, run *RetargetRun, after in
 func (q *Queries) retargetUpdate(ctx context.Context, batchID int64, at time.Time, where func(*args) string) (int64, error) {
 	a := &args{}
 	part := func(p int) string {
-		return "casedesk_retarget_part(" + a.add(batchID) + ", " + itoa(p) + ", sla_clocks.id)"
+		return "casedesk_retarget_part(" + a.add(batchID) + ", " + strconv.Itoa(p) + ", sla_clocks.id)"
 	}
 	upd := "UPDATE OR FAIL sla_clocks NOT INDEXED SET due_at = " + part(partDue) + ", warn_at = " + part(partWarn) +
 		", updated_at = " + a.add(ts(at)) +
@@ -392,13 +450,6 @@ func (q *Queries) retargetUpdate(ctx context.Context, batchID int64, at time.Tim
 		return 0, fmt.Errorf("store: recompute clocks: %w", err)
 	}
 	return res.RowsAffected()
-}
-
-func scopeArg(a *args, org int64) string {
-	if org == 0 {
-		return ""
-	}
-	return " AND org_id = " + a.add(org)
 }
 
 // loadRetargetOrgs adds the organizations with clocks where cond holds to
@@ -432,7 +483,7 @@ func (q *Queries) loadRetargetGroups(ctx context.Context, b *retargetBatch, orgs
 		if _, ok := b.orgs[o]; ok {
 			continue
 		}
-		rt, err := b.run.For(o)
+		rt, err := b.run.For(q, o)
 		if err != nil {
 			return err
 		}

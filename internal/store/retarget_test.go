@@ -15,8 +15,9 @@ import (
 // SQLite path works in set-based statements with callbacks, PostgreSQL row by
 // row): clocks of several organizations interleaved by id, in small batches;
 // an organization without a share, another metric, a stopped clock and an
-// already right clock are left alone; each moved due time gets one line in
-// the request's staff history (from clock_move_batches) and is returned as a move.
+// already right clock are left alone; each re-saved clock is passed to Saved
+// with its due time before and after, and the moves recorded there are found
+// under the request (RequestMoves), within its organization's scope only.
 func TestRetargetClocks(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -91,9 +92,18 @@ func TestRetargetClocks(t *testing.T) {
 		}
 		at := t0.Add(2 * time.Hour)
 		actor := int64(0)
-		run := &store.RetargetRun{For: func(org int64) (*store.Retarget, error) { return shares[org], nil }, Reason: "calendar Test v3", Actor: &actor, At: at}
+		var moves []store.ClockMove
+		published := 0
+		var runID int64
+		run := &store.RetargetRun{Scope: store.AllOrgs, For: func(_ *store.Queries, org int64) (*store.Retarget, error) { return shares[org], nil }, At: at, Batch: 5,
+			Saved: func(tx *store.Tx, saved []store.ClockMove) error {
+				published += len(tx.Events())
+				moves = append(moves, saved...)
+				return tx.RecordClockMoves(ctx, runID, saved)
+			}}
 		if err := db.Write(ctx, func(tx *store.Tx) (err error) {
-			run.ID, err = tx.CreateRecomputeRun(ctx, 0, run.Reason, run.Actor, at)
+			run.ID, err = tx.CreateRecomputeRun(ctx, store.AllOrgs, "calendar Test v3", &actor, at)
+			runID = run.ID
 			return err
 		}); err != nil {
 			t.Fatal(err)
@@ -102,10 +112,11 @@ func TestRetargetClocks(t *testing.T) {
 		// A failing computation changes nothing.
 		good := shares[orgB.ID].Compute
 		shares[orgB.ID].Compute = func(*store.ClockRow) error { return errors.New("boom") }
-		if err := db.Write(ctx, func(tx *store.Tx) error { _, _, _, err := tx.RetargetClocks(ctx, run, 0, 100); return err }); err == nil {
+		if err := db.RetargetClocks(ctx, run); err == nil {
 			t.Fatal("a failing computation did not fail the recompute")
 		}
 		shares[orgB.ID].Compute = good
+		moves = nil
 		for _, m := range all {
 			cs, _ := db.Clocks(ctx, store.AllOrgs, m.clock.RequestID)
 			if len(cs) != 1 || !cs[0].UpdatedAt.Equal(t0) {
@@ -113,37 +124,13 @@ func TestRetargetClocks(t *testing.T) {
 			}
 		}
 
-		var moves []store.ClockMove
-		published, after := 0, int64(0)
-		for {
-			var ms []store.ClockMove
-			var seen int
-			var last int64
-			err := db.Write(ctx, func(tx *store.Tx) error {
-				var err error
-				ms, seen, last, err = tx.RetargetClocks(ctx, run, after, 5)
-				published += len(tx.Events())
-				return err
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			moves = append(moves, ms...)
-			if seen < 5 {
-				break
-			}
-			after = last
+		if err := db.RetargetClocks(ctx, run); err != nil {
+			t.Fatal(err)
 		}
 		// The moves are the caller's to publish, not the transaction's
 		// events: they have no id another instance could relay.
 		if len(moves) != 5 || published != 0 {
 			t.Fatalf("moved %d, published with the transaction %d; want 5 and 0", len(moves), published)
-		}
-		for _, m := range moves {
-			e := run.Event(m)
-			if e.RequestID != m.RequestID || e.Old != store.DueText(m.Old) || e.New != store.DueText(m.New) || e.Number == "" {
-				t.Errorf("event of move %+v: %+v", m, e)
-			}
 		}
 		for _, m := range all {
 			cs, err := db.Clocks(ctx, store.AllOrgs, m.clock.RequestID)
@@ -155,10 +142,24 @@ func TestRetargetClocks(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if len(evs) != 0 {
+				t.Errorf("clock %d: the recompute wrote %d history events", c.ID, len(evs))
+			}
+			batches, err := db.RequestMoves(ctx, store.OrgScope(c.OrgID), c.RequestID, 10)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []store.ClockMove
+			for _, b := range batches {
+				if b.Reason != "calendar Test v3" || !b.At.Equal(at) || b.Actor != nil {
+					t.Errorf("clock %d: batch %+v", c.ID, b)
+				}
+				got = append(got, b.Moves...)
+			}
 			switch m.want {
 			case "left", "same":
-				if !c.UpdatedAt.Equal(t0) || !c.DueAt.Equal(*m.clock.DueAt) || len(evs) != 0 {
-					t.Errorf("%s clock %d (%s) was changed: %+v, %d events", m.want, c.ID, c.Metric, c, len(evs))
+				if !c.UpdatedAt.Equal(t0) || !c.DueAt.Equal(*m.clock.DueAt) || len(got) != 0 {
+					t.Errorf("%s clock %d (%s) was changed: %+v, %d moves", m.want, c.ID, c.Metric, c, len(got))
 				}
 			case "moved":
 				share := shares[c.OrgID]
@@ -169,19 +170,19 @@ func TestRetargetClocks(t *testing.T) {
 					c.Coverage != "business_hours" || c.TargetKind != "minutes" {
 					t.Errorf("moved clock %d: %+v", c.ID, c)
 				}
-				if len(evs) != 1 {
-					t.Fatalf("clock %d: %d history lines, want 1", c.ID, len(evs))
+				if len(got) != 1 {
+					t.Fatalf("clock %d: %d moves recorded, want 1", c.ID, len(got))
 				}
-				if pub, _ := db.Events(ctx, store.OrgScope(c.OrgID), store.EventFilter{RequestID: c.RequestID}); len(pub) != 0 {
-					t.Errorf("clock %d: the customer's history shows %d recompute lines", c.ID, len(pub))
+				if other, _ := db.RequestMoves(ctx, store.OrgScope(orgC.ID), c.RequestID, 10); len(other) != 0 {
+					t.Errorf("clock %d: another organization's scope finds %d batches", c.ID, len(other))
 				}
-				if other, _ := db.Events(ctx, store.OrgScope(orgC.ID), store.EventFilter{RequestID: c.RequestID, Internal: true}); len(other) != 0 {
-					t.Errorf("clock %d: another organization's scope shows %d lines", c.ID, len(other))
+				if all, _ := db.RequestMoves(ctx, store.AllOrgs, c.RequestID, 10); len(all) != 1 {
+					t.Errorf("clock %d: all organizations' scope finds %d batches, want 1", c.ID, len(all))
 				}
-				e := evs[0]
-				if e.Kind != "sla_recomputed" || e.Field != "initial_response (calendar Test v3)" || !e.Internal || !e.At.Equal(at) ||
-					e.Old != store.DueText(m.clock.DueAt) || e.New != store.DueText(&wantDue) || e.ActorID != nil {
-					t.Errorf("history line of clock %d: %+v", c.ID, e)
+				mv := got[0]
+				if mv.RequestID != c.RequestID || mv.OrgID != c.OrgID || mv.Metric != "initial_response" ||
+					!mv.Old.Equal(*m.clock.DueAt) || !mv.New.Equal(wantDue) {
+					t.Errorf("move of clock %d: %+v", c.ID, mv)
 				}
 			}
 		}
@@ -221,8 +222,8 @@ func TestRetargetAheadOnlyForUnchangedInputs(t *testing.T) {
 		}
 		clocks = append(clocks, c)
 	}
-	shareOf := func(minutes int) func(int64) (*store.Retarget, error) {
-		return func(o int64) (*store.Retarget, error) {
+	shareOf := func(minutes int) func(*store.Queries, int64) (*store.Retarget, error) {
+		return func(_ *store.Queries, o int64) (*store.Retarget, error) {
 			if o != org.ID {
 				return nil, nil
 			}
@@ -231,9 +232,9 @@ func TestRetargetAheadOnlyForUnchangedInputs(t *testing.T) {
 	}
 	// Computed ahead with a 999-minute target, which the writer's own
 	// computation (60 minutes) would never give.
-	side := &store.RetargetRun{For: shareOf(999)}
+	side := &store.RetargetRun{Scope: store.AllOrgs, For: shareOf(999), Batch: 10}
 	out := make(chan *store.Ahead, 1)
-	go db.RetargetAhead(ctx, side, 0, 10, out)
+	go db.RetargetAhead(ctx, side, 0, out)
 	ahead := <-out
 	// Meanwhile the customer answered on clock 2 (its pauses changed), clock
 	// 1's severity was raised and clock 4 stopped.
@@ -251,14 +252,14 @@ func TestRetargetAheadOnlyForUnchangedInputs(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	run := &store.RetargetRun{For: shareOf(60), Reason: "test", At: t0, Ahead: ahead}
+	run := &store.RetargetRun{Scope: store.AllOrgs, For: shareOf(60), At: t0, Batch: 10}
 	var moves []store.ClockMove
 	var seen int
 	if err := db.Write(ctx, func(tx *store.Tx) (err error) {
-		if run.ID, err = tx.CreateRecomputeRun(ctx, 0, "test", nil, t0); err != nil {
+		if run.ID, err = tx.CreateRecomputeRun(ctx, store.AllOrgs, "test", nil, t0); err != nil {
 			return err
 		}
-		moves, seen, _, err = tx.RetargetClocks(ctx, run, 0, 10)
+		moves, seen, _, err = tx.RetargetBatch(ctx, db, run, ahead, 0)
 		return err
 	}); err != nil {
 		t.Fatal(err)
@@ -279,4 +280,90 @@ func TestRetargetAheadOnlyForUnchangedInputs(t *testing.T) {
 			t.Errorf("clock %d: due %s after opening (severity %s), want %d minutes", i, got, cs[0].Severity, want)
 		}
 	}
+}
+
+// A severity change committed after a recompute batch read its clocks and
+// before it wrote them wins: the clock keeps the new severity's due time,
+// not the one the batch computed from the old severity. The hook commits
+// the change at exactly that moment: on SQLite once the reader beside the
+// writer computed the batch, on PostgreSQL inside the batch's transaction
+// between its read and its write.
+func TestRetargetLosesToAConcurrentSeverityChange(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		org := mustOrg(t, db, casedesk.OrgCustomer, "A")
+		minutes := map[casedesk.Severity]int{"A": 60, "B": 240}
+		dueOf := func(c *store.ClockRow) time.Time {
+			return c.OpenedAt.Add(time.Duration(minutes[c.Severity]) * time.Minute)
+		}
+		share := &store.Retarget{Metrics: []string{"initial_response"}, PolicyVersion: 2, Family: "business", CalendarID: 1, CalendarVersion: 1,
+			Kinds: map[string]store.RetargetKind{"initial_response/A": {Coverage: "24x7", TargetKind: "minutes"},
+				"initial_response/B": {Coverage: "24x7", TargetKind: "minutes"}},
+			Compute: func(c *store.ClockRow) error {
+				due := dueOf(c)
+				c.DueAt, c.TargetMinutes = &due, minutes[c.Severity]
+				return nil
+			}}
+		// Two clocks of severity B measured under policy 1: the recompute
+		// re-saves both.
+		var clocks []*store.ClockRow
+		for i := range 2 {
+			r := mustRequest(t, db, org.ID, "t")
+			c := &store.ClockRow{RequestID: r.ID, OrgID: org.ID, Metric: "initial_response", OpenedAt: t0.Add(time.Duration(i) * time.Minute),
+				PolicyVersion: 1, Family: "business", Severity: "B", Coverage: "24x7", TargetKind: "minutes", TargetMinutes: 240, Pauses: "[]", UpdatedAt: t0}
+			due := dueOf(c)
+			c.DueAt = &due
+			if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateClock(ctx, store.OrgScope(org.ID), c) }); err != nil {
+				t.Fatal(err)
+			}
+			clocks = append(clocks, c)
+		}
+		// Between the batch's read and its write, an agent raises the first
+		// request to severity A, which recomputes its clock (as desk does).
+		changed := false
+		store.SetRetargetHook(db, func() {
+			if changed {
+				return
+			}
+			changed = true
+			c := *clocks[0]
+			c.Severity, c.TargetMinutes, c.UpdatedAt = "A", 60, t0.Add(time.Minute)
+			due := dueOf(&c)
+			c.DueAt = &due
+			if err := db.Write(ctx, func(tx *store.Tx) error { return tx.UpdateClock(ctx, store.OrgScope(org.ID), &c) }); err != nil {
+				t.Error(err)
+			}
+		})
+		run := &store.RetargetRun{Scope: store.OrgScope(org.ID), For: func(*store.Queries, int64) (*store.Retarget, error) { return share, nil },
+			At: t0.Add(2 * time.Minute), Saved: func(*store.Tx, []store.ClockMove) error { return nil }}
+		if err := db.Write(ctx, func(tx *store.Tx) (err error) {
+			run.ID, err = tx.CreateRecomputeRun(ctx, run.Scope, "policy v2", nil, run.At)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RetargetClocks(ctx, run); err != nil {
+			t.Fatal(err)
+		}
+		if !changed {
+			t.Fatal("the hook never ran")
+		}
+		for i, want := range []struct {
+			severity casedesk.Severity
+			minutes  int
+		}{{"A", 60}, {"B", 240}} {
+			cs, err := db.Clocks(ctx, store.OrgScope(org.ID), clocks[i].RequestID)
+			if err != nil || len(cs) != 1 {
+				t.Fatalf("clocks of request %d: %v %v", clocks[i].RequestID, cs, err)
+			}
+			c := cs[0]
+			if c.Severity != want.severity || c.DueAt == nil || !c.DueAt.Equal(c.OpenedAt.Add(time.Duration(want.minutes)*time.Minute)) {
+				t.Errorf("clock %d: severity %s, due %v after opening; want %s and %d minutes", i, c.Severity, c.DueAt.Sub(c.OpenedAt), want.severity, want.minutes)
+			}
+		}
+		// The untouched clock was re-saved under the new policy.
+		if cs, _ := db.Clocks(ctx, store.OrgScope(org.ID), clocks[1].RequestID); cs[0].PolicyVersion != 2 {
+			t.Errorf("the other clock was not recomputed: %+v", cs[0])
+		}
+	})
 }

@@ -69,13 +69,11 @@ var unscoped = map[string]string{
 	"Queries.MoveBatchIDsAfter":    "the event relay of bulk recomputes between instances (moves.go, the recompute's)",
 	"Queries.MoveBatch":            "the event relay of bulk recomputes between instances (moves.go, the recompute's)",
 	"Queries.LastMoveBatchID":      "the event relay's high-water mark for recompute batches: an id, no row's content",
-	"Queries.RetargetClocks":       "the bulk recompute; its RetargetRun names the organization (retarget.go, the recompute's)",
-	"Queries.CreateRecomputeRun":   "the bulk recompute's bookkeeping; org 0 still means all there (retarget.go, the recompute's)",
+	"DB.RetargetClocks":            "the bulk recompute; its RetargetRun carries the Scope it recomputes (retarget.go)",
+	"Queries.RecordClockMoves":     "the bulk recompute's packed moves of clocks the run already found within its Scope (moves.go)",
 	"Queries.FinishRecomputeRun":   "the bulk recompute's bookkeeping, by run id",
 	"Queries.UnfinishedRecomputes": "the bulk recompute's bookkeeping: resumes every unfinished run",
 	"Queries.InsertRequests":       "bulk import and benchmark data, written as the system (bulk.go)",
-	"DB.RetargetAhead":             "the bulk recompute's reader beside the writer (ahead.go, the recompute's)",
-	"DB.LockRecomputes":            "serializes bulk recomputes; reads no rows",
 
 	// The database itself and its transactions.
 	"DB.Engine":      "which engine; no query",

@@ -277,18 +277,9 @@ func (q *Queries) clocks(ctx context.Context, query string, args ...any) ([]*Clo
 // RunningClocks returns up to limit running clocks in scope with id above
 // after, in id order.
 func (q *Queries) RunningClocks(ctx context.Context, scope Scope, after int64, limit int) ([]*ClockRow, error) {
-	a := args{after, limit}
+	var a args
 	return q.clocks(ctx, "SELECT "+clockColumns+" FROM sla_clocks WHERE stopped_at IS NULL AND "+scope.cond(&a, "org_id")+
-		" AND id > $1 ORDER BY id LIMIT $2", a...)
-}
-
-// recomputeScope is the scope of a recompute of org's clocks, all of them
-// for org 0 (RetargetRun.OrgID and recompute_runs.org_id keep that reading).
-func recomputeScope(org int64) Scope {
-	if org == 0 {
-		return AllOrgs
-	}
-	return OrgScope(org)
+		" AND id > "+a.add(after)+" ORDER BY id LIMIT "+a.add(limit), a...)
 }
 
 // alertAt is the instant a running clock next alerts at: its warning while
