@@ -143,3 +143,22 @@ func inboxOf(a *casedesk.Actor) (int64, error) {
 // already found in the actor's scope: its own organization, the narrowest
 // scope that still finds it.
 func scopeOf(r *casedesk.Request) store.Scope { return store.OrgScope(r.OrgID) }
+
+func needSupervisor(a *casedesk.Actor) error {
+	if err := needStaff(a); err != nil {
+		return err
+	}
+	if !a.IsSupervisor() {
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "only supervisors may do this")
+	}
+	return nil
+}
+
+// needAgent admits the staff who work requests: agents and supervisors.
+func needAgent(a *casedesk.Actor) error {
+	if err := needStaff(a); err != nil {
+		return err
+	}
+	_, err := requestScope(a)
+	return err
+}
