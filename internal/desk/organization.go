@@ -85,7 +85,7 @@ func (d *Desk) Organizations(ctx context.Context, a *casedesk.Actor, f store.Org
 	scope := store.AllOrgs // the staff see every organization
 	if !a.IsStaff() {
 		scope = store.OrgsScope(append([]int64{a.User.OrgID}, a.Delegated...))
-		if a.OrgKind == casedesk.OrgPartner && a.User.Role != casedesk.RolePartnerAdmin {
+		if a.OrgKind == casedesk.OrgPartner && !worksDelegated(a) {
 			scope = store.OrgScope(a.User.OrgID)
 		}
 	}

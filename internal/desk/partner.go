@@ -36,11 +36,8 @@ type NewGrant struct {
 // GrantPartner delegates org's admin functions to a partner (the customer's
 // global admin, or an operator).
 func (d *Desk) GrantPartner(ctx context.Context, a *casedesk.Actor, org int64, in NewGrant) (*casedesk.PartnerGrant, error) {
-	if err := needOrg(a, org, orgManage); err != nil {
+	if err := needGrantor(a, org, "partners cannot grant delegations"); err != nil {
 		return nil, err
-	}
-	if a.OrgKind == casedesk.OrgPartner {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "partners cannot grant delegations")
 	}
 	now := d.now()
 	if in.ExpiresAt != nil && !in.ExpiresAt.After(now) {
@@ -77,11 +74,8 @@ func (d *Desk) GrantPartner(ctx context.Context, a *casedesk.Actor, org int64, i
 
 // RevokeGrant ends a delegation (the customer's global admin, or an operator).
 func (d *Desk) RevokeGrant(ctx context.Context, a *casedesk.Actor, org, id int64) error {
-	if err := needOrg(a, org, orgManage); err != nil {
+	if err := needGrantor(a, org, "only the customer revokes a delegation"); err != nil {
 		return err
-	}
-	if a.OrgKind == casedesk.OrgPartner {
-		return casedesk.Errorf(casedesk.EFORBIDDEN, "only the customer revokes a delegation")
 	}
 	return d.write(ctx, func(tx *store.Tx) error { return tx.RevokeGrant(ctx, store.OrgScope(org), id, a.User.ID, d.now()) })
 }

@@ -376,13 +376,6 @@ func (c *changes) record(ctx context.Context, tx *store.Tx) error {
 	return nil
 }
 
-func staffOnly(a *casedesk.Actor, field string) error {
-	if a.IsStaff() {
-		return nil
-	}
-	return &casedesk.Error{Code: casedesk.EFORBIDDEN, Field: field, Message: field + " is set by the provider's support staff"}
-}
-
 func (c *changes) apply(ctx context.Context, tx *store.Tx, p RequestPatch) error {
 	r, a := c.r, c.a
 	if p.Title != nil {

@@ -24,12 +24,9 @@ func (d *Desk) Survey(ctx context.Context, a *casedesk.Actor, number string) (*s
 // or closed request, once: a second answer is ECONFLICT. The provider's
 // staff do not answer surveys.
 func (d *Desk) AnswerSurvey(ctx context.Context, a *casedesk.Actor, number string, rating int, comment string) (*store.Survey, error) {
-	scope, err := requestScope(a)
+	scope, err := needRespondent(a)
 	if err != nil {
 		return nil, err
-	}
-	if a.IsStaff() {
-		return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "surveys are answered by the customer")
 	}
 	id, err := requestID(number)
 	if err != nil {

@@ -64,7 +64,7 @@ func (d *Desk) Users(ctx context.Context, a *casedesk.Actor, org int64, f store.
 		return nil, err
 	}
 	// A plain user sees the organization's admins, to know whom to ask.
-	if !a.IsStaff() && a.User.OrgID == org && !a.User.Role.IsCustomerAdmin() && a.User.Role != casedesk.RolePartnerAdmin {
+	if adminsOnly(a, org) {
 		f.Admins = true
 	}
 	return d.db.Users(ctx, store.OrgScope(org), f)
