@@ -36,7 +36,7 @@ func requestScope(a *casedesk.Actor) (store.Scope, error) {
 		}
 		return store.Scope{}, errAskAdmin
 	case a.OrgKind == casedesk.OrgPartner:
-		if a.User.Role == casedesk.RolePartnerAdmin {
+		if worksDelegated(a) {
 			return store.OrgsScope(a.Delegated), nil
 		}
 		return store.Scope{}, casedesk.Errorf(casedesk.EFORBIDDEN, "only your partner organization's admins work customers' requests; ask one of them")
@@ -78,7 +78,7 @@ func orgAccess(a *casedesk.Actor, org int64) orgView {
 			return orgRead // a plain user sees their own organization's profile and admins
 		}
 	}
-	if a.OrgKind == casedesk.OrgPartner && a.User.Role == casedesk.RolePartnerAdmin && slices.Contains(a.Delegated, org) {
+	if worksDelegated(a) && slices.Contains(a.Delegated, org) {
 		return orgRead
 	}
 	return orgNone
@@ -143,3 +143,145 @@ func inboxOf(a *casedesk.Actor) (int64, error) {
 // already found in the actor's scope: its own organization, the narrowest
 // scope that still finds it.
 func scopeOf(r *casedesk.Request) store.Scope { return store.OrgScope(r.OrgID) }
+
+// needSupervisor admits supervisors: reassigning, account managers, canned
+// responses, the supervisor's view.
+func needSupervisor(a *casedesk.Actor) error {
+	if err := needStaff(a); err != nil {
+		return err
+	}
+	if !a.IsSupervisor() {
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "only supervisors may do this")
+	}
+	return nil
+}
+
+// needAgent admits the staff who work requests: agents and supervisors.
+func needAgent(a *casedesk.Actor) error {
+	if err := needStaff(a); err != nil {
+		return err
+	}
+	_, err := requestScope(a)
+	return err
+}
+
+// staffOnly refuses a change of a request's field by anyone but the
+// provider's staff.
+func staffOnly(a *casedesk.Actor, field string) error {
+	if a.IsStaff() {
+		return nil
+	}
+	return &casedesk.Error{Code: casedesk.EFORBIDDEN, Field: field, Message: field + " is set by the provider's support staff"}
+}
+
+// worksDelegated reports whether a works for the customers that delegated
+// admin to a's partner organization: a partner's admin. A partner's plain
+// user sees only their own organization.
+func worksDelegated(a *casedesk.Actor) bool {
+	return !a.Anonymous() && a.OrgKind == casedesk.OrgPartner && a.User.Role == casedesk.RolePartnerAdmin
+}
+
+// adminsOnly reports whether a sees only the admins among organization
+// org's users: a plain user of org, who needs to know whom to ask.
+func adminsOnly(a *casedesk.Actor, org int64) bool {
+	return !a.IsStaff() && a.User.OrgID == org && !a.User.Role.IsCustomerAdmin() && a.User.Role != casedesk.RolePartnerAdmin
+}
+
+// needGrantor admits those who grant and revoke organization org's partner
+// delegations: whoever manages it, except a partner.
+// refusal is what a partner is told.
+func needGrantor(a *casedesk.Actor, org int64, refusal string) error {
+	if err := needOrg(a, org, orgManage); err != nil {
+		return err
+	}
+	if a.OrgKind == casedesk.OrgPartner {
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "%s", refusal)
+	}
+	return nil
+}
+
+// needRespondent returns the scope in which a answers satisfaction surveys:
+// the customer's side of requests, never the provider's staff.
+func needRespondent(a *casedesk.Actor) (store.Scope, error) {
+	scope, err := requestScope(a)
+	if err != nil {
+		return scope, err
+	}
+	if a.IsStaff() {
+		return store.Scope{}, casedesk.Errorf(casedesk.EFORBIDDEN, "surveys are answered by the customer")
+	}
+	return scope, nil
+}
+
+// Abilities says what an actor may do, for a transport choosing which links
+// and forms to offer. Each field is the answer of the predicate the verbs
+// named beside it ask, so a page offers an action exactly when desk would
+// allow it (authz_test.go holds the two together); desk still checks every
+// call.
+type Abilities struct {
+	// OpenRequests: open, list, read and reply to the requests of the
+	// organizations in scope (OpenRequest, ListRequests, Request,
+	// AddMessage): customer admins, partner admins, agents, supervisors.
+	OpenRequests bool
+	// AskAdmin: requests are refused because the organization's admins
+	// open them for the actor (a customer's plain user), who is told whom
+	// to ask.
+	AskAdmin bool
+	// AnswerSurvey: answer the satisfaction survey of a resolved request
+	// (AnswerSurvey): the customer's side, not the staff.
+	AnswerSurvey bool
+	// WorkRequests: the staff's handling of requests: queues, assignment,
+	// transfer, escalation, canned responses, saved filters and the
+	// console's live stream (Queue, Assign, Transfer, Escalate,
+	// ConsoleEventFilter…): agents and supervisors.
+	WorkRequests bool
+	// Inbox: a notifications inbox (Notifications, UnreadNotifications).
+	Inbox bool
+	// Supervise: reassign requests, name account managers, write canned
+	// responses, the supervisor's view (Supervisor, SetTAM, CreateCanned).
+	Supervise bool
+	// ViewOrganization: see every user of the actor's own organization
+	// (Users), not only its admins.
+	ViewOrganization bool
+	// ManageUsers: invite and change the users of the actor's own
+	// organization (CreateUser, UpdateUser).
+	ManageUsers bool
+	// GrantPartners: delegate the actor's own organization's admin to
+	// partners and revoke it (GrantPartner, RevokeGrant): a customer's
+	// global admin.
+	GrantPartners bool
+	// ActForCustomers: work for the customers that delegated admin to the
+	// actor's partner organization, choosing one (Actor.Delegated).
+	ActForCustomers bool
+	// OwnCustomer: the actor's own organization is a customer, the one
+	// they work on and open requests for by default (OpenRequest).
+	OwnCustomer bool
+}
+
+// Allowed returns what a may do; anonymous callers may do none of it.
+func Allowed(a *casedesk.Actor) Abilities {
+	if a.Anonymous() {
+		return Abilities{}
+	}
+	_, scopeErr := requestScope(a)
+	_, surveyErr := needRespondent(a)
+	own := a.User.OrgID
+	return Abilities{
+		OpenRequests:     scopeErr == nil,
+		AskAdmin:         scopeErr == errAskAdmin,
+		AnswerSurvey:     surveyErr == nil,
+		WorkRequests:     needAgent(a) == nil,
+		Inbox:            inboxErr(a) == nil,
+		Supervise:        needSupervisor(a) == nil,
+		ViewOrganization: orgAccess(a, own) >= orgRead && !adminsOnly(a, own),
+		ManageUsers:      needOrg(a, own, orgManage) == nil,
+		GrantPartners:    needGrantor(a, own, "partners do not delegate") == nil && a.OrgKind == casedesk.OrgCustomer,
+		ActForCustomers:  worksDelegated(a),
+		OwnCustomer:      a.OrgKind == casedesk.OrgCustomer,
+	}
+}
+
+func inboxErr(a *casedesk.Actor) error {
+	_, err := inboxOf(a)
+	return err
+}

@@ -85,3 +85,8 @@ func (d *Desk) Policy() Policy { return d.policy }
 func (d *Desk) DB() *store.DB { return d.db }
 
 func (d *Desk) now() time.Time { return d.clock.Now().UTC().Truncate(time.Microsecond) }
+
+// Clock returns the clock desk tells the time by, so that a transport that
+// shows time-dependent choices (the reopen window, recent requests) agrees
+// with the verbs that enforce them.
+func (d *Desk) Clock() casedesk.Clock { return d.clock }

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/casedesk/casedesk"
-	"github.com/casedesk/casedesk/internal/auth"
 	"github.com/casedesk/casedesk/internal/store"
 )
 
@@ -98,36 +97,4 @@ func firstLine(s string) string {
 		return "Pre-sales question"
 	}
 	return s
-}
-
-// Bootstrap creates the provider organization, if there is none, and an
-// operator account in it: the first step of a new deployment.
-func (d *Desk) Bootstrap(ctx context.Context, providerName, email, name, password string) (*casedesk.User, error) {
-	if err := casedesk.ValidatePassword("password", password); err != nil {
-		return nil, err
-	}
-	hash, err := auth.HashPassword(password, d.policy.PasswordParams)
-	if err != nil {
-		return nil, err
-	}
-	u := &casedesk.User{Email: email, Name: name, Role: casedesk.RoleOperator, Active: true, CreatedAt: d.now()}
-	if err := u.Validate(casedesk.OrgProvider); err != nil {
-		return nil, err
-	}
-	err = d.write(ctx, func(tx *store.Tx) error {
-		prov, err := tx.ProviderOrganization(ctx)
-		if casedesk.ErrorCode(err) == casedesk.ENOTFOUND {
-			prov = &casedesk.Organization{Kind: casedesk.OrgProvider, Name: providerName, TimeZone: "UTC", Language: "en", CreatedAt: d.now()}
-			if err := prov.Validate(); err != nil {
-				return err
-			}
-			err = tx.CreateOrganization(ctx, prov)
-		}
-		if err != nil {
-			return err
-		}
-		u.OrgID = prov.ID
-		return tx.CreateUser(ctx, store.OrgScope(prov.ID), u, hash)
-	})
-	return u, err
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/casedesk/casedesk"
@@ -375,13 +376,6 @@ func (c *changes) record(ctx context.Context, tx *store.Tx) error {
 	return nil
 }
 
-func staffOnly(a *casedesk.Actor, field string) error {
-	if a.IsStaff() {
-		return nil
-	}
-	return &casedesk.Error{Code: casedesk.EFORBIDDEN, Field: field, Message: field + " is set by the provider's support staff"}
-}
-
 func (c *changes) apply(ctx context.Context, tx *store.Tx, p RequestPatch) error {
 	r, a := c.r, c.a
 	if p.Title != nil {
@@ -630,4 +624,85 @@ func requestID(number string) (int64, error) {
 		return 0, casedesk.Errorf(casedesk.ENOTFOUND, "request %q not found", number)
 	}
 	return id, nil
+}
+
+// checkSeverityReason enforces SPEC's rule for organizations with elevated
+// support: the severity the customer chose stands, and the provider's staff
+// may change it only with a reason, which is recorded in the history.
+func (c *changes) checkSeverityReason(ctx context.Context, tx *store.Tx, reason string) error {
+	r := c.r
+	if r.Severity == "" {
+		return nil
+	}
+	subs, err := tx.Subscriptions(ctx, store.OrgScope(r.OrgID))
+	if err != nil {
+		return err
+	}
+	if f, _ := casedesk.SupportFamily(subs); f != casedesk.FamilyElevated {
+		return nil
+	}
+	setter, changed, err := tx.LastSeverityActor(ctx, store.OrgScope(r.OrgID), r.ID)
+	if err != nil {
+		return err
+	}
+	if !changed {
+		setter = r.OpenedByID // chosen when the request was opened
+	}
+	u, err := tx.User(ctx, store.AllOrgs, setter)
+	if err != nil || u.Role.IsStaff() {
+		return nil
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return casedesk.Invalid("reason", "this organization has elevated support and chose severity %s itself; give a reason to change it", r.Severity)
+	}
+	if err := casedesk.CheckText("reason", reason, 1, 500); err != nil {
+		return err
+	}
+	c.note(casedesk.EventSeverityReason, "severity", string(r.Severity), reason)
+	return nil
+}
+
+// RecentRequests lists like ListRequests, except that with no status filter
+// and a non-zero since it returns the active requests and those changed
+// (closed, resolved) after since: SPEC's "all open and recently closed".
+func (d *Desk) RecentRequests(ctx context.Context, a *casedesk.Actor, f ListFilter, since time.Time) ([]*casedesk.Request, string, error) {
+	if f.Status != "" || since.IsZero() {
+		return d.ListRequests(ctx, a, f)
+	}
+	scope, err := requestScope(a)
+	if err != nil {
+		return nil, "", err
+	}
+	sf, err := f.storeFilter()
+	if err != nil {
+		return nil, "", err
+	}
+	if f.OrgID != 0 && !inScope(scope, f.OrgID) {
+		return []*casedesk.Request{}, "", nil
+	}
+	rs, err := d.db.RecentRequests(ctx, scope, sf, since.UnixMicro())
+	if err != nil {
+		return nil, "", err
+	}
+	rs, next := pageOf(rs, f.Limit)
+	return rs, next, nil
+}
+
+// Names returns the names of the given users and organizations, limited to
+// those a viewer of organization org's requests may see beside them: org's
+// own users and those (partners, the provider's staff) who acted on its
+// requests. Others are simply missing from the maps.
+func (d *Desk) Names(ctx context.Context, a *casedesk.Actor, org int64, userIDs, orgIDs []int64) (users, orgs map[int64]string, err error) {
+	scope, err := requestScope(a)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !inScope(scope, org) {
+		return nil, nil, casedesk.Errorf(casedesk.ENOTFOUND, "organization %d not found", org)
+	}
+	if len(userIDs) > 500 || len(orgIDs) > 500 {
+		return nil, nil, casedesk.Invalid("ids", "at most 500 names at a time")
+	}
+	return d.db.ActorNames(ctx, store.OrgScope(org), userIDs, orgIDs)
 }

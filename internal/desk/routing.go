@@ -161,3 +161,23 @@ func (d *Desk) autoAssign(ctx context.Context, tx *store.Tx, r *casedesk.Request
 	}
 	return tx.CreateEvent(ctx, scopeOf(r), e)
 }
+
+// Assign sets a request's assignee (0 unassigns). Agents may take an
+// unassigned request themselves; giving a request to someone else or taking
+// it from them is a supervisor's reassignment.
+func (d *Desk) Assign(ctx context.Context, a *casedesk.Actor, number string, assignee int64) (*casedesk.Request, error) {
+	if err := needAgent(a); err != nil {
+		return nil, err
+	}
+	if !a.IsSupervisor() {
+		r, err := d.Request(ctx, a, number)
+		if err != nil {
+			return nil, err
+		}
+		if assignee != a.User.ID || (r.AssigneeID != nil && *r.AssigneeID != a.User.ID) {
+			return nil, &casedesk.Error{Code: casedesk.EFORBIDDEN, Field: "assignee_id",
+				Message: "agents take unassigned requests themselves; only supervisors reassign"}
+		}
+	}
+	return d.UpdateRequest(ctx, a, number, RequestPatch{AssigneeID: &assignee})
+}

@@ -2,7 +2,6 @@ package desk
 
 import (
 	"context"
-
 	"sync"
 	"time"
 
@@ -139,93 +138,6 @@ func (d *Desk) Logout(ctx context.Context, secret string) error {
 	hash := auth.HashToken(secret)
 	d.tokens.drop(hash)
 	return d.write(ctx, func(tx *store.Tx) error { return tx.RevokeTokenByHash(ctx, hash, d.now()) })
-}
-
-// NewAPIToken creates a named API token for the actor and returns the secret,
-// shown this once.
-func (d *Desk) NewAPIToken(ctx context.Context, a *casedesk.Actor, name string, expires *time.Time) (string, *store.Token, error) {
-	if a.Anonymous() {
-		return "", nil, errUnauthenticated()
-	}
-	if err := casedesk.CheckText("name", name, 1, 100); err != nil {
-		return "", nil, err
-	}
-	now := d.now()
-	if expires != nil && !expires.After(now) {
-		return "", nil, casedesk.Invalid("expires_at", "expires_at must be in the future")
-	}
-	secret, hash := auth.NewToken(TokenPrefix)
-	t := &store.Token{Hash: hash, UserID: a.User.ID, Kind: "api", Name: name, CreatedAt: now, ExpiresAt: expires}
-	if err := d.write(ctx, func(tx *store.Tx) error { return tx.CreateToken(ctx, t) }); err != nil {
-		return "", nil, err
-	}
-	return secret, t, nil
-}
-
-// APITokens lists the actor's API tokens (never their secrets).
-func (d *Desk) APITokens(ctx context.Context, a *casedesk.Actor) ([]*store.Token, error) {
-	if a.Anonymous() {
-		return nil, errUnauthenticated()
-	}
-	return d.db.Tokens(ctx, a.User.ID)
-}
-
-// RevokeAPIToken revokes one of the actor's tokens.
-func (d *Desk) RevokeAPIToken(ctx context.Context, a *casedesk.Actor, id int64) error {
-	if a.Anonymous() {
-		return errUnauthenticated()
-	}
-	d.tokens.clear() // the cache is keyed by hash, which we do not have here
-	return d.write(ctx, func(tx *store.Tx) error { return tx.RevokeToken(ctx, a.User.ID, id, d.now()) })
-}
-
-// ChangePassword sets the actor's own password after checking the current one.
-func (d *Desk) ChangePassword(ctx context.Context, a *casedesk.Actor, current, next string) error {
-	if a.Anonymous() {
-		return errUnauthenticated()
-	}
-	_, hash, err := d.db.UserByEmail(ctx, a.User.Email)
-	if err != nil {
-		return err
-	}
-	if auth.VerifyPassword(hash, current) != nil {
-		return casedesk.Invalid("current_password", "the current password is wrong")
-	}
-	if err := casedesk.ValidatePassword("new_password", next); err != nil {
-		return err
-	}
-	newHash, err := auth.HashPassword(next, d.policy.PasswordParams)
-	if err != nil {
-		return err
-	}
-	d.tokens.clear()
-	return d.write(ctx, func(tx *store.Tx) error {
-		return tx.SetPassword(ctx, store.OrgScope(a.User.OrgID), a.User.ID, newHash, false)
-	})
-}
-
-// ResetPassword sets a user's password by email, for the operator command
-// line; every token of the user is revoked. mustChange forces a change at the
-// next sign-in.
-func (d *Desk) ResetPassword(ctx context.Context, email, password string, mustChange bool) error {
-	if err := casedesk.ValidatePassword("password", password); err != nil {
-		return err
-	}
-	u, _, err := d.db.UserByEmail(ctx, casedesk.NormalizeEmail(email))
-	if err != nil {
-		return err
-	}
-	hash, err := auth.HashPassword(password, d.policy.PasswordParams)
-	if err != nil {
-		return err
-	}
-	d.tokens.clear()
-	return d.write(ctx, func(tx *store.Tx) error {
-		if err := tx.SetPassword(ctx, store.AllOrgs, u.ID, hash, mustChange); err != nil {
-			return err
-		}
-		return tx.RevokeUserTokens(ctx, u.ID, d.now())
-	})
 }
 
 type tokenEntry struct {

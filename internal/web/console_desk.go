@@ -170,7 +170,7 @@ func (s *Server) consoleOrg(w http.ResponseWriter, r *http.Request, p *page) err
 		LocalTime  string
 		Supervisor bool
 		Agents     []desk.AgentStatus
-	}{OrgPanel: org, LocalTime: s.localTime(org.Org.TimeZone), Supervisor: p.Actor.IsSupervisor()}
+	}{OrgPanel: org, LocalTime: s.localTime(org.Org.TimeZone), Supervisor: p.Can.Supervise}
 	if data.Supervisor {
 		if data.Agents, err = s.desk.Agents(r.Context(), p.Actor); err != nil {
 			return err
@@ -252,7 +252,7 @@ func (s *Server) cannedPage(w http.ResponseWriter, r *http.Request, p *page, sta
 		return err
 	}
 	p.Title, p.Nav = p.T("console.canned"), "console"
-	p.Data = &cannedData{Canned: cs, Placeholders: desk.Placeholders, Supervisor: p.Actor.IsSupervisor()}
+	p.Data = &cannedData{Canned: cs, Placeholders: desk.Placeholders, Supervisor: p.Can.Supervise}
 	return s.render(w, r, p, "console_canned", status)
 }
 
@@ -282,7 +282,7 @@ func (s *Server) consoleEditCanned(w http.ResponseWriter, r *http.Request, p *pa
 
 func (s *Server) cannedEditPage(w http.ResponseWriter, r *http.Request, p *page, c *store.CannedResponse, status int) error {
 	p.Title, p.Nav = p.T("console.canned.edit", c.Name), "console"
-	p.Data = &cannedEditData{Canned: c, Placeholders: desk.Placeholders, Supervisor: p.Actor.IsSupervisor()}
+	p.Data = &cannedEditData{Canned: c, Placeholders: desk.Placeholders, Supervisor: p.Can.Supervise}
 	return s.render(w, r, p, "console_canned_edit", status)
 }
 

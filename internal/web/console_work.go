@@ -68,7 +68,7 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request, p *page, number st
 		return err
 	}
 	p.Title = p.T("detail.title", req.Number, req.Title)
-	d := &workData{Request: req, Org: org, Severities: severityDefs(p), Supervisor: p.Actor.IsSupervisor(), Now: s.clock.Now(),
+	d := &workData{Request: req, Org: org, Severities: severityDefs(p), Supervisor: p.Can.Supervise, Now: s.clock.Now(),
 		Statuses:   []casedesk.Status{casedesk.StatusOpen, casedesk.StatusWaiting, casedesk.StatusResolved, casedesk.StatusClosed},
 		Categories: []casedesk.Category{casedesk.CategoryTechnical, casedesk.CategoryBilling, casedesk.CategoryPresales}}
 	if req.Category == casedesk.CategoryTechnical {

@@ -50,7 +50,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, p *page) error {
 	if prov, err := s.desk.ProviderOrganization(ctx); err == nil {
 		d.Provider = prov.Name
 	}
-	if p.IsPartner() {
+	if p.Can.ActForCustomers {
 		d.PartnerID = p.User.OrgID
 	}
 	if p.CustomerID != 0 {
@@ -82,7 +82,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, p *page) error {
 		d.CanRequest, d.Requests = true, rs
 	case casedesk.EFORBIDDEN:
 		d.Forbidden = p.errorMessage(err)
-		if p.Actor.OrgKind == casedesk.OrgCustomer {
+		if p.Can.AskAdmin {
 			d.Admins, _ = s.desk.Users(ctx, p.Actor, p.User.OrgID, store.UserFilter{Admins: true})
 		}
 	default:

@@ -10,17 +10,21 @@ import (
 	"time"
 
 	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/desk"
 	"github.com/casedesk/casedesk/internal/store"
 )
 
 // page is what every template receives: who is looking, in which language
 // and time zone, the form token, and the page's own data.
 type page struct {
-	Title  string
-	Lang   string // "en" or "zh-CN"
-	Path   string // the request path, for the language switch's way back
-	Actor  *casedesk.Actor
-	User   *casedesk.User
+	Title string
+	Lang  string // "en" or "zh-CN"
+	Path  string // the request path, for the language switch's way back
+	Actor *casedesk.Actor
+	User  *casedesk.User
+	// Can is what desk says the viewer may do: it only chooses which links
+	// and forms the page offers; desk checks every call.
+	Can    desk.Abilities
 	CSRF   string
 	Nav    string // the active navigation entry
 	Notice string // a confirmation to show once
@@ -64,24 +68,6 @@ func (p *page) Or(key, fallback string) string {
 // OnBehalf reports whether the viewer works for another organization's
 // customer (a partner's user): everything they do is recorded as on its behalf.
 func (p *page) OnBehalf() bool { return p.Customer != nil }
-
-// IsAdmin reports whether the viewer holds a customer admin role or is a
-// partner's admin: it only chooses which links the navigation shows; desk
-// decides what they may actually do.
-func (p *page) IsAdmin() bool {
-	return !p.Actor.Anonymous() && (p.User.Role.IsCustomerAdmin() || p.User.Role == casedesk.RolePartnerAdmin || p.Actor.IsStaff())
-}
-
-// IsGlobalAdmin reports whether the viewer manages their organization
-// (again only for what forms to offer; desk enforces it).
-func (p *page) IsGlobalAdmin() bool {
-	return !p.Actor.Anonymous() && (p.User.Role == casedesk.RoleGlobalAdmin || p.User.Role == casedesk.RolePartnerAdmin)
-}
-
-// IsPartner reports whether the viewer belongs to a partner organization.
-func (p *page) IsPartner() bool {
-	return !p.Actor.Anonymous() && p.Actor.OrgKind == casedesk.OrgPartner
-}
 
 // When formats an instant as date and time in the viewer's time zone.
 func (p *page) When(t time.Time) string {
@@ -165,7 +151,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *page, err error
 	}
 	ep := &errorPage{Status: status, Code: code, Message: p.errorMessage(err)}
 	// A customer user without an admin role is told whom to ask (SPEC).
-	if code == casedesk.EFORBIDDEN && !p.Actor.Anonymous() && p.Actor.OrgKind == casedesk.OrgCustomer && !p.User.Role.IsCustomerAdmin() {
+	if code == casedesk.EFORBIDDEN && p.Can.AskAdmin {
 		ep.AskAdmin = true
 		ep.Admins, _ = s.desk.Users(r.Context(), p.Actor, p.User.OrgID, store.UserFilter{Admins: true})
 	}
@@ -184,8 +170,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, p *page, name st
 	if t == nil {
 		return errors.New("web: no template " + name)
 	}
-	if p.Actor.IsStaff() && !p.Actor.IsOperator() {
-		// desk says whether the viewer has an inbox; a refusal only hides the badge.
+	if p.Can.Inbox {
+		// A refusal (the inbox closed since the actor was read) only hides the badge.
 		n, err := s.desk.UnreadNotifications(r.Context(), p.Actor)
 		p.Inbox, p.Unread = err == nil, n
 	}
@@ -208,10 +194,10 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // actingFor picks the customer organization a signed-in viewer works on.
 func (s *Server) actingFor(r *http.Request, p *page) {
-	switch p.Actor.OrgKind {
-	case casedesk.OrgCustomer:
+	switch {
+	case p.Can.OwnCustomer:
 		p.CustomerID = p.User.OrgID
-	case casedesk.OrgPartner:
+	case p.Can.ActForCustomers:
 		if len(p.Actor.Delegated) == 0 {
 			return
 		}

@@ -419,7 +419,7 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page, number 
 	case casedesk.StatusResolved, casedesk.StatusClosed:
 		err := casedesk.CanReopen(req, now, d.ReopenDays)
 		d.CanReopen, d.TooLate = err == nil, err != nil
-		d.SurveyOpen = survey == nil && !p.Actor.IsStaff()
+		d.SurveyOpen = survey == nil && p.Can.AnswerSurvey
 	}
 	d.CanClose = req.Status != casedesk.StatusClosed
 	d.CanReply = req.Status != casedesk.StatusClosed

@@ -58,6 +58,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, p *page) e
 		switch {
 		case err == nil:
 			p.Actor, p.User, p.secret = a, a.User, c.Value
+			p.Can = desk.Allowed(a)
 		case casedesk.ErrorCode(err) == casedesk.EUNAUTHORIZED:
 			s.setCookie(w, r, sessionCookie, "", -1)
 		default:

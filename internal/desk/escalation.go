@@ -11,47 +11,56 @@ import (
 	"github.com/casedesk/casedesk/internal/store"
 )
 
-// This file holds the console's verbs that work a request beyond replies
-// and status: saved filters, out of scope, escalation, linking and merging
-// duplicates. All are for staff who work requests.
+// This file holds how the staff hand a request on or close it without fixing
+// it: transfer to another group, escalation to tier 2, out of scope, and the
+// outcome recorded. All are for staff who work requests (needAgent).
 
-// SaveFilter stores a named queue view and group for the actor, replacing
-// one of the same name.
-func (d *Desk) SaveFilter(ctx context.Context, a *casedesk.Actor, name string, view QueueView, category casedesk.Category) (*store.SavedFilter, error) {
+// Transfer moves a request to another group (category) with a note for the
+// group that takes it: the note is internal, the request is unassigned and
+// routed again within the new group at its tier; if nobody there is on
+// shift, the history says it waits in the group's pool.
+func (d *Desk) Transfer(ctx context.Context, a *casedesk.Actor, number string, to casedesk.Category, note string) (*casedesk.Request, error) {
 	if err := needAgent(a); err != nil {
 		return nil, err
 	}
-	name = strings.TrimSpace(name)
-	if err := casedesk.CheckText("name", name, 1, 60); err != nil {
-		return nil, err
-	}
-	if !view.Valid() {
-		return nil, errQueueView()
-	}
-	if category != "" && !category.Valid() {
+	if !to.Valid() {
 		return nil, casedesk.Invalid("category", "category must be one of presales, billing or technical")
 	}
-	f := &store.SavedFilter{UserID: a.User.ID, Name: name, View: string(view), Category: string(category), CreatedAt: d.now()}
-	if err := d.write(ctx, func(tx *store.Tx) error { return tx.SaveFilter(ctx, f) }); err != nil {
+	note = strings.TrimSpace(note)
+	if note == "" {
+		return nil, casedesk.Invalid("note", "say in a note what the group taking it over needs to know")
+	}
+	if err := casedesk.CheckText("note", note, 1, 5000); err != nil {
 		return nil, err
 	}
-	return f, nil
-}
-
-// SavedFilters lists the actor's saved filters.
-func (d *Desk) SavedFilters(ctx context.Context, a *casedesk.Actor) ([]*store.SavedFilter, error) {
-	if err := needAgent(a); err != nil {
-		return nil, err
-	}
-	return d.db.SavedFilters(ctx, a.User.ID)
-}
-
-// DeleteFilter removes one of the actor's saved filters.
-func (d *Desk) DeleteFilter(ctx context.Context, a *casedesk.Actor, id int64) error {
-	if err := needAgent(a); err != nil {
-		return err
-	}
-	return d.write(ctx, func(tx *store.Tx) error { return tx.DeleteFilter(ctx, a.User.ID, id) })
+	return d.workActive(ctx, number, "transferred", func(tx *store.Tx, r *casedesk.Request) error {
+		if r.Category == to {
+			return casedesk.Invalid("category", "request %s is already with %s", r.Number, to)
+		}
+		now := d.now()
+		ch, err := d.staffNote(ctx, tx, a, r, note, now)
+		if err != nil {
+			return err
+		}
+		ch.note(casedesk.EventTransferred, "category", string(r.Category), string(to))
+		r.Category = to
+		if r.AssigneeID != nil {
+			ch.note(casedesk.EventAssigneeChanged, "assignee_id", idString(r.AssigneeID), "")
+			ch.events[len(ch.events)-1].Internal = true
+			r.AssigneeID = nil
+		}
+		r.UpdatedAt = now
+		if err := tx.UpdateRequest(ctx, staffScope, r); err != nil {
+			return err
+		}
+		if err := ch.record(ctx, tx); err != nil {
+			return err
+		}
+		if d.policy.AutoAssign {
+			return d.autoAssign(ctx, tx, r, &a.User.ID, true)
+		}
+		return nil
+	})
 }
 
 // OutOfScopeReasons are SPEC's out-of-scope cases: the customer's own
@@ -174,89 +183,6 @@ func (d *Desk) Escalate(ctx context.Context, a *casedesk.Actor, number, note str
 		}
 		return nil
 	})
-}
-
-// Link records that a request relates to another of the same organization.
-func (d *Desk) Link(ctx context.Context, a *casedesk.Actor, number, other string) (*casedesk.Request, error) {
-	return d.linkOrMerge(ctx, a, number, other, false, "")
-}
-
-// Merge closes a duplicate into the request it repeats (same organization,
-// both not closed): the duplicate is linked to it, closed, and its customer
-// told so with message (public, in their language); the history of both
-// says it.
-func (d *Desk) Merge(ctx context.Context, a *casedesk.Actor, duplicate, into, message string) (*casedesk.Request, error) {
-	if err := casedesk.CheckText("merge_message", message, 1, 5000); err != nil {
-		return nil, err
-	}
-	return d.linkOrMerge(ctx, a, duplicate, into, true, message)
-}
-
-func (d *Desk) linkOrMerge(ctx context.Context, a *casedesk.Actor, number, other string, merge bool, message string) (*casedesk.Request, error) {
-	if err := needAgent(a); err != nil {
-		return nil, err
-	}
-	id, err := requestID(number)
-	if err != nil {
-		return nil, err
-	}
-	oid, ok := casedesk.ParseRequestNumber(strings.TrimSpace(other))
-	if !ok || oid == id {
-		return nil, casedesk.Invalid("other", "give the number of another request")
-	}
-	var r *casedesk.Request
-	err = d.write(ctx, func(tx *store.Tx) error {
-		var err error
-		if r, err = tx.Request(ctx, staffScope, id); err != nil {
-			return err
-		}
-		o, err := tx.Request(ctx, store.OrgScope(r.OrgID), oid)
-		if err != nil {
-			return casedesk.Invalid("other", "request %s is not a request of the same organization", other)
-		}
-		now := d.now()
-		ch := changes{d: d, a: a, r: r, now: now}
-		ch.note(casedesk.EventLinked, "linked_number", r.LinkedNumber, o.Number)
-		r.LinkedNumber = o.Number
-		oldStatus := r.Status
-		if merge {
-			if r.Status == casedesk.StatusClosed || o.Status == casedesk.StatusClosed {
-				return casedesk.Errorf(casedesk.ECONFLICT, "closed requests are not merged; reopen first")
-			}
-			m := &casedesk.Message{RequestID: r.ID, AuthorID: a.User.ID, AuthorName: a.User.Name, Body: message, Kind: casedesk.MessageText,
-				CreatedAt: now, OnBehalfOf: onBehalfOf(a, r.OrgID)}
-			if err := tx.CreateMessage(ctx, scopeOf(r), m); err != nil {
-				return err
-			}
-			ch.note(casedesk.EventMessage, "", "", strconv.FormatInt(m.ID, 10))
-			ch.note(casedesk.EventMerged, casedesk.MergedInto, "", o.Number)
-			if err := ch.setStatus(casedesk.StatusClosed); err != nil {
-				return err
-			}
-			if err := tx.CreateEvent(ctx, scopeOf(o), &casedesk.Event{RequestID: o.ID, OrgID: o.OrgID, ActorID: &a.User.ID, Kind: casedesk.EventMerged,
-				Field: casedesk.MergedFrom, New: r.Number, At: now}); err != nil {
-				return err
-			}
-		}
-		r.UpdatedAt = now
-		if err := tx.UpdateRequest(ctx, staffScope, r); err != nil {
-			return err
-		}
-		if err := ch.record(ctx, tx); err != nil {
-			return err
-		}
-		if merge {
-			if err := d.stopClocks(ctx, tx, r, casedesk.MetricInitialResponse, now, &a.User.ID); err != nil {
-				return err
-			}
-			return d.clocksAfterUpdate(ctx, tx, r, r.Severity, oldStatus, now, &a.User.ID)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return r, nil
 }
 
 // workActive runs fn in a write on the active request behind number, as

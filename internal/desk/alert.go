@@ -8,6 +8,21 @@ import (
 	"github.com/casedesk/casedesk/internal/store"
 )
 
+// This file holds SLA alerts: the warnings and breaches of running clocks,
+// recorded at their true instant by the SLA worker.
+
+// wake is signalled (without blocking) whenever a clock's alert instants may
+// have moved, so the SLA worker re-reads the next one.
+func (d *Desk) signalSLA() {
+	select {
+	case d.slaWake <- struct{}{}:
+	default:
+	}
+}
+
+// SLAWake returns the channel signalled when clocks change on this instance.
+func (d *Desk) SLAWake() <-chan struct{} { return d.slaWake }
+
 // NextAlert returns the earliest instant a running clock warns or breaches
 // without that being recorded yet. The SLA worker watches every
 // organization's clocks.

@@ -1,0 +1,128 @@
+package desk
+
+import (
+	"context"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/auth"
+	"github.com/casedesk/casedesk/internal/store"
+)
+
+// This file holds passwords: a user's own change, the operator's reset from
+// the command line, and reset links sent by mail.
+
+// PasswordResetTTL is how long a reset link works.
+const PasswordResetTTL = time.Hour
+
+// RequestPasswordReset makes a password-reset link secret for the active
+// account with the email. For an unknown or inactive address it returns ""
+// and no error, so callers answer the same either way. It is rate limited
+// per client address and per account.
+func (d *Desk) RequestPasswordReset(ctx context.Context, email, clientIP string) (string, *casedesk.User, error) {
+	now := d.now()
+	email = casedesk.NormalizeEmail(email)
+	if err := casedesk.ValidateEmail("email", email); err != nil {
+		return "", nil, err
+	}
+	if !d.limits.allow("reset:"+clientIP, 10, time.Hour, now) {
+		return "", nil, casedesk.Errorf(casedesk.ERATELIMIT, "too many password-reset requests from your address; try again later")
+	}
+	u, _, err := d.db.UserByEmail(ctx, email)
+	if casedesk.ErrorCode(err) == casedesk.ENOTFOUND || (err == nil && !u.Active) {
+		return "", nil, nil
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	if n, err := d.db.RecentPasswordResets(ctx, u.ID, now.Add(-time.Hour)); err != nil {
+		return "", nil, err
+	} else if n >= 3 {
+		return "", nil, nil // quietly: the earlier links still work
+	}
+	secret, hash := auth.NewToken("cdr_")
+	err = d.write(ctx, func(tx *store.Tx) error {
+		return tx.CreatePasswordReset(ctx, hash, u.ID, now, now.Add(PasswordResetTTL))
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	return secret, u, nil
+}
+
+// ResetPasswordWithLink sets the password of the account a reset link was
+// made for, once; every session of the account is signed out.
+func (d *Desk) ResetPasswordWithLink(ctx context.Context, secret, password string) error {
+	if err := casedesk.ValidatePassword("new_password", password); err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(password, d.policy.PasswordParams)
+	if err != nil {
+		return err
+	}
+	now := d.now()
+	err = d.write(ctx, func(tx *store.Tx) error {
+		userID, err := tx.UsePasswordReset(ctx, auth.HashToken(secret), now)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetPassword(ctx, store.AllOrgs, userID, hash, false); err != nil {
+			return err
+		}
+		return tx.RevokeUserTokens(ctx, userID, now)
+	})
+	if err != nil {
+		return err
+	}
+	d.tokens.clear()
+	return nil
+}
+
+// ChangePassword sets the actor's own password after checking the current one.
+func (d *Desk) ChangePassword(ctx context.Context, a *casedesk.Actor, current, next string) error {
+	if a.Anonymous() {
+		return errUnauthenticated()
+	}
+	_, hash, err := d.db.UserByEmail(ctx, a.User.Email)
+	if err != nil {
+		return err
+	}
+	if auth.VerifyPassword(hash, current) != nil {
+		return casedesk.Invalid("current_password", "the current password is wrong")
+	}
+	if err := casedesk.ValidatePassword("new_password", next); err != nil {
+		return err
+	}
+	newHash, err := auth.HashPassword(next, d.policy.PasswordParams)
+	if err != nil {
+		return err
+	}
+	d.tokens.clear()
+	return d.write(ctx, func(tx *store.Tx) error {
+		return tx.SetPassword(ctx, store.OrgScope(a.User.OrgID), a.User.ID, newHash, false)
+	})
+}
+
+// ResetPassword sets a user's password by email, for the operator command
+// line; every token of the user is revoked. mustChange forces a change at the
+// next sign-in.
+func (d *Desk) ResetPassword(ctx context.Context, email, password string, mustChange bool) error {
+	if err := casedesk.ValidatePassword("password", password); err != nil {
+		return err
+	}
+	u, _, err := d.db.UserByEmail(ctx, casedesk.NormalizeEmail(email))
+	if err != nil {
+		return err
+	}
+	hash, err := auth.HashPassword(password, d.policy.PasswordParams)
+	if err != nil {
+		return err
+	}
+	d.tokens.clear()
+	return d.write(ctx, func(tx *store.Tx) error {
+		if err := tx.SetPassword(ctx, store.AllOrgs, u.ID, hash, mustChange); err != nil {
+			return err
+		}
+		return tx.RevokeUserTokens(ctx, u.ID, d.now())
+	})
+}

@@ -1,0 +1,101 @@
+package desk_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/store"
+	"github.com/casedesk/casedesk/internal/store/storetest"
+)
+
+func TestNamesAndRecentRequests(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newPortalWorld(t, db)
+		r := w.open(t, "partner", w.x.ID)
+		old := w.open(t, "xadmin", w.x.ID)
+		w.open(t, "yadmin", w.y.ID)
+		closed := casedesk.StatusClosed
+		if _, err := w.d.UpdateRequest(ctx, w.actors["agent"], old.Number, desk.RequestPatch{Status: &closed}); err != nil {
+			t.Fatal(err)
+		}
+		users, orgs, err := w.d.Names(ctx, w.actors["xadmin"], w.x.ID,
+			[]int64{r.OpenedByID, old.OpenedByID, w.actors["yadmin"].User.ID}, []int64{*r.OnBehalfOfOrgID, w.y.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if users[r.OpenedByID] != "Name partner" || users[old.OpenedByID] != "Name xadmin" || users[w.actors["yadmin"].User.ID] != "" {
+			t.Errorf("user names: %v (Y's admin never acted on X's requests)", users)
+		}
+		if orgs[w.p.ID] != "P" || orgs[w.y.ID] != "" {
+			t.Errorf("organization names: %v", orgs)
+		}
+		if _, _, err := w.d.Names(ctx, w.actors["yadmin"], w.x.ID, []int64{1}, nil); code(err) != casedesk.ENOTFOUND {
+			t.Errorf("names of another tenant: %v", err)
+		}
+		if _, _, err := w.d.Names(ctx, w.actors["xuser"], w.x.ID, []int64{1}, nil); code(err) != casedesk.EFORBIDDEN {
+			t.Errorf("names for a plain user: %v", err)
+		}
+		list := func(since time.Time) int {
+			rs, _, err := w.d.RecentRequests(ctx, w.actors["xadmin"], desk.ListFilter{}, since)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(rs)
+		}
+		w.clock.Add(31 * 24 * time.Hour)
+		if n := list(w.clock.Now().Add(-30 * 24 * time.Hour)); n != 1 {
+			t.Errorf("open and recently closed after 31 days: %d, want the open one", n)
+		}
+		if n := list(w.clock.Now().Add(-40 * 24 * time.Hour)); n != 2 {
+			t.Errorf("with a 40-day window: %d, want 2", n)
+		}
+		if rs, _, err := w.d.RecentRequests(ctx, w.actors["partner"], desk.ListFilter{OrgID: w.y.ID}, w.clock.Now()); err != nil || len(rs) != 0 {
+			t.Errorf("partner lists an organization that did not delegate: %d %v", len(rs), err)
+		}
+	})
+}
+
+func TestRecentRequestsMergeAndPages(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newPortalWorld(t, db)
+		a := w.open(t, "xadmin", w.x.ID)
+		b := w.open(t, "xadmin", w.x.ID)
+		c := w.open(t, "xadmin", w.x.ID)
+		d := w.open(t, "xadmin", w.x.ID)
+		closed := casedesk.StatusClosed
+		for _, r := range []*casedesk.Request{b, d} {
+			if _, err := w.d.UpdateRequest(ctx, w.actors["agent"], r.Number, desk.RequestPatch{Status: &closed}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		since := w.clock.Now().Add(-time.Hour)
+		var got []string
+		cursor := ""
+		for range 3 {
+			rs, next, err := w.d.RecentRequests(ctx, w.actors["xadmin"], desk.ListFilter{Limit: 3, Cursor: cursor}, since)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range rs {
+				got = append(got, r.Number)
+			}
+			if cursor = next; cursor == "" {
+				break
+			}
+		}
+		want := []string{d.Number, c.Number, b.Number, a.Number}
+		if strings.Join(got, ",") != strings.Join(want, ",") {
+			t.Fatalf("pages: %v, want %v (active and recently closed merged, newest first)", got, want)
+		}
+		rs, _, err := w.d.RecentRequests(ctx, w.actors["xadmin"], desk.ListFilter{}, w.clock.Now().Add(time.Hour))
+		if err != nil || len(rs) != 2 || rs[0].Number != c.Number || rs[1].Number != a.Number {
+			t.Fatalf("only the active ones when nothing changed since: %v", rs)
+		}
+	})
+}

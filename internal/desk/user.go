@@ -1,0 +1,145 @@
+package desk
+
+import (
+	"context"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/auth"
+	"github.com/casedesk/casedesk/internal/store"
+)
+
+// This file holds the users of an organization: invite, list, change.
+
+// NewUser is what an admin supplies to add a user.
+type NewUser struct {
+	Email     string        `json:"email"`
+	Name      string        `json:"name"`
+	Role      casedesk.Role `json:"role"`
+	Language  string        `json:"language,omitempty"`
+	TimeZone  string        `json:"time_zone,omitempty"`
+	Phone     string        `json:"phone,omitempty"`
+	Password  string        `json:"password,omitempty"` // empty: invited with a one-time password
+	Languages []string      `json:"languages,omitempty"`
+	Regions   []string      `json:"regions,omitempty"`
+	Skills    []string      `json:"skills,omitempty"`
+}
+
+// CreateUser adds a user to organization org (its global admin, or an
+// operator). Without a password the user is invited: a one-time password is
+// returned and must be changed at first sign-in.
+func (d *Desk) CreateUser(ctx context.Context, a *casedesk.Actor, org int64, in NewUser) (*casedesk.User, string, error) {
+	if err := needOrg(a, org, orgManage); err != nil {
+		return nil, "", err
+	}
+	scope := store.OrgScope(org)
+	o, err := d.db.Organization(ctx, scope, org)
+	if err != nil {
+		return nil, "", err
+	}
+	u := &casedesk.User{OrgID: org, Email: in.Email, Name: in.Name, Role: in.Role, Language: in.Language,
+		TimeZone: in.TimeZone, Phone: in.Phone, Active: true, Languages: in.Languages, Regions: in.Regions, Skills: in.Skills,
+		CreatedAt: d.now()}
+	if err := u.Validate(o.Kind); err != nil {
+		return nil, "", err
+	}
+	temp := ""
+	if in.Password == "" {
+		temp = auth.RandomString(12)
+		in.Password = temp
+		u.MustChangePass = true
+	} else if err := casedesk.ValidatePassword("password", in.Password); err != nil {
+		return nil, "", err
+	}
+	hash, err := auth.HashPassword(in.Password, d.policy.PasswordParams)
+	if err != nil {
+		return nil, "", err
+	}
+	err = d.write(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, scope, u, hash) })
+	return u, temp, err
+}
+
+// Users lists an organization's users.
+func (d *Desk) Users(ctx context.Context, a *casedesk.Actor, org int64, f store.UserFilter) ([]*casedesk.User, error) {
+	if err := needOrg(a, org, orgRead); err != nil {
+		return nil, err
+	}
+	// A plain user sees the organization's admins, to know whom to ask.
+	if adminsOnly(a, org) {
+		f.Admins = true
+	}
+	return d.db.Users(ctx, store.OrgScope(org), f)
+}
+
+// User returns one user of an organization the actor may see.
+func (d *Desk) User(ctx context.Context, a *casedesk.Actor, org, id int64) (*casedesk.User, error) {
+	if err := needOrg(a, org, orgRead); err != nil {
+		return nil, err
+	}
+	return d.db.User(ctx, store.OrgScope(org), id)
+}
+
+// UserPatch changes a user.
+type UserPatch struct {
+	Name      *string        `json:"name,omitempty"`
+	Role      *casedesk.Role `json:"role,omitempty"`
+	Active    *bool          `json:"active,omitempty"`
+	Language  *string        `json:"language,omitempty"`
+	TimeZone  *string        `json:"time_zone,omitempty"`
+	Phone     *string        `json:"phone,omitempty"`
+	Languages *[]string      `json:"languages,omitempty"`
+	Regions   *[]string      `json:"regions,omitempty"`
+	Skills    *[]string      `json:"skills,omitempty"`
+}
+
+// UpdateUser changes a user: roles and activation by the organization's
+// global admin (or an operator); a user may change their own name, language,
+// time zone and phone. Deactivating signs the user out everywhere.
+func (d *Desk) UpdateUser(ctx context.Context, a *casedesk.Actor, org, id int64, p UserPatch) (*casedesk.User, error) {
+	self := !a.Anonymous() && a.User.ID == id && a.User.OrgID == org
+	need := orgManage
+	if self && p.Role == nil && p.Active == nil && p.Languages == nil && p.Regions == nil && p.Skills == nil {
+		need = orgRead
+	}
+	if err := needOrg(a, org, need); err != nil {
+		return nil, err
+	}
+	o, err := d.db.Organization(ctx, store.OrgScope(org), org)
+	if err != nil {
+		return nil, err
+	}
+	var u *casedesk.User
+	err = d.write(ctx, func(tx *store.Tx) error {
+		var err error
+		if u, err = tx.User(ctx, store.OrgScope(org), id); err != nil {
+			return err
+		}
+		wasActive := u.Active
+		set(&u.Name, p.Name)
+		set(&u.Role, p.Role)
+		set(&u.Active, p.Active)
+		set(&u.Language, p.Language)
+		set(&u.TimeZone, p.TimeZone)
+		set(&u.Phone, p.Phone)
+		set(&u.Languages, p.Languages)
+		set(&u.Regions, p.Regions)
+		set(&u.Skills, p.Skills)
+		if err := u.Validate(o.Kind); err != nil {
+			return err
+		}
+		if self && (p.Role != nil || (p.Active != nil && !*p.Active)) {
+			return casedesk.Invalid("role", "you cannot change your own role or deactivate yourself; ask another admin")
+		}
+		if err := tx.UpdateUser(ctx, store.OrgScope(org), u); err != nil {
+			return err
+		}
+		if wasActive && !u.Active {
+			return tx.RevokeUserTokens(ctx, u.ID, d.now())
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.tokens.clear()
+	return u, nil
+}
