@@ -78,7 +78,7 @@ func (d *Desk) parsedCalendar(row *store.CalendarRow) (*calendar.Calendar, error
 	if c, ok := d.sla.cals[row.ID]; ok && c.version == row.Version {
 		return c.cal, nil
 	}
-	cal, err := sla.ParseCalendar([]byte(row.Spec))
+	cal, err := calendar.ParseJSON([]byte(row.Spec))
 	if err != nil {
 		return nil, fmt.Errorf("desk: stored calendar %d: %w", row.ID, err)
 	}

@@ -161,7 +161,7 @@ func checkCalendar(in NewCalendar) (string, error) {
 	if len(in.Spec) == 0 {
 		return "", casedesk.Invalid("spec", "spec is required: {\"type\", \"tz\", \"weekly\", \"holidays\"} as in docs/sla.md")
 	}
-	if _, err := sla.ParseCalendar(in.Spec); err != nil {
+	if _, err := calendar.ParseJSON(in.Spec); err != nil {
 		return "", slaInvalid("spec", err)
 	}
 	var buf bytes.Buffer
