@@ -69,9 +69,10 @@ func slaDue(in io.Reader, out io.Writer) error {
 		var raw json.RawMessage
 		err := dec.Decode(&raw)
 		if err == nil {
-			if len(raw) > sla.MaxPreviewBytes { // read ahead of the limit, whole
-				err = emit(dueProblem{Problem: tooLong(), Line: line})
-			} else if res, perr := sla.PreviewOne(raw); perr != nil {
+			// The reader's limits keep raw within sla.MaxPreviewBytes: More
+			// read no further than that past the last value, nor Decode past
+			// this one's start.
+			if res, perr := sla.PreviewOne(raw); perr != nil {
 				err = emit(dueProblem{ID: res.ID, Problem: api.PreviewProblem(perr), Line: line})
 			} else {
 				err = emit(res)
