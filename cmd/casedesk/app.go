@@ -16,6 +16,7 @@ import (
 	"github.com/casedesk/casedesk/internal/blob"
 	"github.com/casedesk/casedesk/internal/config"
 	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/live"
 	"github.com/casedesk/casedesk/internal/store"
 	"github.com/casedesk/casedesk/internal/web"
 	"github.com/casedesk/casedesk/internal/worker"
@@ -94,7 +95,8 @@ func (a *App) Run(ctx context.Context) error {
 		w.Run(wctx)
 	})
 	workers.Go(func() {
-		if err := a.Desk.RunEventRelay(wctx, nil); err != nil {
+		relay := &live.Relay{DB: a.DB, Broker: a.Desk.Events(), Moves: desk.MoveEvents, Log: a.log}
+		if err := relay.Run(wctx, nil); err != nil {
 			a.log.Error("event relay", "err", err)
 		}
 	})

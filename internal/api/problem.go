@@ -21,14 +21,14 @@ type Problem struct {
 	Field  string `json:"field,omitempty"`
 }
 
-// Codes beyond the domain's, for transport-level failures.
-const (
-	codeMalformed = "malformed" // the body is not well-formed JSON of the right shape
-)
+// CodeMalformed is the one code beyond the domain's (casedesk.E*), for a
+// transport-level failure: the input is not well-formed JSON of the right
+// shape.
+const CodeMalformed = "malformed"
 
 var statusOf = map[string]int{
 	casedesk.EINVALID:      http.StatusUnprocessableEntity,
-	codeMalformed:          http.StatusBadRequest,
+	CodeMalformed:          http.StatusBadRequest,
 	casedesk.ENOTFOUND:     http.StatusNotFound,
 	casedesk.EFORBIDDEN:    http.StatusForbidden,
 	casedesk.EUNAUTHORIZED: http.StatusUnauthorized,
@@ -39,6 +39,20 @@ var statusOf = map[string]int{
 	casedesk.EINTERNAL:     http.StatusInternalServerError,
 }
 
+// NewProblem returns the problem document for a failure with code (one of
+// casedesk's error codes or CodeMalformed), about field, told by detail:
+// type urn:casedesk:problem:<code>, and the status the API answers with and
+// its title (an unknown code is an internal error). It is the vocabulary of
+// every failure casedesk reports, the API's and `casedesk sla due`'s.
+func NewProblem(code, field, detail string) Problem {
+	status, ok := statusOf[code]
+	if !ok {
+		status = http.StatusInternalServerError
+	}
+	return Problem{Type: "urn:casedesk:problem:" + code, Title: http.StatusText(status), Status: status,
+		Detail: detail, Code: code, Field: field}
+}
+
 // writeError answers err as a problem document. Internal errors are logged
 // with their cause and shown with a generic message.
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
@@ -47,15 +61,11 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if errors.As(err, &te) {
 		code = te.code
 	}
-	status, ok := statusOf[code]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
-	p := Problem{Type: "urn:casedesk:problem:" + code, Title: http.StatusText(status), Status: status,
-		Detail: casedesk.ErrorMessage(err), Code: code, Field: casedesk.ErrorField(err)}
+	p := NewProblem(code, casedesk.ErrorField(err), casedesk.ErrorMessage(err))
 	if te != nil {
 		p.Detail, p.Field = te.msg, te.field
 	}
+	status := p.Status
 	if status == http.StatusInternalServerError {
 		log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
@@ -80,5 +90,5 @@ type transportError struct {
 func (e *transportError) Error() string { return e.msg }
 
 func malformed(field, msg string) error {
-	return &transportError{code: codeMalformed, field: field, msg: msg}
+	return &transportError{code: CodeMalformed, field: field, msg: msg}
 }

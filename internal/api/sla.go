@@ -1,6 +1,8 @@
 package api
 
 import (
+	"encoding/json"
+	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -51,12 +53,29 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, a *casedesk.Act
 	if err != nil {
 		return err
 	}
-	res, prob := sla.PreviewOne(body)
-	if prob != nil {
-		return casedesk.Invalid(prob.Field, "%s", prob.Detail)
+	res, err := sla.PreviewOne(body)
+	if err != nil {
+		p := PreviewProblem(err)
+		return &transportError{code: p.Code, field: p.Field, msg: p.Detail}
 	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
+}
+
+// PreviewProblem is the problem document for a preview input that failed
+// (sla.PreviewOne's error): malformed when it is not JSON, invalid naming
+// the offending field otherwise. POST /api/v1/sla/preview answers with it,
+// and `casedesk sla due` writes it for the input.
+func PreviewProblem(err error) Problem {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		return NewProblem(CodeMalformed, "", "the body is not valid JSON (at byte "+strconv.FormatInt(syn.Offset, 10)+"): "+syn.Error())
+	}
+	var fe *sla.FieldError
+	if errors.As(err, &fe) {
+		return NewProblem(casedesk.EINVALID, fe.Field, fe.Msg)
+	}
+	return NewProblem(casedesk.EINVALID, "", err.Error())
 }
 
 func (s *Server) listCalendars(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {

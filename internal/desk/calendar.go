@@ -9,7 +9,6 @@ import (
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/calendar"
-	"github.com/casedesk/casedesk/internal/sla"
 	"github.com/casedesk/casedesk/internal/store"
 )
 
@@ -23,7 +22,7 @@ func (d *Desk) parsedCalendar(row *store.CalendarRow) (*calendar.Calendar, error
 	if c, ok := d.sla.cals[row.ID]; ok && c.version == row.Version {
 		return c.cal, nil
 	}
-	cal, err := sla.ParseCalendar([]byte(row.Spec))
+	cal, err := calendar.ParseJSON([]byte(row.Spec))
 	if err != nil {
 		return nil, fmt.Errorf("desk: stored calendar %d: %w", row.ID, err)
 	}
@@ -86,7 +85,7 @@ func checkCalendar(in NewCalendar) (string, error) {
 	if len(in.Spec) == 0 {
 		return "", casedesk.Invalid("spec", "spec is required: {\"type\", \"tz\", \"weekly\", \"holidays\"} as in docs/sla.md")
 	}
-	if _, err := sla.ParseCalendar(in.Spec); err != nil {
+	if _, err := calendar.ParseJSON(in.Spec); err != nil {
 		return "", slaInvalid("spec", err)
 	}
 	var buf bytes.Buffer

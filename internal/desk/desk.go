@@ -11,6 +11,7 @@ import (
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/auth"
 	"github.com/casedesk/casedesk/internal/blob"
+	"github.com/casedesk/casedesk/internal/live"
 	"github.com/casedesk/casedesk/internal/store"
 )
 
@@ -49,7 +50,7 @@ type Desk struct {
 	sla    slaCache
 	// slaWake tells the SLA worker that alert instants may have moved.
 	slaWake chan struct{}
-	events  *Broker
+	events  *live.Broker
 }
 
 // Options configure New.
@@ -62,7 +63,7 @@ type Options struct {
 // New returns a Desk on db, with attachments in blobs.
 func New(db *store.DB, blobs *blob.Store, o Options) *Desk {
 	d := &Desk{db: db, blobs: blobs, clock: o.Clock, log: o.Logger, tokens: newTokenCache(), limits: newLimiter(),
-		slaWake: make(chan struct{}, 1), events: NewBroker()}
+		slaWake: make(chan struct{}, 1), events: live.NewBroker()}
 	d.sla.cals = map[int64]cachedCal{}
 	if d.clock == nil {
 		d.clock = casedesk.SystemClock{}

@@ -8,12 +8,13 @@ import (
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/live"
 	"github.com/casedesk/casedesk/internal/sla"
 	"github.com/casedesk/casedesk/internal/store"
 	"github.com/casedesk/casedesk/internal/store/storetest"
 )
 
-// startRelay runs d's event relay until the test ends and returns once it
+// startRelay runs a live.Relay for d until the test ends and returns once it
 // listens: every change committed after that reaches d's subscribers.
 func startRelay(t *testing.T, d *desk.Desk) {
 	t.Helper()
@@ -21,7 +22,8 @@ func startRelay(t *testing.T, d *desk.Desk) {
 	ready, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := d.RunEventRelay(ctx, func() { close(ready) }); err != nil {
+		relay := &live.Relay{DB: d.DB(), Broker: d.Events(), Moves: desk.MoveEvents}
+		if err := relay.Run(ctx, func() { close(ready) }); err != nil {
 			t.Errorf("event relay: %v", err)
 		}
 	}()

@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/calendar"
 )
 
 // MaxTargetMinutes bounds a minutes target (one year of round-the-clock minutes).
@@ -121,18 +122,10 @@ func DefaultPolicy() Policy {
 }
 
 // FieldError is a validation or decoding error that names the offending
-// field by its JSON path, e.g. "initial_response.enterprise.B.minutes".
-type FieldError struct {
-	Field string
-	Msg   string
-}
-
-func (e *FieldError) Error() string {
-	if e.Field == "" {
-		return e.Msg
-	}
-	return e.Field + ": " + e.Msg
-}
+// field by its JSON path, e.g. "initial_response.enterprise.B.minutes". It
+// is the calendar's: a preview embeds a calendar in its JSON form, and the
+// errors of both read alike.
+type FieldError = calendar.FieldError
 
 func fieldErr(field, format string, args ...any) *FieldError {
 	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}

@@ -1,8 +1,8 @@
 package sla
 
 import (
-	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -11,9 +11,9 @@ import (
 const workedExample = `{"id": "x", "calendar": {"type": "business_hours", "tz": "Europe/London", "weekly": {"mon": ["09:00-17:00"], "tue": ["09:00-17:00"], "wed": ["09:00-17:00"], "thu": ["09:00-17:00"], "fri": ["09:00-17:00"], "sat": [], "sun": []}, "holidays": ["2026-12-25", "2026-12-28"]}, "opened_at": "2026-12-24T16:30:00Z", "target_minutes": 60}`
 
 func TestPreviewOneWorkedExample(t *testing.T) {
-	res, prob := PreviewOne([]byte(workedExample))
-	if prob != nil {
-		t.Fatal(prob)
+	res, err := PreviewOne([]byte(workedExample))
+	if err != nil {
+		t.Fatal(err)
 	}
 	b, _ := json.Marshal(res)
 	if got, want := string(b), `{"id":"x","due_at":"2026-12-29T09:30:00Z"}`; got != want {
@@ -40,7 +40,7 @@ func TestPreviewOne(t *testing.T) {
 		{"24x7 ignores holidays", `{"calendar": {"type": "24x7", "tz": "Europe/London", "holidays": ["2026-12-24"]}, "opened_at": "2026-12-24T16:30:00Z", "target_minutes": 60}`, "2026-12-24T17:30:00Z", "", ""},
 		{"night shift", `{"calendar": {"type": "business_hours", "tz": "UTC", "weekly": {"mon": ["22:00-24:00"], "tue": ["00:00-06:00"]}}, "opened_at": "2026-06-01T23:00:00Z", "target_minutes": 120}`, "2026-06-02T01:00:00Z", "", ""},
 
-		{"not JSON", `{"id": "x",`, "", "", "not valid JSON"},
+		{"not JSON", `{"id": "x",`, "", "", "unexpected end of JSON input"},
 		{"not an object", `[1, 2]`, "", "", "must be a JSON object"},
 		{"unknown field", edit(`"target_minutes": 60`, `"target_minutes": 60, "priority": 1`), "", "priority", "unknown field"},
 		{"unknown calendar field", edit(`"type": "business_hours"`, `"type": "business_hours", "zone": "x"`), "", "calendar.zone", "unknown field"},
@@ -70,108 +70,40 @@ func TestPreviewOne(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, prob := PreviewOne([]byte(tt.in))
+			res, err := PreviewOne([]byte(tt.in))
 			if tt.due != "" {
-				if prob != nil {
-					t.Fatalf("problem: %+v", prob)
+				if err != nil {
+					t.Fatalf("error: %v", err)
 				}
 				if got := res.DueAt.Format(time.RFC3339); got != tt.due {
 					t.Fatalf("due %s, want %s", got, tt.due)
 				}
 				return
 			}
-			if prob == nil {
-				t.Fatalf("no problem, due %s", res.DueAt)
+			if err == nil {
+				t.Fatalf("no error, due %s", res.DueAt)
 			}
-			if prob.Field != tt.field || !strings.Contains(prob.Detail, tt.detail) {
-				t.Fatalf("problem field %q detail %q; want field %q detail containing %q", prob.Field, prob.Detail, tt.field, tt.detail)
+			if !json.Valid([]byte(tt.in)) {
+				var syn *json.SyntaxError
+				if !errors.As(err, &syn) || !strings.Contains(err.Error(), tt.detail) {
+					t.Fatalf("error %v, want a syntax error saying %q", err, tt.detail)
+				}
+				return
 			}
-			if prob.Type != "about:blank" || prob.Title != "invalid input" || prob.Status != 400 {
-				t.Fatalf("problem shape: %+v", prob)
+			var fe *FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("error %T %v, want a *FieldError", err, err)
 			}
-			if json.Valid([]byte(tt.in)) && strings.Contains(tt.in, `"id": "x"`) && prob.ID != "x" {
-				t.Errorf("problem id %q, want x", prob.ID)
+			if fe.Field != tt.field || !strings.Contains(fe.Msg, tt.detail) {
+				t.Fatalf("field %q detail %q; want field %q detail containing %q", fe.Field, fe.Msg, tt.field, tt.detail)
+			}
+			if strings.Contains(tt.in, `"id": "x"`) && res.ID != "x" {
+				t.Errorf("id %q, want x", res.ID)
+			}
+			if !res.DueAt.IsZero() {
+				t.Errorf("a due time with the error: %s", res.DueAt)
 			}
 		})
-	}
-}
-
-func TestPreviewProblemJSON(t *testing.T) {
-	_, prob := PreviewOne([]byte(edit(`"mon": ["09:00-17:00"]`, `"mon": ["9-5"]`)))
-	b, _ := json.Marshal(prob)
-	want := `{"id":"x","type":"about:blank","title":"invalid input","status":400,"detail":"interval \"9-5\": start: \"9\" is not HH:MM","field":"calendar.weekly.mon[0]"}`
-	if string(b) != want {
-		t.Fatalf("got  %s\nwant %s", b, want)
-	}
-}
-
-func TestRunDue(t *testing.T) {
-	pretty := `{
-  "id": "multi",
-  "calendar": {"type": "24x7"},
-  "opened_at": "2026-01-01T00:00:00Z",
-  "target_minutes": 61
-}`
-	in := strings.Join([]string{
-		workedExample,
-		"",
-		`{"id": "b", "calendar": {"type": "24x7"}, "opened_at": "2026-01-01T00:00:00Z", "target_minutes": 1}`,
-		pretty,
-		`{"id": "bad", "calendar": {"type": "24x7"}, "opened_at": "x", "target_minutes": 1}`,
-		`{"id": "broken",`,
-		`{"id": "after-broken", "calendar": {"type": "24x7"}, "opened_at": "2026-01-01T00:00:00Z", "target_minutes": 2}`,
-		`not json at all`,
-		`{"id": "last", "calendar": {"type": "24x7"}, "opened_at": "2026-01-01T00:00:00+01:00", "target_minutes": 3}`,
-	}, "\n")
-	var out bytes.Buffer
-	if err := RunDue(strings.NewReader(in), &out); err != nil {
-		t.Fatal(err)
-	}
-	want := strings.Join([]string{
-		`{"id":"x","due_at":"2026-12-29T09:30:00Z"}`,
-		`{"id":"b","due_at":"2026-01-01T00:01:00Z"}`,
-		`{"id":"multi","due_at":"2026-01-01T01:01:00Z"}`,
-		`{"id":"bad","type":"about:blank","title":"invalid input","status":400,"detail":"\"x\" is not an RFC 3339 timestamp (e.g. 2026-12-24T16:30:00Z)","field":"opened_at","line":10}`,
-		`{"type":"about:blank","title":"invalid input","status":400,"detail":"invalid JSON (unterminated value)","line":11}`,
-		`{"id":"after-broken","due_at":"2026-01-01T00:02:00Z"}`,
-		`{"type":"about:blank","title":"invalid input","status":400,"detail":"invalid JSON: invalid character 'o' in literal null (expecting 'u')","line":13}`,
-		`{"id":"last","due_at":"2025-12-31T23:03:00Z"}`,
-	}, "\n") + "\n"
-	if out.String() != want {
-		t.Fatalf("got\n%s\nwant\n%s", out.String(), want)
-	}
-
-	// A single pretty-printed object, and a truncated one.
-	out.Reset()
-	if err := RunDue(strings.NewReader(pretty+"\n"+`{"id": "cut",`), &out); err != nil {
-		t.Fatal(err)
-	}
-	want = `{"id":"multi","due_at":"2026-01-01T01:01:00Z"}` + "\n" +
-		`{"type":"about:blank","title":"invalid input","status":400,"detail":"invalid JSON: unexpected end of input","line":7}` + "\n"
-	if out.String() != want {
-		t.Fatalf("got\n%s\nwant\n%s", out.String(), want)
-	}
-}
-
-func TestRunDueCachesZones(t *testing.T) {
-	z := localZones{}
-	for range 3 {
-		if _, prob := previewOne([]byte(workedExample), z); prob != nil {
-			t.Fatal(prob)
-		}
-	}
-	if len(z) != 1 || z["Europe/London"] == nil {
-		t.Fatalf("zone cache = %v", z)
-	}
-}
-
-type failWriter struct{}
-
-func (failWriter) Write([]byte) (int, error) { return 0, bytes.ErrTooLarge }
-
-func TestRunDueWriteError(t *testing.T) {
-	if err := RunDue(strings.NewReader(workedExample), failWriter{}); err == nil {
-		t.Fatal("no error from a failing writer")
 	}
 }
 
@@ -182,13 +114,10 @@ func FuzzPreviewOne(f *testing.F) {
 	f.Add([]byte(`{"calendar": {"type": "business_hours", "tz": "America/New_York", "weekly": {"sun": ["01:30-03:00"]}, "holidays": ["02-29"]}, "opened_at": "2026-11-01T01:00:00-05:00", "target_minutes": 100}`))
 	f.Add([]byte(`[]`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, prob := PreviewOne(data)
-		if prob != nil {
-			if res != (PreviewResult{}) || prob.Detail == "" || prob.Status != 400 {
-				t.Fatalf("bad problem %+v / %+v", prob, res)
-			}
-			if _, err := json.Marshal(prob); err != nil {
-				t.Fatal(err)
+		res, err := PreviewOne(data)
+		if err != nil {
+			if !res.DueAt.IsZero() || err.Error() == "" {
+				t.Fatalf("bad error %T %v / %+v", err, err, res)
 			}
 			return
 		}
@@ -218,8 +147,8 @@ func BenchmarkPreviewOne(b *testing.B) {
 	data := []byte(edit(`"target_minutes": 60`, `"target_minutes": 2880, "pauses": [["2026-12-24T16:40:00Z", "2026-12-24T16:50:00Z"]]`))
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, prob := PreviewOne(data); prob != nil {
-			b.Fatal(prob)
+		if _, err := PreviewOne(data); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
@@ -228,9 +157,9 @@ func TestPreviewOneConcurrent(t *testing.T) {
 	done := make(chan string)
 	for range 8 {
 		go func() {
-			res, prob := PreviewOne([]byte(workedExample))
-			if prob != nil {
-				done <- prob.Detail
+			res, err := PreviewOne([]byte(workedExample))
+			if err != nil {
+				done <- err.Error()
 				return
 			}
 			done <- res.DueAt.Format(time.RFC3339)

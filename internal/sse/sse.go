@@ -16,7 +16,7 @@ import (
 // do not close it.
 const KeepAlive = 20 * time.Second
 
-// Source publishes events to subscribers (desk's Broker).
+// Source publishes events to subscribers (live.Broker).
 type Source interface {
 	Subscribe(buffer int) (<-chan casedesk.Event, func())
 }

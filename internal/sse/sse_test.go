@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/casedesk/casedesk"
-	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/live"
 	"github.com/casedesk/casedesk/internal/sse"
 )
 
@@ -52,7 +52,7 @@ func (r *recorder) sent(from *int) string {
 }
 
 // serve runs sse.Serve in the bubble until the returned cancel.
-func serve(t *testing.T, b *desk.Broker, s sse.Stream) (*recorder, <-chan error, context.CancelFunc) {
+func serve(t *testing.T, b *live.Broker, s sse.Stream) (*recorder, <-chan error, context.CancelFunc) {
 	ctx, cancel := context.WithCancel(t.Context())
 	w := &recorder{header: http.Header{}}
 	r := httptest.NewRequest("GET", "/events", nil).WithContext(ctx)
@@ -64,7 +64,7 @@ func serve(t *testing.T, b *desk.Broker, s sse.Stream) (*recorder, <-chan error,
 
 func TestServe(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		b := desk.NewBroker()
+		b := live.NewBroker()
 		w, done, cancel := serve(t, b, sse.Stream{Messages: func(e casedesk.Event) []sse.Message {
 			if e.Internal {
 				return nil
@@ -104,7 +104,7 @@ func TestServe(t *testing.T) {
 func TestServeFor(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
-		w, done, cancel := serve(t, desk.NewBroker(), sse.Stream{Retry: 3 * time.Second, For: 110 * time.Second,
+		w, done, cancel := serve(t, live.NewBroker(), sse.Stream{Retry: 3 * time.Second, For: 110 * time.Second,
 			Messages: func(casedesk.Event) []sse.Message { return nil }})
 		defer cancel()
 		var at int
@@ -128,7 +128,7 @@ func TestServeFor(t *testing.T) {
 func TestServeNeedsAFlusher(t *testing.T) {
 	rec := httptest.NewRecorder()
 	w := struct{ http.ResponseWriter }{rec} // hides Flush
-	err := sse.Serve(w, httptest.NewRequest("GET", "/", nil), desk.NewBroker(), sse.Stream{})
+	err := sse.Serve(w, httptest.NewRequest("GET", "/", nil), live.NewBroker(), sse.Stream{})
 	if casedesk.ErrorCode(err) != casedesk.EINTERNAL || rec.Body.Len() != 0 {
 		t.Fatalf("%v, wrote %q", err, rec.Body.String())
 	}
@@ -146,7 +146,7 @@ func TestServeUnwraps(t *testing.T) {
 		rec := &recorder{header: http.Header{}}
 		done := make(chan error, 1)
 		go func() {
-			done <- sse.Serve(unwrapper{rec}, httptest.NewRequest("GET", "/", nil).WithContext(ctx), desk.NewBroker(), sse.Stream{})
+			done <- sse.Serve(unwrapper{rec}, httptest.NewRequest("GET", "/", nil).WithContext(ctx), live.NewBroker(), sse.Stream{})
 		}()
 		synctest.Wait()
 		var at int

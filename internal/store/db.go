@@ -192,6 +192,9 @@ func newTx(q Queries) *Tx {
 // Events returns the history events the transaction wrote so far.
 func (tx *Tx) Events() []casedesk.Event { return tx.events }
 
+// Engine reports which engine the transaction runs on.
+func (tx *Tx) Engine() Engine { return tx.engine }
+
 // Notify sends a PostgreSQL notification on channel when the transaction
 // commits, so that other instances learn of the change; on SQLite, where one
 // process owns the database, it does nothing.

@@ -206,7 +206,7 @@ func (q *Queries) RequestMoves(ctx context.Context, scope Scope, requestID int64
 
 // MoveBatch is one recorded batch of a bulk recompute with what its
 // recompute_runs row says: how a request's history and the instances
-// sharing a database (desk.RunEventRelay) read the moves back.
+// sharing a database (live.Relay) read the moves back.
 type MoveBatch struct {
 	ID     int64
 	Reason string

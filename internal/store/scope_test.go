@@ -86,6 +86,7 @@ var unscoped = map[string]string{
 	"Tx.Events":      "the history lines this transaction wrote, already scoped when written",
 	"Tx.Notify":      "PostgreSQL NOTIFY on commit; carries no rows",
 	"Tx.AfterCommit": "registers a callback",
+	"Tx.Engine":      "which engine the transaction runs on; reads nothing",
 }
 
 // scopedReceivers are the types whose exported methods run queries.

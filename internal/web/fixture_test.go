@@ -18,6 +18,7 @@ import (
 	"github.com/casedesk/casedesk/internal/auth"
 	"github.com/casedesk/casedesk/internal/blob"
 	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/live"
 	"github.com/casedesk/casedesk/internal/store"
 	"github.com/casedesk/casedesk/internal/web"
 )
@@ -227,7 +228,7 @@ func (c *client) signIn(key string) {
 	}
 }
 
-// startRelay runs d's event relay until the test ends and returns once it
+// startRelay runs a live.Relay for d until the test ends and returns once it
 // listens: every change committed after that reaches d's subscribers.
 func startRelay(t testing.TB, d *desk.Desk) {
 	t.Helper()
@@ -235,7 +236,8 @@ func startRelay(t testing.TB, d *desk.Desk) {
 	ready, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
-		if err := d.RunEventRelay(ctx, func() { close(ready) }); err != nil {
+		relay := &live.Relay{DB: d.DB(), Broker: d.Events(), Moves: desk.MoveEvents}
+		if err := relay.Run(ctx, func() { close(ready) }); err != nil {
 			t.Errorf("event relay: %v", err)
 		}
 	}()

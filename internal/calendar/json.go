@@ -1,0 +1,301 @@
+package calendar
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The JSON form of a calendar, in which casedesk stores calendars, operators
+// send them and previews describe them (docs/sla.md):
+//
+//	{"type": "business_hours", "tz": "Europe/London",
+//	 "weekly": {"mon": ["09:00-17:00"], ..., "sun": []},
+//	 "holidays": ["2026-12-25", "12-26", {"date": "2026-12-28", "name": "Bank holiday"}]}
+//
+// "type" is "business_hours" or "24x7"; on 24x7 the other fields are
+// optional, checked when given, and not used.
+
+// Limits on the JSON form.
+const (
+	MaxHolidays       = 5000
+	MaxHolidayNameLen = 200
+)
+
+// FieldError is JSON input that does not decode, naming the offending
+// value by its path (e.g. "calendar.weekly.mon[0]").
+type FieldError struct {
+	Field string
+	Msg   string
+}
+
+func (e *FieldError) Error() string {
+	if e.Field == "" {
+		return e.Msg
+	}
+	return e.Field + ": " + e.Msg
+}
+
+func fieldErr(field, format string, args ...any) *FieldError {
+	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
+}
+
+// ParseJSON decodes a calendar in its JSON form. Unknown fields are errors;
+// errors are *FieldError with paths under "calendar". Time zones are loaded
+// once per process.
+func ParseJSON(data []byte) (*Calendar, error) {
+	const path = "calendar"
+	m, err := object(data, path, "type", "tz", "weekly", "holidays")
+	if err != nil {
+		return nil, err
+	}
+	r, ok := m["type"]
+	if !ok {
+		return nil, fieldErr(path+".type", "required")
+	}
+	typ, err := decodeString(r, path+".type")
+	if err != nil {
+		return nil, err
+	}
+	const twentyFourSeven, businessHours = "24x7", "business_hours"
+	if typ != twentyFourSeven && typ != businessHours {
+		return nil, fieldErr(path+".type", "must be %q or %q, got %q", twentyFourSeven, businessHours, typ)
+	}
+	is247 := typ == twentyFourSeven
+	// The other fields are optional on 24x7 but still checked when given.
+	var loc *time.Location
+	if r, ok := m["tz"]; ok && !(is247 && isNull(r)) {
+		name, err := decodeString(r, path+".tz")
+		if err != nil {
+			return nil, err
+		}
+		if loc, err = zones.load(name); err != nil {
+			return nil, fieldErr(path+".tz", "%v", err)
+		}
+	} else if !is247 {
+		return nil, fieldErr(path+".tz", "required for business_hours")
+	}
+	var weekly [7][]Interval
+	if r, ok := m["weekly"]; ok && !(is247 && isNull(r)) {
+		if weekly, err = decodeWeekly(r, path+".weekly", !is247); err != nil {
+			return nil, err
+		}
+	} else if !is247 {
+		return nil, fieldErr(path+".weekly", "required for business_hours")
+	}
+	var holidays []Holiday
+	if r, ok := m["holidays"]; ok && !isNull(r) {
+		if holidays, err = decodeHolidays(r, path+".holidays"); err != nil {
+			return nil, err
+		}
+	}
+	if is247 {
+		return TwentyFourSeven(), nil
+	}
+	cal, err := NewBusinessHours(loc, weekly, holidays)
+	if err != nil {
+		field := path
+		if strings.Contains(err.Error(), "holiday") {
+			field = path + ".holidays"
+		}
+		return nil, fieldErr(field, "%s", strings.TrimPrefix(err.Error(), "calendar: "))
+	}
+	return cal, nil
+}
+
+var weekdayKeys = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"} // time.Weekday order
+
+// decodeWeekly decodes {"mon": ["09:00-17:00"], …}; a missing day is closed.
+// needHours: some day must have hours.
+func decodeWeekly(raw json.RawMessage, path string, needHours bool) ([7][]Interval, error) {
+	var weekly [7][]Interval
+	days, err := object(raw, path, weekdayKeys...)
+	if err != nil {
+		return weekly, err
+	}
+	total := 0
+	for wd, key := range weekdayKeys {
+		r, ok := days[key]
+		if !ok || isNull(r) {
+			continue
+		}
+		dp := path + "." + key
+		items, err := decodeArray(r, dp)
+		if err != nil {
+			return weekly, fieldErr(dp, "must be an array of \"HH:MM-HH:MM\" strings")
+		}
+		for i, it := range items {
+			ip := fmt.Sprintf("%s[%d]", dp, i)
+			s, err := decodeString(it, ip)
+			if err != nil {
+				return weekly, fieldErr(ip, "must be a string \"HH:MM-HH:MM\"")
+			}
+			iv, err := ParseInterval(s)
+			if err != nil {
+				return weekly, fieldErr(ip, "%v", err)
+			}
+			if n := len(weekly[wd]); n > 0 && iv.Start < weekly[wd][n-1].End {
+				return weekly, fieldErr(ip, "interval %s overlaps or precedes %s; list a day's intervals in order without overlap", iv, weekly[wd][n-1])
+			}
+			weekly[wd] = append(weekly[wd], iv)
+			total += iv.End - iv.Start
+		}
+	}
+	if total == 0 && needHours {
+		return weekly, fieldErr(path, "no business hours on any day")
+	}
+	return weekly, nil
+}
+
+func decodeHolidays(raw json.RawMessage, path string) ([]Holiday, error) {
+	items, err := decodeArray(raw, path)
+	if err != nil {
+		return nil, fieldErr(path, "must be an array of \"YYYY-MM-DD\" or \"MM-DD\" strings")
+	}
+	if len(items) > MaxHolidays {
+		return nil, fieldErr(path, "at most %d holidays", MaxHolidays)
+	}
+	var out []Holiday
+	for i, it := range items {
+		h, err := decodeHoliday(it, fmt.Sprintf("%s[%d]", path, i))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+// decodeHoliday accepts a date string, or an object {"date": …, "name": …}
+// that names the holiday.
+func decodeHoliday(raw json.RawMessage, path string) (Holiday, error) {
+	date, name := "", ""
+	if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
+		m, err := object(raw, path, "date", "name")
+		if err != nil {
+			return Holiday{}, err
+		}
+		r, ok := m["date"]
+		if !ok {
+			return Holiday{}, fieldErr(path+".date", "required")
+		}
+		if date, err = decodeString(r, path+".date"); err != nil {
+			return Holiday{}, err
+		}
+		if r, ok := m["name"]; ok {
+			if name, err = decodeString(r, path+".name"); err != nil {
+				return Holiday{}, err
+			}
+			if len(name) > MaxHolidayNameLen {
+				return Holiday{}, fieldErr(path+".name", "at most %d characters", MaxHolidayNameLen)
+			}
+		}
+		path += ".date"
+	} else {
+		var err error
+		if date, err = decodeString(raw, path); err != nil {
+			return Holiday{}, fieldErr(path, "must be a string \"YYYY-MM-DD\" or \"MM-DD\" (yearly), or {\"date\": …, \"name\": …}")
+		}
+	}
+	h, err := parseHoliday(date)
+	if err != nil {
+		return Holiday{}, fieldErr(path, "%v", err)
+	}
+	h.Name = name
+	return h, nil
+}
+
+// parseHoliday accepts "YYYY-MM-DD" (that date) or "MM-DD" (every year).
+func parseHoliday(s string) (Holiday, error) {
+	if len(s) == len("12-25") {
+		d, err := ParseDate("2000-" + s)
+		if err != nil {
+			return Holiday{}, fmt.Errorf("%q is not a date: want YYYY-MM-DD or MM-DD", s)
+		}
+		d.Year = 0
+		return Holiday{Date: d, Yearly: true}, nil
+	}
+	d, err := ParseDate(s)
+	if err != nil {
+		return Holiday{}, fmt.Errorf("%q is not a date: want YYYY-MM-DD or MM-DD", s)
+	}
+	return Holiday{Date: d}, nil
+}
+
+// zones caches the IANA zones ParseJSON loaded, so that a zone is read from
+// the system's database once per process, not once per calendar.
+var zones = &zoneCache{m: map[string]*time.Location{}}
+
+// zoneCache loads IANA zones, keeping up to 4096 successes.
+type zoneCache struct {
+	mu sync.Mutex
+	m  map[string]*time.Location
+}
+
+func (z *zoneCache) load(name string) (*time.Location, error) {
+	z.mu.Lock()
+	l, ok := z.m[name]
+	z.mu.Unlock()
+	if ok {
+		return l, nil
+	}
+	if name == "" || name == "Local" {
+		return nil, fmt.Errorf("%q is not an IANA time zone name", name)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, fmt.Errorf("unknown time zone %q", name)
+	}
+	z.mu.Lock()
+	if len(z.m) < 4096 {
+		z.m[name] = l
+	}
+	z.mu.Unlock()
+	return l, nil
+}
+
+// Strict, path-aware JSON decoding: every error names the value by its JSON
+// path, and unknown fields are errors.
+
+func isNull(raw json.RawMessage) bool {
+	return len(raw) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
+}
+
+// object decodes raw as a JSON object whose keys must all be in allowed.
+func object(raw json.RawMessage, path string, allowed ...string) (map[string]json.RawMessage, error) {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+		return nil, fieldErr(path, "must be an object")
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		if !slices.Contains(allowed, k) {
+			return nil, fieldErr(path+"."+k, "unknown field (allowed: %s)", strings.Join(allowed, ", "))
+		}
+	}
+	return m, nil
+}
+
+func decodeString(raw json.RawMessage, path string) (string, error) {
+	var s string
+	if isNull(raw) || json.Unmarshal(raw, &s) != nil {
+		return "", fieldErr(path, "must be a string")
+	}
+	return s, nil
+}
+
+func decodeArray(raw json.RawMessage, path string) ([]json.RawMessage, error) {
+	var a []json.RawMessage
+	if isNull(raw) || json.Unmarshal(raw, &a) != nil {
+		return nil, fieldErr(path, "must be an array")
+	}
+	return a, nil
+}

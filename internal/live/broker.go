@@ -1,0 +1,54 @@
+// Package live carries committed history lines to the consoles and event
+// streams that show them as they happen. desk publishes what a transaction
+// wrote through Announce; a Broker fans events out inside one process; and a
+// Relay, on PostgreSQL, brings in what every instance sharing the database
+// wrote. Which of the two ways an event takes (published directly on SQLite,
+// where this process is the only writer; NOTIFY and LISTEN on PostgreSQL) is
+// decided here and nowhere else.
+package live
+
+import (
+	"sync"
+
+	"github.com/casedesk/casedesk"
+)
+
+// Broker fans committed events out to subscribers in this process: the
+// console's live updates and notifications. A slow subscriber misses events
+// rather than slowing the writer down; each event also stays in the history.
+type Broker struct {
+	mu   sync.Mutex
+	subs map[chan casedesk.Event]struct{}
+}
+
+// NewBroker returns an empty broker.
+func NewBroker() *Broker { return &Broker{subs: map[chan casedesk.Event]struct{}{}} }
+
+// Subscribe returns a channel of events and a function that ends the
+// subscription and closes the channel; calling it again does nothing.
+func (b *Broker) Subscribe(buffer int) (<-chan casedesk.Event, func()) {
+	ch := make(chan casedesk.Event, buffer)
+	b.mu.Lock()
+	b.subs[ch] = struct{}{}
+	b.mu.Unlock()
+	return ch, func() {
+		b.mu.Lock()
+		if _, ok := b.subs[ch]; ok {
+			delete(b.subs, ch)
+			close(ch)
+		}
+		b.mu.Unlock()
+	}
+}
+
+// Publish delivers e to every subscriber that has room.
+func (b *Broker) Publish(e casedesk.Event) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for ch := range b.subs {
+		select {
+		case ch <- e:
+		default:
+		}
+	}
+}
