@@ -172,3 +172,22 @@ func (e *Event) Tier() int {
 	n, _ := strconv.Atoi(strings.TrimPrefix(e.Field, tierPrefix))
 	return n
 }
+
+// DueText is how a history line records a due time (sla_started,
+// sla_recomputed, sla_stopped, sla_warn, sla_breach): RFC 3339 in UTC, whole
+// seconds, "none" when there is none. ParseDue reads it back.
+func DueText(t *time.Time) string {
+	if t == nil {
+		return "none"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// ParseDue reads a due time DueText wrote; nil for "none" (or anything else).
+func ParseDue(v string) *time.Time {
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return nil
+	}
+	return &t
+}

@@ -3,6 +3,7 @@ package casedesk
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestWireValues pins the strings the vocabulary is stored and sent as:
@@ -131,5 +132,25 @@ func TestEventEncodings(t *testing.T) {
 	}
 	if n := (&Event{Kind: EventEscalated, Field: "tier", New: "2"}).Tier(); n != 0 {
 		t.Errorf("Tier of an escalation = %d", n)
+	}
+}
+
+// TestDueText pins how history lines record due times and that ParseDue
+// reads back exactly what DueText wrote, to the second.
+func TestDueText(t *testing.T) {
+	due := time.Date(2026, 12, 24, 17, 30, 0, 0, time.FixedZone("CET", 3600))
+	if got := DueText(&due); got != "2026-12-24T16:30:00Z" {
+		t.Errorf("DueText = %q", got)
+	}
+	if got := DueText(nil); got != "none" {
+		t.Errorf("DueText(nil) = %q", got)
+	}
+	if back := ParseDue(DueText(&due)); back == nil || !back.Equal(due) {
+		t.Errorf("ParseDue(DueText) = %v, want %v", back, due)
+	}
+	for _, v := range []string{"none", "", "tomorrow"} {
+		if got := ParseDue(v); got != nil {
+			t.Errorf("ParseDue(%q) = %v, want nil", v, got)
+		}
 	}
 }

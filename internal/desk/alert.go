@@ -67,7 +67,7 @@ func (d *Desk) FireDue(ctx context.Context, now time.Time) (int, error) {
 						continue // another instance recorded it, or the clock moved
 					}
 					e := &casedesk.Event{RequestID: c.RequestID, OrgID: c.OrgID, Kind: a.event, Field: casedesk.ClockField(c.Metric, ""),
-						New: a.at.UTC().Format(time.RFC3339Nano), Internal: true, At: *a.at}
+						New: casedesk.DueText(a.at), Internal: true, At: *a.at}
 					if err := tx.CreateEvent(ctx, store.OrgScope(c.OrgID), e); err != nil {
 						return err
 					}

@@ -209,19 +209,12 @@ func (d *Desk) startClocks(ctx context.Context, tx *store.Tx, r *casedesk.Reques
 			return err
 		}
 		if err := tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: casedesk.EventSLAStarted,
-			Field: casedesk.ClockField(m, ""), New: dueString(c.DueAt), Internal: true, At: now}); err != nil {
+			Field: casedesk.ClockField(m, ""), New: casedesk.DueText(c.DueAt), Internal: true, At: now}); err != nil {
 			return err
 		}
 	}
 	tx.AfterCommit(d.signalSLA)
 	return nil
-}
-
-func dueString(t *time.Time) string {
-	if t == nil {
-		return "none"
-	}
-	return t.UTC().Format(time.RFC3339)
 }
 
 // recomputeClocks recomputes a request's running clocks with the current
@@ -252,7 +245,7 @@ func (d *Desk) recomputeClocks(ctx context.Context, tx *store.Tx, r *casedesk.Re
 }
 
 func (d *Desk) recomputeOne(ctx context.Context, tx *store.Tx, c *store.ClockRow, in clockInputs, actor *int64, reason string) error {
-	old := dueString(c.DueAt)
+	old := casedesk.DueText(c.DueAt)
 	if _, err := compute(c, in); errors.Is(err, errMetricOff) {
 		return nil
 	} else if err != nil {
@@ -262,7 +255,7 @@ func (d *Desk) recomputeOne(ctx context.Context, tx *store.Tx, c *store.ClockRow
 	if err := tx.UpdateClock(ctx, store.OrgScope(c.OrgID), c); err != nil {
 		return err
 	}
-	if nu := dueString(c.DueAt); nu != old {
+	if nu := casedesk.DueText(c.DueAt); nu != old {
 		if err := tx.CreateEvent(ctx, store.OrgScope(c.OrgID), &casedesk.Event{RequestID: c.RequestID, OrgID: c.OrgID, ActorID: actor, Kind: casedesk.EventSLARecomputed,
 			Field: casedesk.ClockField(c.Metric, reason), Old: old, New: nu, Internal: true, At: c.UpdatedAt}); err != nil {
 			return err
@@ -315,7 +308,7 @@ func (d *Desk) stopClocks(ctx context.Context, tx *store.Tx, r *casedesk.Request
 			verdict = "breached"
 		}
 		if err := tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: casedesk.EventSLAStopped,
-			Field: casedesk.ClockField(c.Metric, ""), Old: dueString(c.DueAt), New: verdict, Internal: true, At: at}); err != nil {
+			Field: casedesk.ClockField(c.Metric, ""), Old: casedesk.DueText(c.DueAt), New: verdict, Internal: true, At: at}); err != nil {
 			return err
 		}
 		tx.AfterCommit(d.signalSLA)
@@ -526,5 +519,5 @@ func (d *Desk) startNextReply(ctx context.Context, tx *store.Tx, r *casedesk.Req
 	}
 	tx.AfterCommit(d.signalSLA)
 	return tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: actor, Kind: casedesk.EventSLAStarted,
-		Field: casedesk.ClockField(casedesk.MetricNextReply, ""), New: dueString(c.DueAt), Internal: true, At: at})
+		Field: casedesk.ClockField(casedesk.MetricNextReply, ""), New: casedesk.DueText(c.DueAt), Internal: true, At: at})
 }

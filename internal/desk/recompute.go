@@ -115,7 +115,7 @@ func dueMoved(old, new *time.Time) bool {
 // batch, store.Queries.RecordClockMoves).
 func movedEvent(m store.ClockMove, reason string, actor *int64, at time.Time) casedesk.Event {
 	return casedesk.Event{RequestID: m.RequestID, Number: casedesk.RequestNumber(m.RequestID), OrgID: m.OrgID, ActorID: actor,
-		Kind: casedesk.EventSLARecomputed, Field: casedesk.ClockField(casedesk.Metric(m.Metric), reason), Old: dueString(m.Old), New: dueString(m.New), Internal: true, At: at}
+		Kind: casedesk.EventSLARecomputed, Field: casedesk.ClockField(casedesk.Metric(m.Metric), reason), Old: casedesk.DueText(m.Old), New: casedesk.DueText(m.New), Internal: true, At: at}
 }
 
 // retarget builds an organization's share of a recompute, nil when it has

@@ -240,11 +240,11 @@ func clockName(p *page, e *casedesk.Event) string {
 
 // dueText shows a stored due time ("none" or RFC 3339) in the viewer's zone.
 func dueText(p *page, v string) string {
-	t, err := time.Parse(time.RFC3339, v)
-	if err != nil {
+	t := casedesk.ParseDue(v)
+	if t == nil {
 		return p.T("console.nodue")
 	}
-	return p.When(t)
+	return p.When(*t)
 }
 
 // ---- actions on a request ----
