@@ -3,6 +3,7 @@ package casedesk
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. Only the transports map them to HTTP statuses.
@@ -15,7 +16,8 @@ const (
 	ERATELIMIT    = "rate_limited" // too many attempts
 	ETOOLARGE     = "too_large"    // body or attachment over the limit
 	EUNSUPPORTED  = "unsupported"  // wrong content type
-	EINTERNAL     = "internal"     // a bug or an outage; the message is generic
+	EUNAVAILABLE  = "unavailable"  // the database is unreachable or full; try again after RetryAfter
+	EINTERNAL     = "internal"     // a bug; the message is generic
 )
 
 // Error is an error whose Message is safe to show to the user who caused it.
@@ -23,6 +25,10 @@ type Error struct {
 	Code    string
 	Field   string // JSON path of the offending input, when there is one
 	Message string
+	// RetryAfter, for ERATELIMIT and EUNAVAILABLE, is how long until the
+	// same call can succeed; the transports send it as Retry-After, so it
+	// must be the truth, not a guess.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -70,4 +76,20 @@ func ErrorField(err error) string {
 		return e.Field
 	}
 	return ""
+}
+
+// RetryLater returns an error with code (ERATELIMIT or EUNAVAILABLE) that
+// tells the caller to try again after d.
+func RetryLater(code string, d time.Duration, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), RetryAfter: d}
+}
+
+// ErrorRetryAfter returns how long err says to wait before trying again, 0
+// when it says nothing.
+func ErrorRetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }

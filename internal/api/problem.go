@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/casedesk/casedesk"
 )
@@ -36,6 +37,7 @@ var statusOf = map[string]int{
 	casedesk.ERATELIMIT:    http.StatusTooManyRequests,
 	casedesk.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	casedesk.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
+	casedesk.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	casedesk.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -69,11 +71,11 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if status == http.StatusInternalServerError {
 		log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	switch status {
-	case http.StatusUnauthorized:
+	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="casedesk"`)
-	case http.StatusTooManyRequests:
-		w.Header().Set("Retry-After", strconv.Itoa(60))
+	}
+	if d := casedesk.ErrorRetryAfter(err); d > 0 {
+		w.Header().Set("Retry-After", retryAfterSeconds(d))
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("Cache-Control", "no-store")
@@ -91,4 +93,10 @@ func (e *transportError) Error() string { return e.msg }
 
 func malformed(field, msg string) error {
 	return &transportError{code: CodeMalformed, field: field, msg: msg}
+}
+
+// retryAfterSeconds is d as Retry-After's whole seconds, rounded up so a
+// client that waits exactly that long is not refused again.
+func retryAfterSeconds(d time.Duration) string {
+	return strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10)
 }

@@ -25,8 +25,8 @@ func (d *Desk) RequestPasswordReset(ctx context.Context, email, clientIP string)
 	if err := casedesk.ValidateEmail("email", email); err != nil {
 		return "", nil, err
 	}
-	if !d.limits.allow("reset:"+clientIP, 10, time.Hour, now) {
-		return "", nil, casedesk.Errorf(casedesk.ERATELIMIT, "too many password-reset requests from your address; try again later")
+	if ok, retry := d.limits.allow("reset:"+clientIP, 10, time.Hour, now); !ok {
+		return "", nil, casedesk.RetryLater(casedesk.ERATELIMIT, retry, "too many password-reset requests from your address; try again later")
 	}
 	u, _, err := d.db.UserByEmail(ctx, email)
 	if casedesk.ErrorCode(err) == casedesk.ENOTFOUND || (err == nil && !u.Active) {

@@ -26,8 +26,8 @@ type Prospect struct {
 // organization, where only staff see it.
 func (d *Desk) SubmitPresales(ctx context.Context, a *casedesk.Actor, p Prospect) (*casedesk.Request, error) {
 	now := d.now()
-	if !d.limits.allow("presales:"+a.ClientIP, d.policy.PresalesPerHour, time.Hour, now) {
-		return nil, casedesk.Errorf(casedesk.ERATELIMIT, "too many pre-sales requests from your address; try again later or call us")
+	if ok, retry := d.limits.allow("presales:"+a.ClientIP, d.policy.PresalesPerHour, time.Hour, now); !ok {
+		return nil, casedesk.RetryLater(casedesk.ERATELIMIT, retry, "too many pre-sales requests from your address; try again later or call us")
 	}
 	if p.Website != "" {
 		return nil, casedesk.Invalid("website", "leave this field empty")

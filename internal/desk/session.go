@@ -31,12 +31,12 @@ func (d *Desk) Login(ctx context.Context, email, password, clientIP string) (str
 	if n, err := d.db.LoginFailures(ctx, acctKey, since); err != nil {
 		return "", nil, err
 	} else if n >= d.policy.LoginPerAccount {
-		return "", nil, casedesk.Errorf(casedesk.ERATELIMIT, "too many failed sign-ins for this account; try again in %d minutes or reset your password", int(d.policy.LoginWindow.Minutes()))
+		return "", nil, casedesk.RetryLater(casedesk.ERATELIMIT, d.policy.LoginWindow, "too many failed sign-ins for this account; try again in %d minutes or reset your password", int(d.policy.LoginWindow.Minutes()))
 	}
 	if n, err := d.db.LoginFailures(ctx, ipKey, since); err != nil {
 		return "", nil, err
 	} else if n >= d.policy.LoginPerAddress {
-		return "", nil, casedesk.Errorf(casedesk.ERATELIMIT, "too many failed sign-ins from your address; try again in %d minutes", int(d.policy.LoginWindow.Minutes()))
+		return "", nil, casedesk.RetryLater(casedesk.ERATELIMIT, d.policy.LoginWindow, "too many failed sign-ins from your address; try again in %d minutes", int(d.policy.LoginWindow.Minutes()))
 	}
 	u, hash, err := d.db.UserByEmail(ctx, email)
 	if err != nil && casedesk.ErrorCode(err) != casedesk.ENOTFOUND {
@@ -237,8 +237,10 @@ type window struct {
 
 func newLimiter() *limiter { return &limiter{m: map[string]*window{}} }
 
-// allow counts a hit on key and reports whether it is within n per period.
-func (l *limiter) allow(key string, n int, period time.Duration, now time.Time) bool {
+// allow counts a hit on key and reports whether it is within n per period;
+// when it is not, retry is how long until the window ends and hits count
+// afresh.
+func (l *limiter) allow(key string, n int, period time.Duration, now time.Time) (ok bool, retry time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	w := l.m[key]
@@ -250,5 +252,8 @@ func (l *limiter) allow(key string, n int, period time.Duration, now time.Time) 
 		l.m[key] = w
 	}
 	w.n++
-	return w.n <= n
+	if w.n <= n {
+		return true, 0
+	}
+	return false, w.start.Add(period).Sub(now)
 }

@@ -140,7 +140,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *page, err error
 		casedesk.EINVALID: http.StatusBadRequest, casedesk.ENOTFOUND: http.StatusNotFound, casedesk.EFORBIDDEN: http.StatusForbidden,
 		casedesk.EUNAUTHORIZED: http.StatusUnauthorized, casedesk.ECONFLICT: http.StatusConflict, casedesk.ERATELIMIT: http.StatusTooManyRequests,
 		casedesk.ETOOLARGE: http.StatusRequestEntityTooLarge, casedesk.EUNSUPPORTED: http.StatusUnsupportedMediaType,
+		casedesk.EUNAVAILABLE: http.StatusServiceUnavailable,
 	}[code]
+	setRetryAfter(w, err)
 	if status == 0 {
 		status = http.StatusInternalServerError
 		s.log.Error("web: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -239,4 +241,13 @@ func (z *zoneCache) get(name string) *time.Location {
 	}
 	z.m.Store(name, l)
 	return l
+}
+
+// setRetryAfter sends the Retry-After err tells (ERATELIMIT, EUNAVAILABLE)
+// in whole seconds, rounded up so a client that waits that long is not
+// refused again.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	if d := casedesk.ErrorRetryAfter(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10))
+	}
 }

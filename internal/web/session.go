@@ -147,6 +147,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request, p *page) error {
 			status := http.StatusUnauthorized
 			if code == casedesk.ERATELIMIT {
 				status = http.StatusTooManyRequests
+				setRetryAfter(w, err)
 			}
 			return s.render(w, r, p, "signin", status)
 		}
