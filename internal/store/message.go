@@ -152,20 +152,20 @@ func (q *Queries) Attachment(ctx context.Context, scope Scope, requestID, id int
 	return a, nil
 }
 
-// CreateEvent appends to the history of a request in scope. e.OrgID must be
-// the request's organization; otherwise, or outside the scope, ENOTFOUND.
+// CreateEvent appends to the history of a request of organization e.OrgID;
+// ENOTFOUND when that organization lies outside the scope. The caller read
+// the request within the scope (see Scope.admit).
 func (q *Queries) CreateEvent(ctx context.Context, scope Scope, e *casedesk.Event) error {
 	var actor any
 	if e.ActorID != nil && *e.ActorID != 0 {
 		actor = *e.ActorID
 	}
-	a := args{e.RequestID, e.OrgID, actor, idArg(e.OnBehalfOf), e.Kind, e.Field, e.Old, e.New, e.Internal, ts(e.At)}
-	err := q.queryRow(ctx, `INSERT INTO events (request_id, org_id, actor_id, on_behalf_of_org_id, kind, field, old_value, new_value, internal, at)
-		SELECT r.id, r.org_id, $3, $4, $5, $6, $7, $8, $9, $10 FROM requests r WHERE r.id = $1 AND r.org_id = $2 AND `+
-		scope.cond(&a, "r.org_id")+` RETURNING id`, a...).Scan(&e.ID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return errRequestNotFound(e.RequestID)
+	if err := scope.admit(e.OrgID, e.RequestID); err != nil {
+		return err
 	}
+	err := q.queryRow(ctx, `INSERT INTO events (request_id, org_id, actor_id, on_behalf_of_org_id, kind, field, old_value, new_value, internal, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		e.RequestID, e.OrgID, actor, idArg(e.OnBehalfOf), e.Kind, e.Field, e.Old, e.New, e.Internal, ts(e.At)).Scan(&e.ID)
 	if err != nil {
 		return fmt.Errorf("store: create event: %w", err)
 	}

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -28,16 +27,16 @@ type Notification struct {
 	ReadAt    *time.Time         `json:"read_at"`
 }
 
-// CreateNotification stores n, about a request in scope, and sets its ID;
-// n.OrgID must be the request's organization. Otherwise ENOTFOUND.
+// CreateNotification stores n, about a request of organization n.OrgID, and
+// sets its ID; ENOTFOUND when that organization lies outside the scope (see
+// Scope.admit).
 func (q *Queries) CreateNotification(ctx context.Context, scope Scope, n *Notification) error {
-	a := args{n.UserID, n.OrgID, n.RequestID, n.EventID, n.Kind, n.Detail, ts(n.CreatedAt)}
-	err := q.queryRow(ctx, `INSERT INTO notifications (user_id, org_id, request_id, event_id, kind, detail, created_at)
-		SELECT $1, r.org_id, r.id, $4, $5, $6, $7 FROM requests r WHERE r.id = $3 AND r.org_id = $2 AND `+scope.cond(&a, "r.org_id")+
-		` RETURNING id`, a...).Scan(&n.ID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return errRequestNotFound(n.RequestID)
+	if err := scope.admit(n.OrgID, n.RequestID); err != nil {
+		return err
 	}
+	err := q.queryRow(ctx, `INSERT INTO notifications (user_id, org_id, request_id, event_id, kind, detail, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		n.UserID, n.OrgID, n.RequestID, n.EventID, n.Kind, n.Detail, ts(n.CreatedAt)).Scan(&n.ID)
 	if err != nil {
 		return fmt.Errorf("store: create notification: %w", err)
 	}

@@ -42,6 +42,21 @@ func (s Scope) Orgs() []int64 { return slices.Clone(s.orgs) }
 // Has reports whether the scope covers the organization.
 func (s Scope) Has(org int64) bool { return s.all || slices.Contains(s.orgs, org) }
 
+// admit returns ENOTFOUND for a row of request requestID in organization
+// org when org lies outside the scope. The hot inserts of a request's
+// children (history lines, clocks, notifications) check their row this way
+// instead of reading the request back in SQL: the caller read the request
+// within its scope a moment before, and on a database without statistics
+// yet PostgreSQL finds "id = $1 AND org_id = $2" by walking the
+// organization's index rather than the primary key, which made every
+// history line cost more as an organization grew.
+func (s Scope) admit(org, requestID int64) error {
+	if !s.Has(org) {
+		return errRequestNotFound(requestID)
+	}
+	return nil
+}
+
 // cond returns the scope's SQL condition on col.
 func (s Scope) cond(a *args, col string) string {
 	switch {

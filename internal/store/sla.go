@@ -218,20 +218,20 @@ func intArg(n *int) any {
 	return *n
 }
 
-// CreateClock stores a new clock of a request in scope and sets its ID;
-// c.OrgID must be the request's organization. Otherwise ENOTFOUND.
+// CreateClock stores a new clock of a request of organization c.OrgID and
+// sets its ID; ENOTFOUND when that organization lies outside the scope (see
+// Scope.admit).
 func (q *Queries) CreateClock(ctx context.Context, scope Scope, c *ClockRow) error {
+	if err := scope.admit(c.OrgID, c.RequestID); err != nil {
+		return err
+	}
 	a := args{c.RequestID, c.OrgID, c.Metric, c.Cycle, ts(c.OpenedAt), c.PolicyVersion, c.Family, c.Severity, c.Coverage, c.TargetKind,
 		c.TargetMinutes, idArg(c.CalendarID), idArg(c.CalendarVersion), c.Pauses, tsp(c.DueAt), tsp(c.WarnAt), tsp(c.StoppedAt),
 		boolArg(c.Met), c.Breached, intArg(c.BusinessMinutes), ts(c.UpdatedAt)}
 	err := q.queryRow(ctx, `INSERT INTO sla_clocks (request_id, org_id, metric, cycle, opened_at, policy_version, family, severity,
 		coverage, target_kind, target_minutes, calendar_id, calendar_version, pauses, due_at, warn_at, stopped_at, met, breached,
 		business_minutes, updated_at)
-		SELECT r.id, r.org_id, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21
-		FROM requests r WHERE r.id = $1 AND r.org_id = $2 AND `+scope.cond(&a, "r.org_id")+` RETURNING id`, a...).Scan(&c.ID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return errRequestNotFound(c.RequestID)
-	}
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id`, a...).Scan(&c.ID)
 	if err != nil {
 		return fmt.Errorf("store: create clock: %w", err)
 	}
