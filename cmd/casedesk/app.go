@@ -36,7 +36,8 @@ type App struct {
 
 // Open opens and migrates the database and builds the application.
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger, clock casedesk.Clock) (*App, error) {
-	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, Dir: cfg.DataDir})
+	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, Dir: cfg.DataDir,
+		StatementTimeout: cfg.DBStatementTimeout, AcquireTimeout: cfg.DBAcquireTimeout})
 	if err != nil {
 		return nil, err
 	}

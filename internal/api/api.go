@@ -64,7 +64,7 @@ type Route struct {
 func (s *Server) Routes() []Route {
 	return []Route{
 		{"GET", "/healthz", Public, "Liveness", s.healthz},
-		{"GET", "/readyz", Public, "Readiness: the database answers", s.readyz},
+		{"GET", "/readyz", Public, "Readiness: the database answers and takes writes", s.readyz},
 		{"GET", "/metrics", Public, "Prometheus metrics", s.metrics},
 		{"GET", "/api/v1/openapi.json", Public, "This API's OpenAPI 3.1 document", s.openapi},
 
@@ -230,11 +230,12 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ *casedesk.Act
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ *casedesk.Actor) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 	defer cancel()
-	if err := s.desk.DB().Ping(ctx); err != nil {
+	if err := s.desk.DB().Ready(ctx); err != nil {
 		s.log.Warn("not ready", "err", err)
+		w.Header().Set("Retry-After", retryAfterSeconds(max(casedesk.ErrorRetryAfter(err), time.Second)))
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte(`{"type":"urn:casedesk:problem:unavailable","title":"Service Unavailable","status":503,"detail":"the database does not answer","code":"unavailable"}`))
+		w.Write([]byte(`{"type":"urn:casedesk:problem:unavailable","title":"Service Unavailable","status":503,"detail":"the database does not answer or cannot write","code":"unavailable"}`))
 		return nil
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": string(s.desk.DB().Engine())})

@@ -20,12 +20,18 @@ type Config struct {
 	ShutdownTimeout time.Duration // --shutdown-timeout, CASEDESK_SHUTDOWN_TIMEOUT
 	LogLevel        string        // --log-level, CASEDESK_LOG_LEVEL: debug, info, warn, error
 	LogFormat       string        // --log-format, CASEDESK_LOG_FORMAT: text or json
+	// DBStatementTimeout bounds each database statement and commit, and
+	// DBAcquireTimeout the wait for a connection (or SQLite's lock): past
+	// them a request answers 503 rather than waiting for the database.
+	DBStatementTimeout time.Duration // --db-statement-timeout, CASEDESK_DB_STATEMENT_TIMEOUT
+	DBAcquireTimeout   time.Duration // --db-acquire-timeout, CASEDESK_DB_ACQUIRE_TIMEOUT
 }
 
 // Default returns the defaults.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./casedesk-data", AttachmentLimit: 25 << 20,
-		ShutdownTimeout: 15 * time.Second, LogLevel: "info", LogFormat: "text"}
+		ShutdownTimeout: 15 * time.Second, LogLevel: "info", LogFormat: "text",
+		DBStatementTimeout: 5 * time.Second, DBAcquireTimeout: 3 * time.Second}
 }
 
 // Register adds the flags to fs. Each flag's default is its CASEDESK_*
@@ -46,8 +52,10 @@ func (c *Config) register(fs *flag.FlagSet, lookupEnv func(string) (string, bool
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "time allowed for requests in flight at SIGTERM (CASEDESK_SHUTDOWN_TIMEOUT)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (CASEDESK_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (CASEDESK_LOG_FORMAT)")
+	fs.DurationVar(&c.DBStatementTimeout, "db-statement-timeout", c.DBStatementTimeout, "longest wait for one database statement or commit before answering 503 (CASEDESK_DB_STATEMENT_TIMEOUT)")
+	fs.DurationVar(&c.DBAcquireTimeout, "db-acquire-timeout", c.DBAcquireTimeout, "longest wait for a database connection or SQLite's write lock before answering 503 (CASEDESK_DB_ACQUIRE_TIMEOUT)")
 	var errs []error
-	for _, name := range []string{"addr", "data", "database-url", "attachment-limit", "shutdown-timeout", "log-level", "log-format"} {
+	for _, name := range []string{"addr", "data", "database-url", "attachment-limit", "shutdown-timeout", "log-level", "log-format", "db-statement-timeout", "db-acquire-timeout"} {
 		f := fs.Lookup(name)
 		env := envName(name)
 		v, ok := lookupEnv(env)
@@ -86,6 +94,9 @@ func (c *Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("--log-level must be debug, info, warn or error")
+	}
+	if c.DBStatementTimeout <= 0 || c.DBAcquireTimeout <= 0 {
+		return fmt.Errorf("--db-statement-timeout and --db-acquire-timeout must be positive")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("--log-format must be text or json")

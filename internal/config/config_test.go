@@ -41,8 +41,10 @@ func TestPrecedence(t *testing.T) {
 			"CASEDESK_ADDR": ":9000", "CASEDESK_DATA": "/var/lib/casedesk", "CASEDESK_DATABASE_URL": "postgres://db/casedesk",
 			"CASEDESK_ATTACHMENT_LIMIT": "1048576", "CASEDESK_SHUTDOWN_TIMEOUT": "1m30s",
 			"CASEDESK_LOG_LEVEL": "debug", "CASEDESK_LOG_FORMAT": "json",
+			"CASEDESK_DB_STATEMENT_TIMEOUT": "250ms", "CASEDESK_DB_ACQUIRE_TIMEOUT": "1s",
 		}, nil, Config{Addr: ":9000", DataDir: "/var/lib/casedesk", DatabaseURL: "postgres://db/casedesk",
-			AttachmentLimit: 1 << 20, ShutdownTimeout: 90 * time.Second, LogLevel: "debug", LogFormat: "json"}},
+			AttachmentLimit: 1 << 20, ShutdownTimeout: 90 * time.Second, LogLevel: "debug", LogFormat: "json",
+			DBStatementTimeout: 250 * time.Millisecond, DBAcquireTimeout: time.Second}},
 		{"flags over environment", map[string]string{"CASEDESK_ADDR": ":9000", "CASEDESK_ATTACHMENT_LIMIT": "1048576", "CASEDESK_SHUTDOWN_TIMEOUT": "1m"},
 			[]string{"--addr", ":9001", "--attachment-limit=2048", "--shutdown-timeout=5s"},
 			with(func(c *Config) { c.Addr, c.AttachmentLimit, c.ShutdownTimeout = ":9001", 2048, 5*time.Second })},
@@ -85,6 +87,8 @@ func TestMalformed(t *testing.T) {
 		{"database URL", map[string]string{"CASEDESK_DATABASE_URL": "mysql://db"}, nil, "--database-url must start with postgres://"},
 		{"empty address", map[string]string{"CASEDESK_ADDR": ""}, nil, "--addr is required"},
 		{"attachment limit", nil, []string{"--attachment-limit=0"}, "--attachment-limit must be positive"},
+		{"statement timeout", nil, []string{"--db-statement-timeout=0s"}, "--db-statement-timeout and --db-acquire-timeout must be positive"},
+		{"acquire timeout variable", map[string]string{"CASEDESK_DB_ACQUIRE_TIMEOUT": "3"}, nil, "CASEDESK_DB_ACQUIRE_TIMEOUT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,12 +13,14 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/casedesk/casedesk"
-	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
-	_ "modernc.org/sqlite"             // database/sql driver "sqlite"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib" // also registers database/sql driver "pgx"
+	_ "modernc.org/sqlite"           // database/sql driver "sqlite"
 )
 
 // Engine names a database engine.
@@ -37,6 +39,14 @@ type Config struct {
 	Dir string
 	// MaxBatch bounds how many writes one SQLite transaction commits together.
 	MaxBatch int
+	// StatementTimeout bounds each statement and each commit (not SQLite's
+	// writer, which is local): past it the call fails as unavailable.
+	// Zero means DefaultStatementTimeout.
+	StatementTimeout time.Duration
+	// AcquireTimeout bounds the wait for a connection: a new PostgreSQL
+	// connection (connect_timeout), a pooled one for a write, SQLite's
+	// lock (busy_timeout). Zero means DefaultAcquireTimeout.
+	AcquireTimeout time.Duration
 }
 
 // DB is an open database. Reads go to a pool; writes go through Write, which
@@ -62,6 +72,8 @@ type DB struct {
 	// retargetHook, when set (tests, export_test.go), runs in each
 	// recompute batch between reading the clocks and writing them.
 	retargetHook func()
+
+	h *health // deadlines and outage state (outage.go)
 }
 
 // Engine reports which engine is in use.
@@ -74,6 +86,12 @@ func (db *DB) SQL() *sql.DB { return db.rdb }
 func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.MaxBatch <= 0 {
 		cfg.MaxBatch = 256
+	}
+	if cfg.StatementTimeout <= 0 {
+		cfg.StatementTimeout = DefaultStatementTimeout
+	}
+	if cfg.AcquireTimeout <= 0 {
+		cfg.AcquireTimeout = DefaultAcquireTimeout
 	}
 	if strings.HasPrefix(cfg.URL, "postgres://") || strings.HasPrefix(cfg.URL, "postgresql://") {
 		return openPostgres(ctx, cfg)
@@ -93,10 +111,15 @@ func redact(u string) string {
 }
 
 func openPostgres(ctx context.Context, cfg Config) (*DB, error) {
-	pool, err := sql.Open("pgx", cfg.URL)
+	pgcfg, err := pgx.ParseConfig(cfg.URL)
 	if err != nil {
-		return nil, fmt.Errorf("store: open postgres: %w", err)
+		return nil, fmt.Errorf("store: open postgres %s: %w", redact(cfg.URL), err)
 	}
+	if pgcfg.ConnectTimeout == 0 || pgcfg.ConnectTimeout > cfg.AcquireTimeout {
+		pgcfg.ConnectTimeout = cfg.AcquireTimeout
+	}
+	h := &health{stmtTimeout: cfg.StatementTimeout, acquireTimeout: cfg.AcquireTimeout}
+	pool := stdlib.OpenDB(*pgcfg, stdlib.OptionShouldPing(h.shouldPing))
 	pool.SetMaxOpenConns(4 * runtime.GOMAXPROCS(0))
 	pool.SetMaxIdleConns(4 * runtime.GOMAXPROCS(0))
 	pool.SetConnMaxIdleTime(5 * time.Minute)
@@ -104,8 +127,8 @@ func openPostgres(ctx context.Context, cfg Config) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("store: connect to postgres %s: %w", redact(cfg.URL), err)
 	}
-	db := &DB{engine: Postgres, rdb: pool, wdb: pool}
-	db.Queries = Queries{q: pool, engine: Postgres}
+	db := &DB{engine: Postgres, rdb: pool, wdb: pool, h: h}
+	db.Queries = Queries{q: pool, engine: Postgres, h: h}
 	return db, nil
 }
 
@@ -117,12 +140,13 @@ func openSQLite(ctx context.Context, cfg Config) (*DB, error) {
 		return nil, fmt.Errorf("store: create data dir: %w", err)
 	}
 	path := filepath.Join(cfg.Dir, "casedesk.db")
+	busy := strconv.FormatInt(cfg.AcquireTimeout.Milliseconds(), 10)
 	// synchronous=FULL: a COMMIT returns only after the WAL is on disk, so an
 	// acknowledged write survives a crash or power loss.
 	// temp_store(MEMORY) keeps the savepoint journal of group commit in
 	// memory rather than in a temporary file written page by page.
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)" +
-		"&_pragma=busy_timeout(10000)&_pragma=temp_store(MEMORY)&_pragma=cache_size(-16384)&_pragma=wal_autocheckpoint(8192)&_txlock=immediate"
+		"&_pragma=busy_timeout(" + busy + ")&_pragma=temp_store(MEMORY)&_pragma=cache_size(-16384)&_pragma=wal_autocheckpoint(8192)&_txlock=immediate"
 	// The writer's driver has the recompute functions (retarget_sqlite.go).
 	slots := &retargetSlots{}
 	wdb := sql.OpenDB(connector{drv: retargetDriver(slots), dsn: dsn})
@@ -133,7 +157,7 @@ func openSQLite(ctx context.Context, cfg Config) (*DB, error) {
 		wdb.Close()
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
 	}
-	rdb, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=query_only(1)")
+	rdb, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=busy_timeout("+busy+")&_pragma=query_only(1)")
 	if err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("store: open sqlite readers: %w", err)
@@ -147,10 +171,11 @@ func openSQLite(ctx context.Context, cfg Config) (*DB, error) {
 		writes: make(chan *writeOp, cfg.MaxBatch),
 		done:   make(chan struct{}), closed: make(chan struct{}),
 		recomputing: make(chan struct{}, 1), retargets: slots,
+		h: &health{stmtTimeout: cfg.StatementTimeout, acquireTimeout: cfg.AcquireTimeout},
 	}
 	db.wstmts = newStmtCache(wdb)
 	db.wstmts.deferred = true
-	db.Queries = Queries{q: rdb, engine: SQLite, stmts: newStmtCache(rdb)}
+	db.Queries = Queries{q: rdb, engine: SQLite, stmts: newStmtCache(rdb), h: db.h}
 	go db.writer()
 	return db, nil
 }
@@ -170,10 +195,11 @@ func (db *DB) Close() error {
 	return err
 }
 
-// Ping checks that the database answers.
+// Ping checks that the database answers a read within the statement
+// deadline; it fails as unavailable when it does not.
 func (db *DB) Ping(ctx context.Context) error {
 	var one int
-	return db.rdb.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	return db.queryRow(ctx, "SELECT 1").Scan(&one)
 }
 
 // Tx is a write transaction. Its Queries see the transaction's own writes.
@@ -216,7 +242,17 @@ func (tx *Tx) AfterCommit(f func()) { tx.after = append(tx.after, f) }
 // nothing fn wrote is kept. fn must only touch the database: on SQLite it runs
 // on the single writer with other callers' writes, so it must be quick and
 // must not wait for anything else.
+//
+// A write the database could not take (it is unreachable, frozen past the
+// deadlines, or full) fails with casedesk.EUNAVAILABLE; it may then have
+// committed or not, but never in part.
 func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
+	err := db.h.classify(db.write(ctx, fn))
+	db.h.noteWrite(err)
+	return err
+}
+
+func (db *DB) write(ctx context.Context, fn func(*Tx) error) error {
 	if db.engine == Postgres {
 		return db.writePostgres(ctx, fn)
 	}
@@ -241,17 +277,34 @@ func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 
 func (db *DB) writePostgres(ctx context.Context, fn func(*Tx) error) error {
 	for attempt := 0; ; attempt++ {
-		sqltx, err := db.wdb.BeginTx(ctx, nil)
+		// The transaction lives in txctx, which a watchdog cancels when
+		// taking a connection and beginning, or committing, overruns its
+		// deadline; fn's statements each have their own (stmt.go).
+		txctx, cancel := context.WithCancel(ctx)
+		watch := time.AfterFunc(db.h.acquireTimeout, cancel)
+		sqltx, err := db.wdb.BeginTx(txctx, nil)
+		if !watch.Stop() {
+			if err == nil {
+				sqltx.Rollback()
+			}
+			err = fmt.Errorf("no connection within %s: %w", db.h.acquireTimeout, context.DeadlineExceeded)
+		}
 		if err != nil {
+			cancel()
 			return fmt.Errorf("store: begin: %w", err)
 		}
-		tx := newTx(Queries{q: sqltx, engine: Postgres})
+		tx := newTx(Queries{q: sqltx, engine: Postgres, h: db.h})
 		err = fn(tx)
 		if err == nil {
+			watch = time.AfterFunc(db.h.stmtTimeout, cancel)
 			err = sqltx.Commit()
+			if !watch.Stop() && err != nil {
+				err = fmt.Errorf("store: commit: not done within %s: %w", db.h.stmtTimeout, context.DeadlineExceeded)
+			}
 		} else {
 			sqltx.Rollback()
 		}
+		cancel()
 		if err != nil && isSerializationFailure(err) && attempt < 5 {
 			continue
 		}
@@ -321,7 +374,7 @@ func (db *DB) commitBatch(ops []*writeOp) {
 		// the whole transaction. Big writes (recomputing thousands of clocks)
 		// avoid the savepoint journal this way.
 		op := ops[0]
-		op.tx = newTx(Queries{q: sqltx, engine: SQLite, stmts: db.wstmts, tx: sqltx})
+		op.tx = newTx(Queries{q: sqltx, engine: SQLite, stmts: db.wstmts, tx: sqltx, h: db.h})
 		err := op.ctx.Err()
 		if err == nil {
 			err = runProtected(op.fn, op.tx)
@@ -336,8 +389,9 @@ func (db *DB) commitBatch(ops []*writeOp) {
 		return
 	}
 	errs := make([]error, len(ops))
+	var broken error
 	for i, op := range ops {
-		op.tx = newTx(Queries{q: sqltx, engine: SQLite, stmts: db.wstmts, tx: sqltx})
+		op.tx = newTx(Queries{q: sqltx, engine: SQLite, stmts: db.wstmts, tx: sqltx, h: db.h})
 		if err := op.ctx.Err(); err != nil {
 			errs[i] = err
 			continue
@@ -347,6 +401,14 @@ func (db *DB) commitBatch(ops []*writeOp) {
 			continue
 		}
 		errs[i] = runProtected(op.fn, op.tx)
+		if sqliteTrouble(errs[i]) {
+			// On a full disk, an I/O error or a lock it could not get,
+			// SQLite may roll back the whole transaction, and later
+			// savepoints would run outside it: end the batch, none of it
+			// commits.
+			broken = errs[i]
+			break
+		}
 		if errs[i] != nil {
 			if _, err := sqltx.ExecContext(ctx, "ROLLBACK TO w"); err != nil {
 				errs[i] = errors.Join(errs[i], err)
@@ -356,7 +418,14 @@ func (db *DB) commitBatch(ops []*writeOp) {
 			errs[i] = fmt.Errorf("store: release: %w", err)
 		}
 	}
-	if err := sqltx.Commit(); err != nil {
+	if broken != nil {
+		sqltx.Rollback()
+		for i := range errs {
+			if errs[i] == nil {
+				errs[i] = broken
+			}
+		}
+	} else if err := sqltx.Commit(); err != nil {
 		for i := range errs {
 			if errs[i] == nil {
 				errs[i] = fmt.Errorf("store: commit: %w", err)

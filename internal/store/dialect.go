@@ -34,6 +34,8 @@ type Queries struct {
 	// created collects the history events written in a transaction, for
 	// desk to publish once it commits.
 	created *[]casedesk.Event
+	// h holds the deadlines and classifies database trouble (outage.go).
+	h *health
 }
 
 func isUniqueViolation(err error) bool {

@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"strconv"
+)
 
 // Exported for the external tests of this package.
 const (
@@ -39,4 +42,14 @@ func (tx *Tx) RetargetBatch(ctx context.Context, db *DB, run *RetargetRun, ahead
 func (tx *Tx) Exec(ctx context.Context, query string) error {
 	_, err := tx.exec(ctx, query)
 	return err
+}
+
+// SetMaxPageCount sets SQLite's max_page_count on the writer connection:
+// lowered to 1 it becomes the current size, so a write that needs a fresh
+// page fails with SQLITE_FULL, as on a full disk.
+func SetMaxPageCount(ctx context.Context, db *DB, n int) error {
+	return db.Write(ctx, func(tx *Tx) error {
+		_, err := tx.q.ExecContext(ctx, "PRAGMA max_page_count = "+strconv.Itoa(n))
+		return err
+	})
 }

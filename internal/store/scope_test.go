@@ -80,6 +80,7 @@ var unscoped = map[string]string{
 	"DB.SQL":         "the read pool, for metrics and health checks",
 	"DB.Close":       "closes the pools",
 	"DB.Ping":        "SELECT 1",
+	"DB.Ready":       "SELECT 1, and a write probe that keeps nothing",
 	"DB.Migrate":     "schema migrations",
 	"DB.Write":       "runs a transaction; the queries inside take their scope",
 	"DB.Listen":      "PostgreSQL LISTEN on a channel; carries no rows",

@@ -100,22 +100,36 @@ func (q *Queries) stmt(ctx context.Context, query string) *sql.Stmt {
 }
 
 func (q *Queries) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx, cancel := q.bounded(ctx)
+	defer cancel()
 	if s := q.stmt(ctx, query); s != nil {
-		return s.ExecContext(ctx, args...)
+		res, err := s.ExecContext(ctx, args...)
+		return res, q.classify(err)
 	}
-	return q.q.ExecContext(ctx, query, args...)
+	res, err := q.q.ExecContext(ctx, query, args...)
+	return res, q.classify(err)
 }
 
-func (q *Queries) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+func (q *Queries) query(ctx context.Context, query string, args ...any) (*rows, error) {
+	ctx, cancel := q.bounded(ctx)
+	var r *sql.Rows
+	var err error
 	if s := q.stmt(ctx, query); s != nil {
-		return s.QueryContext(ctx, args...)
+		r, err = s.QueryContext(ctx, args...)
+	} else {
+		r, err = q.q.QueryContext(ctx, query, args...)
 	}
-	return q.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		cancel()
+		return nil, q.classify(err)
+	}
+	return &rows{Rows: r, cancel: cancel, q: q}, nil
 }
 
-func (q *Queries) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+func (q *Queries) queryRow(ctx context.Context, query string, args ...any) row {
+	ctx, cancel := q.bounded(ctx)
 	if s := q.stmt(ctx, query); s != nil {
-		return s.QueryRowContext(ctx, args...)
+		return row{r: s.QueryRowContext(ctx, args...), cancel: cancel, q: q}
 	}
-	return q.q.QueryRowContext(ctx, query, args...)
+	return row{r: q.q.QueryRowContext(ctx, query, args...), cancel: cancel, q: q}
 }
