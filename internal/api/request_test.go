@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/casedesk/casedesk/internal/api"
+	"github.com/casedesk/casedesk/internal/desk"
 	"github.com/casedesk/casedesk/internal/store"
 	"github.com/casedesk/casedesk/internal/store/storetest"
 )
@@ -286,5 +288,31 @@ func TestLoginRateLimited(t *testing.T) {
 		login(password, 429, "2") // 1.5 s left
 		f.clock.Add(1500 * time.Millisecond)
 		login(password, 200, "")
+	})
+}
+
+// TestCreateOverLimit: the organization's RequestLimit+1-th request in the
+// window is 429 with Retry-After the exact wait; another organization still
+// opens requests.
+func TestCreateOverLimit(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		for range f.desk.Policy().RequestLimit {
+			if _, _, err := f.desk.OpenRequest(context.Background(), f.actors["admin"], desk.NewRequest{Category: "technical", Title: "t", Description: "d"}, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.clock.Add(90 * time.Second)
+		body := map[string]any{"category": "billing", "title": "y", "description": "d"}
+		res := f.raw("admin", "POST", "/api/v1/requests", body, nil)
+		var p struct{ Code string }
+		json.NewDecoder(res.Body).Decode(&p)
+		res.Body.Close()
+		if res.StatusCode != 429 || res.Header.Get("Retry-After") != "510" || p.Code != "rate_limited" {
+			t.Fatalf("%d %q, Retry-After %q", res.StatusCode, p.Code, res.Header.Get("Retry-After"))
+		}
+		if st := f.do("otheradmin", "POST", "/api/v1/requests", body, nil); st != 201 {
+			t.Fatalf("another organization: %d", st)
+		}
 	})
 }

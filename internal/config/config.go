@@ -20,12 +20,18 @@ type Config struct {
 	ShutdownTimeout time.Duration // --shutdown-timeout, CASEDESK_SHUTDOWN_TIMEOUT
 	LogLevel        string        // --log-level, CASEDESK_LOG_LEVEL: debug, info, warn, error
 	LogFormat       string        // --log-format, CASEDESK_LOG_FORMAT: text or json
+	// RequestLimit requests may be opened per organization in any
+	// RequestLimitWindow (0: no limit): --request-limit,
+	// CASEDESK_REQUEST_LIMIT, --request-limit-window, CASEDESK_REQUEST_LIMIT_WINDOW.
+	RequestLimit       int
+	RequestLimitWindow time.Duration
 }
 
 // Default returns the defaults.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./casedesk-data", AttachmentLimit: 25 << 20,
-		ShutdownTimeout: 15 * time.Second, LogLevel: "info", LogFormat: "text"}
+		ShutdownTimeout: 15 * time.Second, LogLevel: "info", LogFormat: "text",
+		RequestLimit: 100, RequestLimitWindow: 10 * time.Minute}
 }
 
 // Register adds the flags to fs. Each flag's default is its CASEDESK_*
@@ -46,8 +52,10 @@ func (c *Config) register(fs *flag.FlagSet, lookupEnv func(string) (string, bool
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "time allowed for requests in flight at SIGTERM (CASEDESK_SHUTDOWN_TIMEOUT)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (CASEDESK_LOG_LEVEL)")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (CASEDESK_LOG_FORMAT)")
+	fs.IntVar(&c.RequestLimit, "request-limit", c.RequestLimit, "requests customers and partners may open per organization in --request-limit-window; 0: no limit (CASEDESK_REQUEST_LIMIT)")
+	fs.DurationVar(&c.RequestLimitWindow, "request-limit-window", c.RequestLimitWindow, "the window of --request-limit (CASEDESK_REQUEST_LIMIT_WINDOW)")
 	var errs []error
-	for _, name := range []string{"addr", "data", "database-url", "attachment-limit", "shutdown-timeout", "log-level", "log-format"} {
+	for _, name := range []string{"addr", "data", "database-url", "attachment-limit", "shutdown-timeout", "log-level", "log-format", "request-limit", "request-limit-window"} {
 		f := fs.Lookup(name)
 		env := envName(name)
 		v, ok := lookupEnv(env)
@@ -89,6 +97,9 @@ func (c *Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("--log-format must be text or json")
+	}
+	if c.RequestLimit < 0 || (c.RequestLimit > 0 && c.RequestLimitWindow <= 0) {
+		return fmt.Errorf("--request-limit must not be negative, and --request-limit-window must be positive when it is set")
 	}
 	return nil
 }

@@ -41,13 +41,15 @@ func TestPrecedence(t *testing.T) {
 			"CASEDESK_ADDR": ":9000", "CASEDESK_DATA": "/var/lib/casedesk", "CASEDESK_DATABASE_URL": "postgres://db/casedesk",
 			"CASEDESK_ATTACHMENT_LIMIT": "1048576", "CASEDESK_SHUTDOWN_TIMEOUT": "1m30s",
 			"CASEDESK_LOG_LEVEL": "debug", "CASEDESK_LOG_FORMAT": "json",
+			"CASEDESK_REQUEST_LIMIT": "20", "CASEDESK_REQUEST_LIMIT_WINDOW": "1h",
 		}, nil, Config{Addr: ":9000", DataDir: "/var/lib/casedesk", DatabaseURL: "postgres://db/casedesk",
-			AttachmentLimit: 1 << 20, ShutdownTimeout: 90 * time.Second, LogLevel: "debug", LogFormat: "json"}},
+			AttachmentLimit: 1 << 20, ShutdownTimeout: 90 * time.Second, LogLevel: "debug", LogFormat: "json",
+			RequestLimit: 20, RequestLimitWindow: time.Hour}},
 		{"flags over environment", map[string]string{"CASEDESK_ADDR": ":9000", "CASEDESK_ATTACHMENT_LIMIT": "1048576", "CASEDESK_SHUTDOWN_TIMEOUT": "1m"},
 			[]string{"--addr", ":9001", "--attachment-limit=2048", "--shutdown-timeout=5s"},
 			with(func(c *Config) { c.Addr, c.AttachmentLimit, c.ShutdownTimeout = ":9001", 2048, 5*time.Second })},
-		{"flags over defaults", nil, []string{"--data", "d", "--log-format", "json"},
-			with(func(c *Config) { c.DataDir, c.LogFormat = "d", "json" })},
+		{"flags over defaults", nil, []string{"--data", "d", "--log-format", "json", "--request-limit=0"},
+			with(func(c *Config) { c.DataDir, c.LogFormat, c.RequestLimit = "d", "json", 0 })},
 		{"an empty variable is a value", map[string]string{"CASEDESK_DATABASE_URL": ""}, nil, Default()},
 		{"other variables are not read", map[string]string{"CASEDESK_PASSWORD": "x", "ADDR": ":1"}, nil, Default()},
 	}
@@ -85,6 +87,9 @@ func TestMalformed(t *testing.T) {
 		{"database URL", map[string]string{"CASEDESK_DATABASE_URL": "mysql://db"}, nil, "--database-url must start with postgres://"},
 		{"empty address", map[string]string{"CASEDESK_ADDR": ""}, nil, "--addr is required"},
 		{"attachment limit", nil, []string{"--attachment-limit=0"}, "--attachment-limit must be positive"},
+		{"request limit", map[string]string{"CASEDESK_REQUEST_LIMIT": "-1"}, nil, "--request-limit must not be negative"},
+		{"request limit window", nil, []string{"--request-limit-window=0s"}, "--request-limit-window must be positive"},
+		{"request limit variable", map[string]string{"CASEDESK_REQUEST_LIMIT": "lots"}, nil, "CASEDESK_REQUEST_LIMIT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

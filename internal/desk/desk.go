@@ -29,7 +29,12 @@ type Policy struct {
 	LoginMaxDelay    time.Duration // delays stop growing here
 	LoginKnownFor    time.Duration // a good sign-in makes its (account, address) known this long
 	PresalesPerHour  int           // anonymous pre-sales submissions per address per hour
-	PasswordParams   auth.Params
+	// RequestLimit requests may be opened per organization in any
+	// RequestLimitWindow by its customers and partners (0: no limit);
+	// every request of the organization counts, staff-opened ones too.
+	RequestLimit       int
+	RequestLimitWindow time.Duration
+	PasswordParams     auth.Params
 	// AutoAssign routes a request to an agent when it is triaged (routing.go).
 	AutoAssign bool
 }
@@ -40,8 +45,8 @@ func DefaultPolicy() Policy {
 		ReopenDays: 14, AttachmentLimit: 25 << 20, SessionTTL: 7 * 24 * time.Hour,
 		LoginWindow: 15 * time.Minute, LoginFreePair: 3, LoginFreeAccount: 10, LoginFreeAddress: 20,
 		LoginDelay: time.Second, LoginMaxDelay: 5 * time.Minute, LoginKnownFor: 30 * 24 * time.Hour,
-		PresalesPerHour: 10,
-		PasswordParams:  auth.Default, AutoAssign: true,
+		PresalesPerHour: 10, RequestLimit: 100, RequestLimitWindow: 10 * time.Minute,
+		PasswordParams: auth.Default, AutoAssign: true,
 	}
 }
 
