@@ -52,6 +52,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, clock casede
 	}
 	pol := desk.DefaultPolicy()
 	pol.AttachmentLimit = cfg.AttachmentLimit
+	pol.RequestLimit, pol.RequestLimitWindow = cfg.RequestLimit, cfg.RequestLimitWindow
 	d := desk.New(db, blobs, desk.Options{Clock: clock, Policy: &pol, Logger: log})
 	if clock == nil {
 		clock = casedesk.SystemClock{}

@@ -112,7 +112,13 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, a *casedesk.
 	if err != nil {
 		return err
 	}
-	out := map[string]any{"user": u}
+	// Customers and partners get the invitation only, never the new id:
+	// an email with an account in another organization is answered alike
+	// and creates nothing (desk.CreateUser).
+	out := map[string]any{"invitation": map[string]any{"email": u.Email, "name": u.Name, "role": u.Role}}
+	if a.IsStaff() {
+		out["user"] = u
+	}
 	if temp != "" {
 		out["one_time_password"] = temp
 	}

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/casedesk/casedesk/internal/api"
+	"github.com/casedesk/casedesk/internal/desk"
 	"github.com/casedesk/casedesk/internal/store"
 	"github.com/casedesk/casedesk/internal/store/storetest"
 )
@@ -255,22 +257,62 @@ func TestInternalNotesNeverReachCustomers(t *testing.T) {
 	})
 }
 
+// TestLoginRateLimited: past the free failures the next attempt waits,
+// 429 with Retry-After the time left in whole seconds, rounded up; the
+// waits double.
 func TestLoginRateLimited(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)
 		email := f.users["admin"].Email
-		for i := range 5 {
-			if st := f.do("", "POST", "/api/v1/auth/login", map[string]string{"email": email, "password": "wrong-password"}, nil); st != 401 {
-				t.Fatalf("attempt %d: %d", i, st)
+		login := func(pw string, want int, retryAfter string) {
+			t.Helper()
+			res := f.raw("", "POST", "/api/v1/auth/login", map[string]string{"email": email, "password": pw}, nil)
+			var p struct{ Code string }
+			json.NewDecoder(res.Body).Decode(&p)
+			res.Body.Close()
+			if res.StatusCode != want || res.Header.Get("Retry-After") != retryAfter {
+				t.Fatalf("%d, Retry-After %q; want %d, %q", res.StatusCode, res.Header.Get("Retry-After"), want, retryAfter)
+			}
+			if want == 429 && p.Code != "rate_limited" {
+				t.Fatalf("problem code %q", p.Code)
 			}
 		}
-		// Now even the right password is refused until the window passes.
-		if st := f.do("", "POST", "/api/v1/auth/login", map[string]string{"email": email, "password": password}, nil); st != 429 {
-			t.Fatalf("after 5 failures: %d", st)
+		for range 4 {
+			login("wrong-password", 401, "")
 		}
-		f.clock.Add(16 * time.Minute)
-		if st := f.do("", "POST", "/api/v1/auth/login", map[string]string{"email": email, "password": password}, nil); st != 200 {
-			t.Fatalf("after the window: %d", st)
+		// Now even the right password waits 1 s, then 2 s after another failure.
+		login(password, 429, "1")
+		f.clock.Add(time.Second)
+		login("wrong-password", 401, "")
+		f.clock.Add(500 * time.Millisecond)
+		login(password, 429, "2") // 1.5 s left
+		f.clock.Add(1500 * time.Millisecond)
+		login(password, 200, "")
+	})
+}
+
+// TestCreateOverLimit: the organization's RequestLimit+1-th request in the
+// window is 429 with Retry-After the exact wait; another organization still
+// opens requests.
+func TestCreateOverLimit(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		for range f.desk.Policy().RequestLimit {
+			if _, _, err := f.desk.OpenRequest(context.Background(), f.actors["admin"], desk.NewRequest{Category: "technical", Title: "t", Description: "d"}, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		f.clock.Add(90 * time.Second)
+		body := map[string]any{"category": "billing", "title": "y", "description": "d"}
+		res := f.raw("admin", "POST", "/api/v1/requests", body, nil)
+		var p struct{ Code string }
+		json.NewDecoder(res.Body).Decode(&p)
+		res.Body.Close()
+		if res.StatusCode != 429 || res.Header.Get("Retry-After") != "510" || p.Code != "rate_limited" {
+			t.Fatalf("%d %q, Retry-After %q", res.StatusCode, p.Code, res.Header.Get("Retry-After"))
+		}
+		if st := f.do("otheradmin", "POST", "/api/v1/requests", body, nil); st != 201 {
+			t.Fatalf("another organization: %d", st)
 		}
 	})
 }

@@ -25,13 +25,19 @@ type Config struct {
 	// them a request answers 503 rather than waiting for the database.
 	DBStatementTimeout time.Duration // --db-statement-timeout, CASEDESK_DB_STATEMENT_TIMEOUT
 	DBAcquireTimeout   time.Duration // --db-acquire-timeout, CASEDESK_DB_ACQUIRE_TIMEOUT
+	// RequestLimit requests may be opened per organization in any
+	// RequestLimitWindow (0: no limit): --request-limit,
+	// CASEDESK_REQUEST_LIMIT, --request-limit-window, CASEDESK_REQUEST_LIMIT_WINDOW.
+	RequestLimit       int
+	RequestLimitWindow time.Duration
 }
 
 // Default returns the defaults.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./casedesk-data", AttachmentLimit: 25 << 20,
 		ShutdownTimeout: 15 * time.Second, LogLevel: "info", LogFormat: "text",
-		DBStatementTimeout: 5 * time.Second, DBAcquireTimeout: 3 * time.Second}
+		DBStatementTimeout: 5 * time.Second, DBAcquireTimeout: 3 * time.Second,
+		RequestLimit: 100, RequestLimitWindow: 10 * time.Minute}
 }
 
 // Register adds the flags to fs. Each flag's default is its CASEDESK_*
@@ -54,8 +60,10 @@ func (c *Config) register(fs *flag.FlagSet, lookupEnv func(string) (string, bool
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "text or json (CASEDESK_LOG_FORMAT)")
 	fs.DurationVar(&c.DBStatementTimeout, "db-statement-timeout", c.DBStatementTimeout, "longest wait for one database statement or commit before answering 503 (CASEDESK_DB_STATEMENT_TIMEOUT)")
 	fs.DurationVar(&c.DBAcquireTimeout, "db-acquire-timeout", c.DBAcquireTimeout, "longest wait for a database connection or SQLite's write lock before answering 503 (CASEDESK_DB_ACQUIRE_TIMEOUT)")
+	fs.IntVar(&c.RequestLimit, "request-limit", c.RequestLimit, "requests customers and partners may open per organization in --request-limit-window; 0: no limit (CASEDESK_REQUEST_LIMIT)")
+	fs.DurationVar(&c.RequestLimitWindow, "request-limit-window", c.RequestLimitWindow, "the window of --request-limit (CASEDESK_REQUEST_LIMIT_WINDOW)")
 	var errs []error
-	for _, name := range []string{"addr", "data", "database-url", "attachment-limit", "shutdown-timeout", "log-level", "log-format", "db-statement-timeout", "db-acquire-timeout"} {
+	for _, name := range []string{"addr", "data", "database-url", "attachment-limit", "shutdown-timeout", "log-level", "log-format", "db-statement-timeout", "db-acquire-timeout", "request-limit", "request-limit-window"} {
 		f := fs.Lookup(name)
 		env := envName(name)
 		v, ok := lookupEnv(env)
@@ -100,6 +108,9 @@ func (c *Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return fmt.Errorf("--log-format must be text or json")
+	}
+	if c.RequestLimit < 0 || (c.RequestLimit > 0 && c.RequestLimitWindow <= 0) {
+		return fmt.Errorf("--request-limit must not be negative, and --request-limit-window must be positive when it is set")
 	}
 	return nil
 }

@@ -42,14 +42,16 @@ func TestPrecedence(t *testing.T) {
 			"CASEDESK_ATTACHMENT_LIMIT": "1048576", "CASEDESK_SHUTDOWN_TIMEOUT": "1m30s",
 			"CASEDESK_LOG_LEVEL": "debug", "CASEDESK_LOG_FORMAT": "json",
 			"CASEDESK_DB_STATEMENT_TIMEOUT": "250ms", "CASEDESK_DB_ACQUIRE_TIMEOUT": "1s",
+			"CASEDESK_REQUEST_LIMIT": "20", "CASEDESK_REQUEST_LIMIT_WINDOW": "1h",
 		}, nil, Config{Addr: ":9000", DataDir: "/var/lib/casedesk", DatabaseURL: "postgres://db/casedesk",
 			AttachmentLimit: 1 << 20, ShutdownTimeout: 90 * time.Second, LogLevel: "debug", LogFormat: "json",
-			DBStatementTimeout: 250 * time.Millisecond, DBAcquireTimeout: time.Second}},
+			DBStatementTimeout: 250 * time.Millisecond, DBAcquireTimeout: time.Second,
+			RequestLimit: 20, RequestLimitWindow: time.Hour}},
 		{"flags over environment", map[string]string{"CASEDESK_ADDR": ":9000", "CASEDESK_ATTACHMENT_LIMIT": "1048576", "CASEDESK_SHUTDOWN_TIMEOUT": "1m"},
 			[]string{"--addr", ":9001", "--attachment-limit=2048", "--shutdown-timeout=5s"},
 			with(func(c *Config) { c.Addr, c.AttachmentLimit, c.ShutdownTimeout = ":9001", 2048, 5*time.Second })},
-		{"flags over defaults", nil, []string{"--data", "d", "--log-format", "json"},
-			with(func(c *Config) { c.DataDir, c.LogFormat = "d", "json" })},
+		{"flags over defaults", nil, []string{"--data", "d", "--log-format", "json", "--request-limit=0"},
+			with(func(c *Config) { c.DataDir, c.LogFormat, c.RequestLimit = "d", "json", 0 })},
 		{"an empty variable is a value", map[string]string{"CASEDESK_DATABASE_URL": ""}, nil, Default()},
 		{"other variables are not read", map[string]string{"CASEDESK_PASSWORD": "x", "ADDR": ":1"}, nil, Default()},
 	}
@@ -89,6 +91,9 @@ func TestMalformed(t *testing.T) {
 		{"attachment limit", nil, []string{"--attachment-limit=0"}, "--attachment-limit must be positive"},
 		{"statement timeout", nil, []string{"--db-statement-timeout=0s"}, "--db-statement-timeout and --db-acquire-timeout must be positive"},
 		{"acquire timeout variable", map[string]string{"CASEDESK_DB_ACQUIRE_TIMEOUT": "3"}, nil, "CASEDESK_DB_ACQUIRE_TIMEOUT"},
+		{"request limit", map[string]string{"CASEDESK_REQUEST_LIMIT": "-1"}, nil, "--request-limit must not be negative"},
+		{"request limit window", nil, []string{"--request-limit-window=0s"}, "--request-limit-window must be positive"},
+		{"request limit variable", map[string]string{"CASEDESK_REQUEST_LIMIT": "lots"}, nil, "CASEDESK_REQUEST_LIMIT"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

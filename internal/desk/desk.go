@@ -20,11 +20,21 @@ type Policy struct {
 	ReopenDays      int           // a closed request may be reopened within this many days (SPEC: 14)
 	AttachmentLimit int64         // bytes (default 25 MiB)
 	SessionTTL      time.Duration // sign-in tokens
-	LoginWindow     time.Duration // failed sign-ins counted over this window
-	LoginPerAccount int           // failures per account in the window before refusing
-	LoginPerAddress int           // failures per client address in the window
-	PresalesPerHour int           // anonymous pre-sales submissions per address per hour
-	PasswordParams  auth.Params
+	// Sign-in throttling (session.go, loginWait, says how they combine).
+	LoginWindow      time.Duration // failed sign-ins counted over this window
+	LoginFreePair    int           // failures of one account from one address before delays start
+	LoginFreeAccount int           // failures of one account from all addresses before delays start
+	LoginFreeAddress int           // failures from one address over all accounts before delays start
+	LoginDelay       time.Duration // the first delay; each further failure doubles it
+	LoginMaxDelay    time.Duration // delays stop growing here
+	LoginKnownFor    time.Duration // a good sign-in makes its (account, address) known this long
+	PresalesPerHour  int           // anonymous pre-sales submissions per address per hour
+	// RequestLimit requests may be opened per organization in any
+	// RequestLimitWindow by its customers and partners (0: no limit);
+	// every request of the organization counts, staff-opened ones too.
+	RequestLimit       int
+	RequestLimitWindow time.Duration
+	PasswordParams     auth.Params
 	// AutoAssign routes a request to an agent when it is triaged (routing.go).
 	AutoAssign bool
 }
@@ -33,7 +43,9 @@ type Policy struct {
 func DefaultPolicy() Policy {
 	return Policy{
 		ReopenDays: 14, AttachmentLimit: 25 << 20, SessionTTL: 7 * 24 * time.Hour,
-		LoginWindow: 15 * time.Minute, LoginPerAccount: 5, LoginPerAddress: 30, PresalesPerHour: 10,
+		LoginWindow: 15 * time.Minute, LoginFreePair: 3, LoginFreeAccount: 10, LoginFreeAddress: 20,
+		LoginDelay: time.Second, LoginMaxDelay: 5 * time.Minute, LoginKnownFor: 30 * 24 * time.Hour,
+		PresalesPerHour: 10, RequestLimit: 100, RequestLimitWindow: 10 * time.Minute,
 		PasswordParams: auth.Default, AutoAssign: true,
 	}
 }

@@ -91,6 +91,11 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 				return d.replay(ctx, tx.Queries, scope, id, fp, fingerprint, r)
 			}
 		}
+		if !a.IsStaff() {
+			if err := d.underRequestLimit(ctx, tx.Queries, scope, org, now); err != nil {
+				return err
+			}
+		}
 		if err := d.prepareNew(ctx, tx, a, r, in); err != nil {
 			return err
 		}
@@ -131,6 +136,29 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 		return nil, false, err
 	}
 	return r, created, nil
+}
+
+// underRequestLimit refuses, with ERATELIMIT and the exact time until the
+// next is allowed, a request that would be the organization's
+// RequestLimit+1-th in the last RequestLimitWindow. The count is of the
+// requests table, so every instance sharing the database shares it; on
+// SQLite, where writes take turns, it is exact, on PostgreSQL concurrent
+// creates on several instances may each pass the last free place.
+func (d *Desk) underRequestLimit(ctx context.Context, q store.Queries, scope store.Scope, org int64, now time.Time) error {
+	n, window := d.policy.RequestLimit, d.policy.RequestLimitWindow
+	if n <= 0 {
+		return nil
+	}
+	at, ok, err := q.NthLatestRequest(ctx, scope, org, n)
+	if err != nil || !ok {
+		return err
+	}
+	if free := at.Add(window); free.After(now) {
+		return casedesk.RetryLater(casedesk.ERATELIMIT, free.Sub(now),
+			"this organization has opened %d requests in the last %s, the most allowed; the next may be opened in %d seconds",
+			n, window, int64((free.Sub(now)+time.Second-1)/time.Second))
+	}
+	return nil
 }
 
 // replay loads the request an idempotency key made into r.

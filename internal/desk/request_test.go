@@ -2,6 +2,7 @@ package desk_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -96,6 +97,64 @@ func TestRecentRequestsMergeAndPages(t *testing.T) {
 		rs, _, err := w.d.RecentRequests(ctx, w.actors["xadmin"], desk.ListFilter{}, w.clock.Now().Add(time.Hour))
 		if err != nil || len(rs) != 2 || rs[0].Number != c.Number || rs[1].Number != a.Number {
 			t.Fatalf("only the active ones when nothing changed since: %v", rs)
+		}
+	})
+}
+
+// TestRequestLimit: an organization's customers open at most RequestLimit
+// requests in any RequestLimitWindow, counted in the database (another
+// instance counts the same); the next is ERATELIMIT with exactly the time
+// until the oldest of them leaves the window; a retry with the same
+// idempotency key still replays; another organization and the provider's
+// staff are not held back.
+func TestRequestLimit(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		pol := w.d.Policy()
+		other := w.newDesk()
+		admin := w.admins["enterprise"]
+		open := func(d *desk.Desk, a *casedesk.Actor, key string) error {
+			_, _, err := d.OpenRequest(ctx, a, desk.NewRequest{OrganizationID: a.User.OrgID, Category: "technical", Title: "t", Description: "d"}, key)
+			return err
+		}
+		t0 := w.clock.T
+		for i := range pol.RequestLimit {
+			w.clock.T = t0.Add(time.Duration(i) * time.Second)
+			d := w.d
+			if i%2 == 1 {
+				d = other
+			}
+			if err := open(d, admin, fmt.Sprint("k", i)); err != nil {
+				t.Fatalf("request %d: %v", i+1, err)
+			}
+		}
+		// 99 s after the first, which leaves the 10-minute window at t0+10m.
+		for _, d := range []*desk.Desk{w.d, other} {
+			err := open(d, admin, "")
+			if casedesk.ErrorCode(err) != casedesk.ERATELIMIT || casedesk.ErrorRetryAfter(err) != pol.RequestLimitWindow-99*time.Second {
+				t.Fatalf("request %d: %v, retry after %s", pol.RequestLimit+1, err, casedesk.ErrorRetryAfter(err))
+			}
+		}
+		if err := open(w.d, admin, "k0"); err != nil {
+			t.Fatalf("replay of an idempotent create: %v", err)
+		}
+		if err := open(w.d, w.admins["business"], ""); err != nil {
+			t.Fatalf("another organization: %v", err)
+		}
+		if _, _, err := w.d.OpenRequest(ctx, w.ag, desk.NewRequest{OrganizationID: admin.User.OrgID, Category: "technical", Title: "t", Description: "d"}, ""); err != nil {
+			t.Fatalf("an agent: %v", err)
+		}
+		// The first has left the window, but the agent's counts: the next
+		// place frees when the second leaves, at t0+1s+10m.
+		w.clock.T = t0.Add(pol.RequestLimitWindow)
+		err := open(w.d, admin, "")
+		if casedesk.ErrorCode(err) != casedesk.ERATELIMIT || casedesk.ErrorRetryAfter(err) != time.Second {
+			t.Fatalf("at the window's end: %v, retry after %s", err, casedesk.ErrorRetryAfter(err))
+		}
+		w.clock.T = t0.Add(pol.RequestLimitWindow + 2*time.Second)
+		if err := open(w.d, admin, ""); err != nil {
+			t.Fatalf("after the window: %v", err)
 		}
 	})
 }

@@ -14,9 +14,9 @@ import (
 const TokenPrefix = "cdk_"
 
 // Login checks email and password and returns a new sign-in token. Failed
-// attempts are counted per account and per client address in the database
-// (so every instance sees them); past the policy's limits Login refuses with
-// ERATELIMIT before looking at the password.
+// attempts are rows in the database (so every instance sees them); while
+// loginWait says an attempt must wait, Login refuses it with ERATELIMIT,
+// whose RetryAfter is exactly the time left, before looking at the password.
 func (d *Desk) Login(ctx context.Context, email, password, clientIP string) (string, *casedesk.User, error) {
 	email = casedesk.NormalizeEmail(email)
 	if email == "" {
@@ -26,17 +26,9 @@ func (d *Desk) Login(ctx context.Context, email, password, clientIP string) (str
 		return "", nil, casedesk.Invalid("password", "password is required")
 	}
 	now := d.now()
-	since := now.Add(-d.policy.LoginWindow)
-	acctKey, ipKey := "acct:"+email, "ip:"+clientIP
-	if n, err := d.db.LoginFailures(ctx, acctKey, since); err != nil {
+	k := loginKeysFor(email, clientIP)
+	if err := d.loginWait(ctx, k, now); err != nil {
 		return "", nil, err
-	} else if n >= d.policy.LoginPerAccount {
-		return "", nil, casedesk.RetryLater(casedesk.ERATELIMIT, d.policy.LoginWindow, "too many failed sign-ins for this account; try again in %d minutes or reset your password", int(d.policy.LoginWindow.Minutes()))
-	}
-	if n, err := d.db.LoginFailures(ctx, ipKey, since); err != nil {
-		return "", nil, err
-	} else if n >= d.policy.LoginPerAddress {
-		return "", nil, casedesk.RetryLater(casedesk.ERATELIMIT, d.policy.LoginWindow, "too many failed sign-ins from your address; try again in %d minutes", int(d.policy.LoginWindow.Minutes()))
 	}
 	u, hash, err := d.db.UserByEmail(ctx, email)
 	if err != nil && casedesk.ErrorCode(err) != casedesk.ENOTFOUND {
@@ -51,7 +43,7 @@ func (d *Desk) Login(ctx context.Context, email, password, clientIP string) (str
 		auth.VerifyPassword(dummyHash(d.policy.PasswordParams), password)
 	}
 	if !ok {
-		if err := d.write(ctx, func(tx *store.Tx) error { return tx.RecordLoginFailure(ctx, now, acctKey, ipKey) }); err != nil {
+		if err := d.write(ctx, func(tx *store.Tx) error { return tx.RecordLoginFailure(ctx, now, k.account, k.address, k.pair) }); err != nil {
 			return "", nil, err
 		}
 		return "", nil, casedesk.Errorf(casedesk.EUNAUTHORIZED, "the email or password is wrong")
@@ -59,7 +51,12 @@ func (d *Desk) Login(ctx context.Context, email, password, clientIP string) (str
 	secret, tokHash := auth.NewToken(TokenPrefix)
 	exp := now.Add(d.policy.SessionTTL)
 	err = d.write(ctx, func(tx *store.Tx) error {
-		if err := tx.ClearLoginFailures(ctx, acctKey); err != nil {
+		// Only this address's failures are forgiven: the account's count
+		// keeps slowing whoever else is guessing at it.
+		if err := tx.ClearLoginFailures(ctx, k.pair); err != nil {
+			return err
+		}
+		if err := tx.RememberSignIn(ctx, k.pair, now); err != nil {
 			return err
 		}
 		return tx.CreateToken(ctx, &store.Token{Hash: tokHash, UserID: u.ID, Kind: "session", Name: "sign-in",
@@ -69,6 +66,81 @@ func (d *Desk) Login(ctx context.Context, email, password, clientIP string) (str
 		return "", nil, err
 	}
 	return secret, u, nil
+}
+
+// loginKeys are the keys sign-in failures are counted under.
+type loginKeys struct{ account, address, pair string }
+
+func loginKeysFor(email, clientIP string) loginKeys {
+	return loginKeys{account: "acct:" + email, address: "ip:" + clientIP, pair: "pair:" + email + "|" + clientIP}
+}
+
+// loginWait decides whether a sign-in attempt may be checked now, and
+// refuses it with the exact time left when not. The policy, with the
+// defaults of DefaultPolicy, failures counted over LoginWindow (15 min):
+//
+//   - (account, address): the first LoginFreePair (3) failures are free;
+//     each further one doubles the wait before this address may try this
+//     account again, from LoginDelay (1 s) up to LoginMaxDelay (5 min),
+//     counted from the pair's latest failure.
+//   - account: past LoginFreeAccount (10) failures from all addresses, each
+//     further one doubles the wait the same way, but only for addresses
+//     that have failed at this account themselves, again from their own
+//     latest failure. An address with no recent failure for the account is
+//     always checked, so that an attacker hammering an account cannot lock
+//     its owner out, and others' failures cannot stretch the owner's wait.
+//   - address: past LoginFreeAddress (20) failures over all accounts, the
+//     address waits, from its latest failure, before trying any account
+//     that has not signed in from it in the last LoginKnownFor (30 days),
+//     so an address trying many accounts is slowed while the regulars
+//     behind the same NAT still sign in.
+//
+// The wait is the longest that applies. Staff accounts are treated alike.
+func (d *Desk) loginWait(ctx context.Context, k loginKeys, now time.Time) error {
+	p := d.policy
+	f, err := d.db.LoginFailures(ctx, now.Add(-p.LoginWindow), k.account, k.address, k.pair)
+	if err != nil {
+		return err
+	}
+	var until time.Time
+	byAddress := false
+	if pair := f[k.pair]; pair.N > 0 {
+		wait := max(p.loginDelay(pair.N-p.LoginFreePair), p.loginDelay(f[k.account].N-p.LoginFreeAccount))
+		until = pair.Last.Add(wait)
+	}
+	if addr := f[k.address]; addr.N > p.LoginFreeAddress {
+		if t := addr.Last.Add(p.loginDelay(addr.N - p.LoginFreeAddress)); t.After(until) {
+			known, err := d.db.KnownSignIn(ctx, k.pair, now.Add(-p.LoginKnownFor))
+			if err != nil {
+				return err
+			}
+			if !known {
+				until, byAddress = t, true
+			}
+		}
+	}
+	if !now.Before(until) {
+		return nil
+	}
+	wait := until.Sub(now)
+	secs := int64((wait + time.Second - 1) / time.Second)
+	if byAddress {
+		return casedesk.RetryLater(casedesk.ERATELIMIT, wait, "too many failed sign-ins from your address; try again in %d seconds", secs)
+	}
+	return casedesk.RetryLater(casedesk.ERATELIMIT, wait, "too many failed sign-ins for this account; try again in %d seconds or reset your password", secs)
+}
+
+// loginDelay is the wait after the n-th failure past the free ones: none
+// for n ≤ 0, then LoginDelay doubled n-1 times, at most LoginMaxDelay.
+func (p Policy) loginDelay(n int) time.Duration {
+	if n <= 0 {
+		return 0
+	}
+	d := p.LoginDelay
+	for i := 1; i < n && d < p.LoginMaxDelay; i++ {
+		d *= 2
+	}
+	return min(d, p.LoginMaxDelay)
 }
 
 var dummy struct {

@@ -6,6 +6,7 @@ import (
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/auth"
 	"github.com/casedesk/casedesk/internal/store"
+	"github.com/mtibben/confusables"
 )
 
 // This file holds the users of an organization: invite, list, change.
@@ -27,6 +28,16 @@ type NewUser struct {
 // CreateUser adds a user to organization org (its global admin, or an
 // operator). Without a password the user is invited: a one-time password is
 // returned and must be changed at first sign-in.
+//
+// Whether an email has an account in another organization is not for a
+// customer or partner to learn: for them, an email already used elsewhere
+// creates nothing and is answered as an invitation would be (the returned
+// user has ID 0, the one-time password opens nothing), and the transports
+// answer both alike. Only an email already in org itself is ECONFLICT on
+// email (the provider's staff, who see every organization, get ECONFLICT
+// for any). An email that differs from one in org, or from a staff
+// member's, only in characters that look alike (the same TR39 skeleton, as
+// a Cyrillic а for a Latin a) is EINVALID on email.
 func (d *Desk) CreateUser(ctx context.Context, a *casedesk.Actor, org int64, in NewUser) (*casedesk.User, string, error) {
 	if err := needOrg(a, org, orgManage); err != nil {
 		return nil, "", err
@@ -50,12 +61,74 @@ func (d *Desk) CreateUser(ctx context.Context, a *casedesk.Actor, org int64, in 
 	} else if err := casedesk.ValidatePassword("password", in.Password); err != nil {
 		return nil, "", err
 	}
+	if err := d.notLookalike(ctx, org, u.Email); err != nil {
+		return nil, "", err
+	}
+	if taken, err := d.emailTaken(ctx, a, org, u.Email); err != nil || taken {
+		return u, temp, err
+	}
 	hash, err := auth.HashPassword(in.Password, d.policy.PasswordParams)
 	if err != nil {
 		return nil, "", err
 	}
 	err = d.write(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, scope, u, hash) })
+	if casedesk.ErrorCode(err) == casedesk.ECONFLICT {
+		// Taken meanwhile: answer as if it had been taken before.
+		u.ID = 0
+		if taken, err := d.emailTaken(ctx, a, org, u.Email); err != nil || taken {
+			return u, temp, err
+		}
+	}
 	return u, temp, err
+}
+
+// emailTaken is ECONFLICT when the email has a user in org (or anywhere,
+// for staff), and true without an error when it has one in another
+// organization: see CreateUser.
+func (d *Desk) emailTaken(ctx context.Context, a *casedesk.Actor, org int64, email string) (bool, error) {
+	other, _, err := d.db.UserByEmail(ctx, email)
+	if casedesk.ErrorCode(err) == casedesk.ENOTFOUND {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if other.OrgID == org {
+		return false, &casedesk.Error{Code: casedesk.ECONFLICT, Field: "email", Message: "a user with this email is already in this organization"}
+	}
+	if a.IsStaff() {
+		return false, &casedesk.Error{Code: casedesk.ECONFLICT, Field: "email", Message: "a user with this email already exists in another organization"}
+	}
+	return true, nil
+}
+
+// notLookalike refuses an email whose Unicode TR39 skeleton equals that of
+// a different email of org's users or of the provider's staff: someone made
+// to look like a colleague or like support. Other customers' users are not
+// compared, since a refusal would tell that they exist.
+func (d *Desk) notLookalike(ctx context.Context, org int64, email string) error {
+	emails, err := d.db.UserEmails(ctx, store.OrgScope(org))
+	if err != nil {
+		return err
+	}
+	prov, err := d.db.ProviderOrganization(ctx)
+	if err != nil {
+		return err
+	}
+	if prov.ID != org {
+		staff, err := d.db.UserEmails(ctx, store.OrgScope(prov.ID))
+		if err != nil {
+			return err
+		}
+		emails = append(emails, staff...)
+	}
+	sk := confusables.Skeleton(email)
+	for _, e := range emails {
+		if e != email && confusables.Skeleton(e) == sk {
+			return casedesk.Invalid("email", "this email differs from an existing account's only in characters that look alike (such as a Cyrillic а for a Latin a); type the address in plain characters")
+		}
+	}
+	return nil
 }
 
 // Users lists an organization's users.

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/casedesk/casedesk"
 )
@@ -110,6 +111,25 @@ func linkedArg(number string) any {
 		return id
 	}
 	return nil
+}
+
+// NthLatestRequest returns when the organization's n-th latest request (by
+// id, which follows creation) was created, or false when it has fewer than
+// n. Reading n entries of the requests_org index backwards, it is what a
+// limit of n requests per window needs to know: the next one may be opened
+// once that one has left the window.
+func (q *Queries) NthLatestRequest(ctx context.Context, scope Scope, org int64, n int) (time.Time, bool, error) {
+	a := args{org, n - 1}
+	var at int64
+	err := q.queryRow(ctx, "SELECT created_at FROM requests WHERE org_id = $1 AND "+scope.cond(&a, "org_id")+
+		" ORDER BY id DESC LIMIT 1 OFFSET $2", a...).Scan(&at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, false, nil
+	}
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("store: organization %d: latest requests: %w", org, err)
+	}
+	return fromTS(at), true, nil
 }
 
 // CreateRequest inserts r and sets its ID and Number. r's organization must

@@ -37,6 +37,8 @@ var unscoped = map[string]string{
 	"Queries.UsePasswordReset":     "a reset link is used before sign-in, by its secret's hash",
 	"Queries.RecordLoginFailure":   "sign-in throttling by account or address, before there is an actor",
 	"Queries.LoginFailures":        "sign-in throttling by account or address, before there is an actor",
+	"Queries.RememberSignIn":       "sign-in throttling by account or address, before there is an actor",
+	"Queries.KnownSignIn":          "sign-in throttling by account or address, before there is an actor",
 	"Queries.ClearLoginFailures":   "sign-in throttling by account or address, before there is an actor",
 	"Queries.SaveFilter":           "a staff member's own saved queue views",
 	"Queries.SavedFilters":         "a staff member's own saved queue views",

@@ -159,16 +159,6 @@ func (q *Queries) RecordLoginFailure(ctx context.Context, at time.Time, keys ...
 	return nil
 }
 
-// LoginFailures counts failures under key since the instant.
-func (q *Queries) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
-	var n int
-	err := q.queryRow(ctx, "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2", key, ts(since)).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("store: login failures: %w", err)
-	}
-	return n, nil
-}
-
 // ClearLoginFailures forgets the failures under key (after a good sign-in).
 func (q *Queries) ClearLoginFailures(ctx context.Context, key string) error {
 	_, err := q.exec(ctx, "DELETE FROM login_failures WHERE key = $1", key)

@@ -151,11 +151,14 @@ func TestLoginFailures(t *testing.T) {
 		}
 		count := func(key string, since time.Time) int {
 			t.Helper()
-			n, err := db.LoginFailures(ctx, key, since)
+			f, err := db.LoginFailures(ctx, since, key, "acct:none")
 			if err != nil {
 				t.Fatal(err)
 			}
-			return n
+			if _, ok := f["acct:none"]; ok {
+				t.Fatalf("a key without failures is in %v", f)
+			}
+			return f[key].N
 		}
 		record(t0, "acct:a", "ip:1")
 		record(t0.Add(time.Minute), "acct:a", "ip:2")
@@ -175,6 +178,10 @@ func TestLoginFailures(t *testing.T) {
 			if n := count(tt.key, tt.since); n != tt.want {
 				t.Errorf("%s since %s: %d, want %d", tt.key, tt.since, n, tt.want)
 			}
+		}
+		f, err := db.LoginFailures(ctx, t0.Add(-time.Hour), "acct:a", "ip:1", "ip:2")
+		if err != nil || len(f) != 3 || !f["acct:a"].Last.Equal(t0.Add(time.Minute)) || !f["ip:1"].Last.Equal(t0.Add(2*time.Minute)) || f["ip:2"].N != 1 {
+			t.Fatalf("several keys: %+v, %v", f, err)
 		}
 		mustWrite(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.ClearLoginFailures(ctx, "acct:a") })
 		if a, ip := count("acct:a", t0.Add(-time.Hour)), count("ip:1", t0.Add(-time.Hour)); a != 0 || ip != 2 {
@@ -207,6 +214,30 @@ func TestIdempotencyKeysPerUser(t *testing.T) {
 			if id, fp, err := db.IdempotentRequest(ctx, tt.user, tt.key); err != nil || id != tt.id || fp != tt.fp {
 				t.Errorf("user %d key %q: %d %q %v, want %d %q", tt.user, tt.key, id, fp, err, tt.id, tt.fp)
 			}
+		}
+	})
+}
+
+// TestKnownSignIn: a good sign-in is remembered per key, the latest one wins.
+func TestKnownSignIn(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		known := func(key string, since time.Time) bool {
+			t.Helper()
+			ok, err := db.KnownSignIn(ctx, key, since)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return ok
+		}
+		if known("pair:a|1", t0.Add(-time.Hour)) {
+			t.Fatal("known before any sign-in")
+		}
+		for _, at := range []time.Time{t0, t0.Add(time.Hour)} {
+			mustWrite(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.RememberSignIn(ctx, "pair:a|1", at) })
+		}
+		if !known("pair:a|1", t0) || known("pair:a|1", t0.Add(time.Hour)) || known("pair:a|2", t0.Add(-time.Hour)) {
+			t.Fatal("known sign-ins: wrong answer")
 		}
 	})
 }

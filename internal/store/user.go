@@ -144,3 +144,23 @@ func affectOne(res sql.Result, err error, what string, id int64) error {
 	}
 	return nil
 }
+
+// UserEmails returns the emails of every user within scope (active or not),
+// for desk to compare a new address against them.
+func (q *Queries) UserEmails(ctx context.Context, scope Scope) ([]string, error) {
+	var a args
+	rows, err := q.query(ctx, "SELECT email FROM users WHERE "+scope.cond(&a, "org_id"), a...)
+	if err != nil {
+		return nil, fmt.Errorf("store: user emails: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var e string
+		if err := rows.Scan(&e); err != nil {
+			return nil, fmt.Errorf("store: user emails: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

@@ -256,6 +256,11 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request, p *page) 
 			p.formError(err)
 			return s.render(w, r, p, "new", http.StatusBadRequest)
 		}
+		if casedesk.ErrorCode(err) == casedesk.ERATELIMIT { // the organization's limit: keep what was typed
+			p.formError(err)
+			setRetryAfter(w, err)
+			return s.render(w, r, p, "new", http.StatusTooManyRequests)
+		}
 		return err
 	}
 	if !created { // the same form again: the request exists with its files
