@@ -178,8 +178,8 @@ func cleanName(name string) string {
 	name = strings.Map(func(r rune) rune {
 		switch {
 		case r < 0x20, r >= 0x7f && r <= 0x9f, // C0, DEL, C1
-			r >= 0x202a && r <= 0x202e, // LRE, RLE, PDF, LRO, RLO
-			r >= 0x2066 && r <= 0x2069, // LRI, RLI, FSI, PDI
+			r >= 0x202a && r <= 0x202e,            // LRE, RLE, PDF, LRO, RLO
+			r >= 0x2066 && r <= 0x2069,            // LRI, RLI, FSI, PDI
 			r == 0x200e, r == 0x200f, r == 0x061c: // LRM, RLM, ALM
 			return -1
 		}
