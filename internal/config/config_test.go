@@ -56,6 +56,8 @@ func TestPrecedence(t *testing.T) {
 			c.ReadHeaderTimeout, c.BodyTimeout, c.BodyMinRate = 3*time.Second, 4*time.Second, 1000
 			c.MetricsToken, c.MetricsAddr = "0123456789abcdef0123", "127.0.0.1:9090"
 		})},
+		{"two listeners on port 0", nil, []string{"--addr=127.0.0.1:0", "--metrics-addr=127.0.0.1:0"},
+			with(func(c *Config) { c.Addr, c.MetricsAddr = "127.0.0.1:0", "127.0.0.1:0" })},
 		{"edge flags over the environment", map[string]string{"CASEDESK_PUBLIC_URL": "https://a.example", "CASEDESK_BODY_MIN_RATE": "1000"},
 			[]string{"--public-url=http://localhost:8080", "--body-min-rate=2000", "--trusted-proxies=::1"},
 			with(func(c *Config) { c.PublicURL, c.BodyMinRate, c.TrustedProxies = "http://localhost:8080", 2000, "::1" })},
