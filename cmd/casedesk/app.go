@@ -16,6 +16,7 @@ import (
 	"github.com/casedesk/casedesk/internal/blob"
 	"github.com/casedesk/casedesk/internal/config"
 	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/edge"
 	"github.com/casedesk/casedesk/internal/live"
 	"github.com/casedesk/casedesk/internal/store"
 	"github.com/casedesk/casedesk/internal/web"
@@ -32,10 +33,18 @@ type App struct {
 	srv   *http.Server
 	clock casedesk.Clock
 	ln    net.Listener
+	// metrics serves /metrics on --metrics-addr, when that is set.
+	metrics   *http.Server
+	metricsLn net.Listener
 }
 
 // Open opens and migrates the database and builds the application.
 func Open(ctx context.Context, cfg config.Config, log *slog.Logger, clock casedesk.Clock) (*App, error) {
+	return open(ctx, cfg, log, clock, nil)
+}
+
+// open is Open with a sender of password-reset links (the demo's).
+func open(ctx context.Context, cfg config.Config, log *slog.Logger, clock casedesk.Clock, links web.LinkSender) (*App, error) {
 	db, err := store.Open(ctx, store.Config{URL: cfg.DatabaseURL, Dir: cfg.DataDir,
 		StatementTimeout: cfg.DBStatementTimeout, AcquireTimeout: cfg.DBAcquireTimeout})
 	if err != nil {
@@ -58,30 +67,67 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger, clock casede
 		clock = casedesk.SystemClock{}
 	}
 	a := &App{cfg: cfg, log: log, DB: db, Desk: d, clock: clock}
-	apiHandler := api.New(d, log).Handler()
+	proxies := edge.Proxies(cfg.Proxies())
+	apiServer := api.New(d, log, api.Options{Proxies: proxies, MetricsToken: cfg.MetricsToken})
+	apiHandler := apiServer.Handler()
 	mux := http.NewServeMux()
 	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics"} {
 		mux.Handle(p, apiHandler)
 	}
-	mux.Handle("/", web.New(d, log, web.Options{Policy: d}).Handler())
-	a.srv = &http.Server{
-		Handler:           mux,
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	mux.Handle("/", web.New(d, log, web.Options{Policy: d, BaseURL: cfg.PublicURL, ResetLinks: links,
+		SecureCookies: cfg.CookiesSecure(), Proxies: proxies}).Handler())
+	a.srv = a.server(edge.Pace{Grace: cfg.BodyTimeout, MinRate: cfg.BodyMinRate}.Handler(mux))
+	if cfg.MetricsAddr != "" {
+		a.metrics = a.server(apiServer.MetricsHandler())
 	}
 	return a, nil
 }
 
-// Listen binds the configured address.
-func (a *App) Listen() error {
-	ln, err := net.Listen("tcp", a.cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+// server returns an http.Server of h with the configured time limits: on
+// the headers here, on bodies in edge.Pace.
+func (a *App) server(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: a.cfg.ReadHeaderTimeout,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
 	}
-	a.ln = ln
+}
+
+// Listen binds the configured addresses (the main one unless bound
+// already).
+func (a *App) Listen() error {
+	if a.ln == nil {
+		ln, err := net.Listen("tcp", a.cfg.Addr)
+		if err != nil {
+			return fmt.Errorf("listen on %s: %w", a.cfg.Addr, err)
+		}
+		a.ln = ln
+	}
+	ln := a.ln
+	if a.metrics != nil {
+		mln, err := net.Listen("tcp", a.cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on %s (--metrics-addr): %w", a.cfg.MetricsAddr, err)
+		}
+		a.metricsLn = mln
+	}
 	return nil
 }
+
+// MetricsURL is the base URL of the metrics listener, once listening; empty
+// without --metrics-addr.
+func (a *App) MetricsURL() string {
+	if a.metricsLn == nil {
+		return ""
+	}
+	return "http://" + a.metricsLn.Addr().String()
+}
+
+// PublicURL is the base of the links casedesk makes: --public-url, else
+// empty (see serve and demo).
+func (a *App) PublicURL() string { return a.cfg.PublicURL }
 
 // URL is the base URL the app serves on, once listening.
 func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
@@ -113,15 +159,19 @@ func (a *App) Run(ctx context.Context) error {
 	})
 	defer workers.Wait()
 	defer stopWorkers()
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- a.srv.Serve(a.ln) }()
+	if a.metrics != nil {
+		go func() { errc <- a.metrics.Serve(a.metricsLn) }()
+		a.log.Info("metrics serving", "url", a.MetricsURL()+"/metrics")
+	}
 	a.log.Info("casedesk serving", "url", a.URL(), "database", a.DB.Engine())
+	var serveErr error
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
-			return err
+			serveErr = err
 		}
-		return nil
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
@@ -130,7 +180,10 @@ func (a *App) Run(ctx context.Context) error {
 	if err := a.srv.Shutdown(sctx); err != nil {
 		a.log.Warn("shutdown", "err", err)
 	}
-	return nil
+	if a.metrics != nil {
+		a.metrics.Shutdown(sctx)
+	}
+	return serveErr
 }
 
 // Close releases the database.

@@ -30,7 +30,10 @@ func seedDemo(ctx context.Context, a *App, stdout io.Writer) error {
 	} else {
 		fmt.Fprintln(stdout, "The demo is already seeded in this data directory; nothing was added.")
 	}
-	url := a.URL()
+	url := a.PublicURL()
+	if url == "" {
+		url = a.URL()
+	}
 	fmt.Fprintf(stdout, "\ncasedesk demo: %s\n\n", url)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ROLE\tORGANIZATION\tEMAIL\tPASSWORD")

@@ -10,15 +10,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/config"
 	"github.com/casedesk/casedesk/internal/loadtest"
+	"github.com/casedesk/casedesk/internal/web"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -142,13 +145,32 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, demo bo
 	if err != nil {
 		return err
 	}
-	a, err := Open(ctx, cfg, log, nil)
+	var links web.LinkSender
+	var ln net.Listener
+	if demo {
+		// The demo's links are built on the address it listens on, unless
+		// told otherwise, and shown on its terminal: it has no mail.
+		if cfg.PublicURL == "" {
+			if ln, err = net.Listen("tcp", cfg.Addr); err != nil {
+				return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+			}
+			defer ln.Close()
+			cfg.PublicURL = "http://" + reachable(ln.Addr())
+		}
+		links = &terminalLinks{w: stdout}
+	}
+	a, err := open(ctx, cfg, log, nil, links)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	a.ln = ln
 	if err := a.Listen(); err != nil {
 		return err
+	}
+	if cfg.PublicURL == "" {
+		log.Warn("--public-url is not set: casedesk makes no absolute links (password-reset links are not sent) " +
+			"and never builds one from a request's Host header; set it to the address people reach casedesk at")
 	}
 	log.Info("ready", "startup", time.Since(start).Round(time.Microsecond).String())
 	if demo {
@@ -157,6 +179,34 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, demo bo
 		}
 	}
 	return a.Run(ctx)
+}
+
+// reachable is a listener's address as a browser on this machine reaches
+// it: an unspecified host (every interface) is localhost.
+func reachable(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return addr.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// terminalLinks shows the demo's password-reset links on its terminal,
+// where whoever runs the demo reads its accounts and passwords too; a
+// served casedesk never writes them anywhere but to their user.
+type terminalLinks struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (t *terminalLinks) SendResetLink(_ context.Context, u *casedesk.User, link string) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	_, err := fmt.Fprintf(t.w, "Password reset link for %s (the demo sends no mail): %s\n", u.Email, link)
+	return err
 }
 
 // readPassword takes a password from CASEDESK_PASSWORD or the first line of stdin.

@@ -5,8 +5,8 @@ package api
 
 import (
 	"context"
+	"crypto/subtle"
 	"log/slog"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/edge"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -23,14 +24,25 @@ import (
 type Server struct {
 	desk    *desk.Desk
 	log     *slog.Logger
+	opts    Options
 	reg     *prometheus.Registry
 	reqs    *prometheus.CounterVec
 	latency *prometheus.HistogramVec
 }
 
+// Options configure the API. The zero value trusts no proxy and does not
+// serve /metrics.
+type Options struct {
+	// Proxies are the reverse proxies trusted to name the client.
+	Proxies edge.Proxies
+	// MetricsToken opens GET /metrics to requests bearing it; empty means
+	// /metrics is not found here (MetricsHandler serves it elsewhere).
+	MetricsToken string
+}
+
 // New returns the API over d.
-func New(d *desk.Desk, log *slog.Logger) *Server {
-	s := &Server{desk: d, log: log, reg: prometheus.NewRegistry()}
+func New(d *desk.Desk, log *slog.Logger, o Options) *Server {
+	s := &Server{desk: d, log: log, opts: o, reg: prometheus.NewRegistry()}
 	s.reqs = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "casedesk_http_requests_total",
 		Help: "HTTP requests by route and status code."}, []string{"method", "route", "code"})
 	s.latency = prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "casedesk_http_request_duration_seconds",
@@ -50,6 +62,9 @@ type Access string
 const (
 	Public   Access = "public"    // anyone, signed in or not
 	SignedIn Access = "signed-in" // any signed-in user; desk narrows further
+	// Metrics is for the monitoring system, bearing the metrics token
+	// rather than a user's; not found when no token is configured.
+	Metrics Access = "metrics-token"
 )
 
 // Route is one line of the route table.
@@ -65,7 +80,7 @@ func (s *Server) Routes() []Route {
 	return []Route{
 		{"GET", "/healthz", Public, "Liveness", s.healthz},
 		{"GET", "/readyz", Public, "Readiness: the database answers and takes writes", s.readyz},
-		{"GET", "/metrics", Public, "Prometheus metrics", s.metrics},
+		{"GET", "/metrics", Metrics, "Prometheus metrics (with the metrics token)", s.metrics},
 		{"GET", "/api/v1/openapi.json", Public, "This API's OpenAPI 3.1 document", s.openapi},
 
 		{"POST", "/api/v1/auth/login", Public, "Sign in; returns a bearer token", s.login},
@@ -176,6 +191,12 @@ func (s *Server) wrap(rt Route) http.Handler {
 		sw := &statusWriter{ResponseWriter: w}
 		sw.Header().Set("X-Content-Type-Options", "nosniff")
 		err := func() error {
+			if rt.Access == Metrics {
+				if err := s.checkMetricsToken(r, s.opts.MetricsToken); err != nil {
+					return err
+				}
+				return rt.handle(sw, r, nil)
+			}
 			a, err := s.actor(r)
 			if err != nil {
 				return err
@@ -202,7 +223,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 }
 
 func (s *Server) actor(r *http.Request) (*casedesk.Actor, error) {
-	ip := clientIP(r)
+	ip := s.opts.Proxies.ClientIP(r)
 	h := r.Header.Get("Authorization")
 	if h == "" {
 		return &casedesk.Actor{ClientIP: ip}, nil
@@ -212,14 +233,6 @@ func (s *Server) actor(r *http.Request) (*casedesk.Actor, error) {
 		return nil, casedesk.Errorf(casedesk.EUNAUTHORIZED, "the Authorization header must be: Bearer <token>")
 	}
 	return s.desk.Authenticate(r.Context(), strings.TrimSpace(token), ip)
-}
-
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ *casedesk.Actor) error {
@@ -242,7 +255,37 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ *casedesk.Acto
 	return nil
 }
 
+// checkMetricsToken refuses a metrics request without the token: not found
+// when there is none to bear (the endpoint is closed), unauthorized when the
+// request does not bear it.
+func (s *Server) checkMetricsToken(r *http.Request, token string) error {
+	if token == "" {
+		return casedesk.Errorf(casedesk.ENOTFOUND, "no such route: %s %s", r.Method, r.URL.Path)
+	}
+	scheme, got, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(got)), []byte(token)) != 1 {
+		return casedesk.Errorf(casedesk.EUNAUTHORIZED, "send the metrics token: Authorization: Bearer <token>")
+	}
+	return nil
+}
+
 func (s *Server) metrics(w http.ResponseWriter, r *http.Request, _ *casedesk.Actor) error {
 	promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}).ServeHTTP(w, r)
 	return nil
+}
+
+// MetricsHandler serves GET /metrics alone, for a listener of its own; it
+// asks for the metrics token when one is configured.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.opts.MetricsToken != "" {
+			if err := s.checkMetricsToken(r, s.opts.MetricsToken); err != nil {
+				writeError(w, r, s.log, err)
+				return
+			}
+		}
+		s.metrics(w, r, nil)
+	}))
+	return mux
 }

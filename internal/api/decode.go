@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/edge"
 )
 
 // maxBody bounds JSON request bodies.
@@ -21,7 +22,7 @@ const maxBody = 1 << 20
 
 // decode reads a JSON body into v strictly: the content type must be JSON,
 // the body at most 1 MiB of valid UTF-8 holding exactly one object with no
-// unknown fields. Errors name the field.
+// unknown or repeated fields. Errors name the field.
 func decode(r *http.Request, v any) error {
 	body, err := readJSON(r)
 	if err != nil {
@@ -42,7 +43,10 @@ func decode(r *http.Request, v any) error {
 }
 
 // readJSON returns a JSON body after checking its content type, size and
-// encoding, for handlers that pass the raw document on (policies, previews).
+// encoding, and that no object in it names a member twice (which decoders
+// would settle silently, the last one winning), for handlers that pass the
+// raw document on (policies, previews) as for decode. A body that arrives
+// too slowly is a 408.
 func readJSON(r *http.Request) ([]byte, error) {
 	ct := r.Header.Get("Content-Type")
 	mt, params, err := mime.ParseMediaType(ct)
@@ -53,6 +57,9 @@ func readJSON(r *http.Request) ([]byte, error) {
 		return nil, &transportError{code: casedesk.EUNSUPPORTED, field: "Content-Type", msg: "the body must be UTF-8"}
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	if edge.BodyTimeout(err) {
+		return nil, &transportError{code: CodeTimeout, msg: "the body arrived too slowly; send it at once"}
+	}
 	if err != nil {
 		return nil, malformed("", "could not read the body: "+err.Error())
 	}
@@ -62,7 +69,63 @@ func readJSON(r *http.Request) ([]byte, error) {
 	if !utf8.Valid(body) {
 		return nil, malformed("", "the body is not valid UTF-8")
 	}
+	if field := duplicateField(body); field != "" {
+		return nil, malformed(field, "the field "+strconv.Quote(field)+" appears more than once")
+	}
 	return body, nil
+}
+
+// duplicateField returns the path of the first member name repeated within
+// one object of the JSON document ("title", "hours[2].from"), compared
+// after unescaping, or "" when there is none. A document that is not valid
+// JSON has none: the decoder reports that better.
+func duplicateField(doc []byte) string {
+	dec := json.NewDecoder(bytes.NewReader(doc))
+	dec.UseNumber()
+	var walk func(path string) (string, bool)
+	// walk reads one value; it returns the duplicate's path, or false when
+	// the document ends or is broken.
+	walk = func(path string) (string, bool) {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", false
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := map[string]bool{}
+			for dec.More() {
+				k, err := dec.Token()
+				if err != nil {
+					return "", false
+				}
+				key, _ := k.(string)
+				p := key
+				if path != "" {
+					p = path + "." + key
+				}
+				if seen[key] {
+					return p, true
+				}
+				seen[key] = true
+				if dup, ok := walk(p); dup != "" || !ok {
+					return dup, ok
+				}
+			}
+			_, err := dec.Token()
+			return "", err == nil
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				if dup, ok := walk(path + "[" + strconv.Itoa(i) + "]"); dup != "" || !ok {
+					return dup, ok
+				}
+			}
+			_, err := dec.Token()
+			return "", err == nil
+		}
+		return "", true
+	}
+	dup, _ := walk("")
+	return dup
 }
 
 func decodeError(err error) error {

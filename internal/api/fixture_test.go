@@ -51,7 +51,7 @@ func newFixture(t testing.TB, db *store.DB) *fixture {
 	pol.PasswordParams = auth.Params{Memory: 1024, Time: 1, Threads: 1}
 	pol.AttachmentLimit = 64 << 10
 	f.desk = desk.New(db, blobs, desk.Options{Clock: f.clock, Policy: &pol, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	f.api = api.New(f.desk, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	f.api = api.New(f.desk, slog.New(slog.NewTextHandler(io.Discard, nil)), api.Options{})
 	f.srv = httptest.NewServer(f.api.Handler())
 	t.Cleanup(f.srv.Close)
 

@@ -27,9 +27,13 @@ type Problem struct {
 // shape.
 const CodeMalformed = "malformed"
 
+// CodeTimeout is the code of a request whose body arrived too slowly.
+const CodeTimeout = "timeout"
+
 var statusOf = map[string]int{
 	casedesk.EINVALID:      http.StatusUnprocessableEntity,
 	CodeMalformed:          http.StatusBadRequest,
+	CodeTimeout:            http.StatusRequestTimeout,
 	casedesk.ENOTFOUND:     http.StatusNotFound,
 	casedesk.EFORBIDDEN:    http.StatusForbidden,
 	casedesk.EUNAUTHORIZED: http.StatusUnauthorized,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/edge"
 )
 
 type page[T any] struct {
@@ -161,6 +162,9 @@ func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request, a *cas
 			if err == io.EOF {
 				return casedesk.Invalid("file", "the form has no file part")
 			}
+			if edge.BodyTimeout(err) {
+				return &transportError{code: CodeTimeout, field: "file", msg: "the file arrived too slowly"}
+			}
 			if err != nil {
 				return malformed("file", "the multipart body cannot be read: "+err.Error())
 			}
@@ -179,6 +183,9 @@ func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request, a *cas
 	if err != nil {
 		if _, ok := err.(*http.MaxBytesError); ok {
 			return casedesk.Errorf(casedesk.ETOOLARGE, "the file is larger than the limit of %d MiB", limit>>20)
+		}
+		if edge.BodyTimeout(err) {
+			return &transportError{code: CodeTimeout, field: "file", msg: "the file arrived too slowly"}
 		}
 		return err
 	}

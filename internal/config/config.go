@@ -6,7 +6,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net/netip"
+	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -30,14 +33,47 @@ type Config struct {
 	// CASEDESK_REQUEST_LIMIT, --request-limit-window, CASEDESK_REQUEST_LIMIT_WINDOW.
 	RequestLimit       int
 	RequestLimitWindow time.Duration
+
+	// PublicURL is the address people reach casedesk at (https://desk.example.com),
+	// the base of every absolute link it writes; never taken from a request's
+	// Host header. --public-url, CASEDESK_PUBLIC_URL.
+	PublicURL string
+	// SecureCookies is "auto" (Secure, __Host- cookies when PublicURL is
+	// https), or a boolean. --secure-cookies, CASEDESK_SECURE_COOKIES.
+	SecureCookies string
+	// TrustedProxies lists the reverse proxies (CIDRs or addresses, comma
+	// separated) whose Forwarded and X-Forwarded-For headers name the
+	// client. --trusted-proxies, CASEDESK_TRUSTED_PROXIES.
+	TrustedProxies string
+	// ReadHeaderTimeout bounds the time to read a request's headers.
+	// --read-header-timeout, CASEDESK_READ_HEADER_TIMEOUT.
+	ReadHeaderTimeout time.Duration
+	// BodyTimeout and BodyMinRate bound the time to read a request body:
+	// a body of n bytes has BodyTimeout + n/BodyMinRate. --body-timeout,
+	// CASEDESK_BODY_TIMEOUT; --body-min-rate (bytes per second),
+	// CASEDESK_BODY_MIN_RATE.
+	BodyTimeout time.Duration
+	BodyMinRate int64
+	// MetricsToken, when set, opens /metrics on the main listener to
+	// requests bearing it (Authorization: Bearer …), and is required on
+	// MetricsAddr too. --metrics-token, CASEDESK_METRICS_TOKEN.
+	MetricsToken string
+	// MetricsAddr, when set, serves /metrics on a listener of its own.
+	// Without either setting /metrics is not served. --metrics-addr,
+	// CASEDESK_METRICS_ADDR.
+	MetricsAddr string
 }
+
+// secretFlags are the flags whose values the usage message must not show.
+var secretFlags = map[string]bool{"metrics-token": true}
 
 // Default returns the defaults.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./casedesk-data", AttachmentLimit: 25 << 20,
 		ShutdownTimeout: 15 * time.Second, LogLevel: "info", LogFormat: "text",
 		DBStatementTimeout: 5 * time.Second, DBAcquireTimeout: 3 * time.Second,
-		RequestLimit: 100, RequestLimitWindow: 10 * time.Minute}
+		RequestLimit: 100, RequestLimitWindow: 10 * time.Minute,
+		SecureCookies: "auto", ReadHeaderTimeout: 10 * time.Second, BodyTimeout: 10 * time.Second, BodyMinRate: 32 << 10}
 }
 
 // Register adds the flags to fs. Each flag's default is its CASEDESK_*
@@ -62,8 +98,18 @@ func (c *Config) register(fs *flag.FlagSet, lookupEnv func(string) (string, bool
 	fs.DurationVar(&c.DBAcquireTimeout, "db-acquire-timeout", c.DBAcquireTimeout, "longest wait for a database connection or SQLite's write lock before answering 503 (CASEDESK_DB_ACQUIRE_TIMEOUT)")
 	fs.IntVar(&c.RequestLimit, "request-limit", c.RequestLimit, "requests customers and partners may open per organization in --request-limit-window; 0: no limit (CASEDESK_REQUEST_LIMIT)")
 	fs.DurationVar(&c.RequestLimitWindow, "request-limit-window", c.RequestLimitWindow, "the window of --request-limit (CASEDESK_REQUEST_LIMIT_WINDOW)")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "the address people reach casedesk at, the base of the links it writes, e.g. https://desk.example.com (CASEDESK_PUBLIC_URL)")
+	fs.StringVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "auto (when --public-url is https), true or false: Secure cookies with the __Host- prefix (CASEDESK_SECURE_COOKIES)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "comma-separated CIDRs of the reverse proxies whose Forwarded/X-Forwarded-For name the client (CASEDESK_TRUSTED_PROXIES)")
+	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", c.ReadHeaderTimeout, "time allowed to read a request's headers (CASEDESK_READ_HEADER_TIMEOUT)")
+	fs.DurationVar(&c.BodyTimeout, "body-timeout", c.BodyTimeout, "time a request body may take beyond its size at --body-min-rate (CASEDESK_BODY_TIMEOUT)")
+	fs.Int64Var(&c.BodyMinRate, "body-min-rate", c.BodyMinRate, "slowest average rate, in bytes per second, a request body may arrive at (CASEDESK_BODY_MIN_RATE)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", c.MetricsToken, "bearer token that opens /metrics; without it and --metrics-addr, /metrics is not served (CASEDESK_METRICS_TOKEN)")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve /metrics on this address of its own, e.g. 127.0.0.1:9090 (CASEDESK_METRICS_ADDR)")
 	var errs []error
-	for _, name := range []string{"addr", "data", "database-url", "attachment-limit", "shutdown-timeout", "log-level", "log-format", "db-statement-timeout", "db-acquire-timeout", "request-limit", "request-limit-window"} {
+	for _, name := range []string{"addr", "data", "database-url", "attachment-limit", "shutdown-timeout", "log-level", "log-format",
+		"db-statement-timeout", "db-acquire-timeout", "request-limit", "request-limit-window",
+		"public-url", "secure-cookies", "trusted-proxies", "read-header-timeout", "body-timeout", "body-min-rate", "metrics-token", "metrics-addr"} {
 		f := fs.Lookup(name)
 		env := envName(name)
 		v, ok := lookupEnv(env)
@@ -76,7 +122,9 @@ func (c *Config) register(fs *flag.FlagSet, lookupEnv func(string) (string, bool
 			errs = append(errs, fmt.Errorf("invalid value %q for %s: %v", v, env, err))
 			continue
 		}
-		f.DefValue = f.Value.String()
+		if !secretFlags[name] {
+			f.DefValue = f.Value.String()
+		}
 	}
 	return errors.Join(errs...)
 }
@@ -112,5 +160,68 @@ func (c *Config) Validate() error {
 	if c.RequestLimit < 0 || (c.RequestLimit > 0 && c.RequestLimitWindow <= 0) {
 		return fmt.Errorf("--request-limit must not be negative, and --request-limit-window must be positive when it is set")
 	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+			u.RawQuery != "" || u.Fragment != "" || (u.Path != "" && u.Path != "/") {
+			return fmt.Errorf("--public-url must be an http or https URL of a host, with no path, e.g. https://desk.example.com")
+		}
+		c.PublicURL = u.Scheme + "://" + u.Host
+	}
+	if c.SecureCookies != "auto" {
+		if _, err := strconv.ParseBool(c.SecureCookies); err != nil {
+			return fmt.Errorf("--secure-cookies must be auto, true or false")
+		}
+	}
+	if _, err := parseProxies(c.TrustedProxies); err != nil {
+		return err
+	}
+	if c.ReadHeaderTimeout <= 0 || c.BodyTimeout <= 0 {
+		return fmt.Errorf("--read-header-timeout and --body-timeout must be positive")
+	}
+	if c.BodyMinRate < 1 {
+		return fmt.Errorf("--body-min-rate must be positive")
+	}
+	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
+		return fmt.Errorf("--metrics-token must be at least 16 characters")
+	}
+	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr && !strings.HasSuffix(c.Addr, ":0") {
+		return fmt.Errorf("--metrics-addr must differ from --addr")
+	}
 	return nil
+}
+
+// CookiesSecure says whether cookies are Secure with the __Host- prefix:
+// as --secure-cookies says, or, on auto, when the public URL is https.
+func (c *Config) CookiesSecure() bool {
+	if b, err := strconv.ParseBool(c.SecureCookies); err == nil {
+		return b
+	}
+	return strings.HasPrefix(c.PublicURL, "https://")
+}
+
+// Proxies returns the trusted proxies' networks (a bare address is a
+// network of one). Call it after Validate.
+func (c *Config) Proxies() []netip.Prefix {
+	p, _ := parseProxies(c.TrustedProxies)
+	return p
+}
+
+func parseProxies(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for f := range strings.SplitSeq(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			a, aerr := netip.ParseAddr(f)
+			if aerr != nil {
+				return nil, fmt.Errorf("--trusted-proxies: %q is not a CIDR or an IP address", f)
+			}
+			p = netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"flag"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -43,10 +44,26 @@ func TestPrecedence(t *testing.T) {
 			"CASEDESK_LOG_LEVEL": "debug", "CASEDESK_LOG_FORMAT": "json",
 			"CASEDESK_DB_STATEMENT_TIMEOUT": "250ms", "CASEDESK_DB_ACQUIRE_TIMEOUT": "1s",
 			"CASEDESK_REQUEST_LIMIT": "20", "CASEDESK_REQUEST_LIMIT_WINDOW": "1h",
-		}, nil, Config{Addr: ":9000", DataDir: "/var/lib/casedesk", DatabaseURL: "postgres://db/casedesk",
-			AttachmentLimit: 1 << 20, ShutdownTimeout: 90 * time.Second, LogLevel: "debug", LogFormat: "json",
-			DBStatementTimeout: 250 * time.Millisecond, DBAcquireTimeout: time.Second,
-			RequestLimit: 20, RequestLimitWindow: time.Hour}},
+		}, nil, with(func(c *Config) {
+			c.Addr, c.DataDir, c.DatabaseURL, c.AttachmentLimit, c.ShutdownTimeout, c.LogLevel, c.LogFormat =
+				":9000", "/var/lib/casedesk", "postgres://db/casedesk", 1<<20, 90*time.Second, "debug", "json"
+			c.DBStatementTimeout, c.DBAcquireTimeout, c.RequestLimit, c.RequestLimitWindow = 250*time.Millisecond, time.Second, 20, time.Hour
+		})},
+		{"edge settings from the environment", map[string]string{
+			"CASEDESK_PUBLIC_URL": "https://desk.example.com/", "CASEDESK_SECURE_COOKIES": "false",
+			"CASEDESK_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7", "CASEDESK_READ_HEADER_TIMEOUT": "3s",
+			"CASEDESK_BODY_TIMEOUT": "4s", "CASEDESK_BODY_MIN_RATE": "1000",
+			"CASEDESK_METRICS_TOKEN": "0123456789abcdef0123", "CASEDESK_METRICS_ADDR": "127.0.0.1:9090",
+		}, nil, with(func(c *Config) {
+			c.PublicURL, c.SecureCookies, c.TrustedProxies = "https://desk.example.com", "false", "10.0.0.0/8, 192.0.2.7"
+			c.ReadHeaderTimeout, c.BodyTimeout, c.BodyMinRate = 3*time.Second, 4*time.Second, 1000
+			c.MetricsToken, c.MetricsAddr = "0123456789abcdef0123", "127.0.0.1:9090"
+		})},
+		{"two listeners on port 0", nil, []string{"--addr=127.0.0.1:0", "--metrics-addr=127.0.0.1:0"},
+			with(func(c *Config) { c.Addr, c.MetricsAddr = "127.0.0.1:0", "127.0.0.1:0" })},
+		{"edge flags over the environment", map[string]string{"CASEDESK_PUBLIC_URL": "https://a.example", "CASEDESK_BODY_MIN_RATE": "1000"},
+			[]string{"--public-url=http://localhost:8080", "--body-min-rate=2000", "--trusted-proxies=::1"},
+			with(func(c *Config) { c.PublicURL, c.BodyMinRate, c.TrustedProxies = "http://localhost:8080", 2000, "::1" })},
 		{"flags over environment", map[string]string{"CASEDESK_ADDR": ":9000", "CASEDESK_ATTACHMENT_LIMIT": "1048576", "CASEDESK_SHUTDOWN_TIMEOUT": "1m"},
 			[]string{"--addr", ":9001", "--attachment-limit=2048", "--shutdown-timeout=5s"},
 			with(func(c *Config) { c.Addr, c.AttachmentLimit, c.ShutdownTimeout = ":9001", 2048, 5*time.Second })},
@@ -94,6 +111,19 @@ func TestMalformed(t *testing.T) {
 		{"request limit", map[string]string{"CASEDESK_REQUEST_LIMIT": "-1"}, nil, "--request-limit must not be negative"},
 		{"request limit window", nil, []string{"--request-limit-window=0s"}, "--request-limit-window must be positive"},
 		{"request limit variable", map[string]string{"CASEDESK_REQUEST_LIMIT": "lots"}, nil, "CASEDESK_REQUEST_LIMIT"},
+		{"public URL without a scheme", map[string]string{"CASEDESK_PUBLIC_URL": "desk.example.com"}, nil, "--public-url must be"},
+		{"public URL of another scheme", nil, []string{"--public-url=ftp://desk.example.com"}, "--public-url must be"},
+		{"public URL with a path", nil, []string{"--public-url=https://example.com/desk"}, "--public-url must be"},
+		{"public URL with a query", nil, []string{"--public-url=https://example.com/?a=b"}, "--public-url must be"},
+		{"secure cookies", map[string]string{"CASEDESK_SECURE_COOKIES": "sometimes"}, nil, "--secure-cookies must be auto, true or false"},
+		{"trusted proxy", map[string]string{"CASEDESK_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, nil, `"proxy.local" is not a CIDR`},
+		{"trusted proxy prefix", nil, []string{"--trusted-proxies=10.0.0.0/33"}, `"10.0.0.0/33" is not a CIDR`},
+		{"body rate variable", map[string]string{"CASEDESK_BODY_MIN_RATE": "32KiB"}, nil, "CASEDESK_BODY_MIN_RATE"},
+		{"body rate", nil, []string{"--body-min-rate=0"}, "--body-min-rate must be positive"},
+		{"body timeout", map[string]string{"CASEDESK_BODY_TIMEOUT": "0s"}, nil, "--body-timeout must be positive"},
+		{"header timeout variable", map[string]string{"CASEDESK_READ_HEADER_TIMEOUT": "10"}, nil, "CASEDESK_READ_HEADER_TIMEOUT"},
+		{"short metrics token", map[string]string{"CASEDESK_METRICS_TOKEN": "secret"}, nil, "--metrics-token must be at least 16"},
+		{"metrics on the main address", nil, []string{"--metrics-addr=127.0.0.1:8080"}, "--metrics-addr must differ"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,6 +155,58 @@ func TestRegisterReadsTheEnvironment(t *testing.T) {
 	c = Default()
 	if err := c.Register(flag.NewFlagSet("test", flag.ContinueOnError)); err == nil || !strings.Contains(err.Error(), "CASEDESK_SHUTDOWN_TIMEOUT") {
 		t.Fatalf("malformed variable: %v", err)
+	}
+}
+
+// TestDerived: secure cookies follow the public URL unless told, and the
+// trusted proxies are networks.
+func TestDerived(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want bool
+	}{
+		{nil, false},
+		{[]string{"--public-url=http://desk.example.com"}, false},
+		{[]string{"--public-url=https://desk.example.com"}, true},
+		{[]string{"--public-url=https://desk.example.com", "--secure-cookies=false"}, false},
+		{[]string{"--public-url=http://desk.example.com", "--secure-cookies=true"}, true},
+		{[]string{"--secure-cookies=1"}, true},
+	} {
+		c, err := parse(nil, tt.args...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.CookiesSecure(); got != tt.want {
+			t.Errorf("%v: CookiesSecure() = %v, want %v", tt.args, got, tt.want)
+		}
+	}
+	c, err := parse(nil, "--trusted-proxies=10.1.2.3/8, 192.0.2.7,2001:db8::/32")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(c.Proxies()); got != "[10.0.0.0/8 192.0.2.7/32 2001:db8::/32]" {
+		t.Errorf("Proxies() = %s", got)
+	}
+}
+
+// TestSecretsStayOutOfTheUsage: the metrics token taken from the
+// environment is not printed as the flag's default.
+func TestSecretsStayOutOfTheUsage(t *testing.T) {
+	c := Default()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	if err := c.register(fs, func(name string) (string, bool) {
+		if name == "CASEDESK_METRICS_TOKEN" {
+			return "0123456789abcdef-secret", true
+		}
+		return "", false
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var usage strings.Builder
+	fs.SetOutput(&usage)
+	fs.PrintDefaults()
+	if c.MetricsToken != "0123456789abcdef-secret" || strings.Contains(usage.String(), "secret") {
+		t.Fatalf("token %q; usage shows it: %v", c.MetricsToken, strings.Contains(usage.String(), "secret"))
 	}
 }
 

@@ -169,11 +169,25 @@ func (d *Desk) AddAttachment(ctx context.Context, a *casedesk.Actor, number, nam
 	return att, nil
 }
 
-// cleanName keeps the last element of a client-supplied file name.
+// cleanName keeps the last element of a client-supplied file name, without
+// control characters (C0, DEL, C1) and the invisible marks that reorder text
+// (bidirectional embeddings, overrides and isolates, and the directional
+// marks), with which "invoice\u202Efdp.exe" shows as "invoiceexe.pdf", and
+// without surrounding spaces.
 func cleanName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		switch {
+		case r < 0x20, r >= 0x7f && r <= 0x9f, // C0, DEL, C1
+			r >= 0x202a && r <= 0x202e,            // LRE, RLE, PDF, LRO, RLO
+			r >= 0x2066 && r <= 0x2069,            // LRI, RLI, FSI, PDI
+			r == 0x200e, r == 0x200f, r == 0x061c: // LRM, RLM, ALM
+			return -1
+		}
+		return r
+	}, name)
 	name = strings.ReplaceAll(name, `\`, "/")
-	name = path.Base(name)
-	if name == "." || name == "/" || name == ".." {
+	name = strings.TrimSpace(path.Base(name))
+	if name == "." || name == "/" || name == ".." || name == "" {
 		return ""
 	}
 	return name

@@ -118,7 +118,7 @@ func newLossServer(t *testing.T, db *store.DB) *lossServer {
 	if _, _, err := d.CreateUser(ctx, opA, org.ID, desk.NewUser{Email: "admin@x.test", Name: "Admin", Role: casedesk.RoleGlobalAdmin, Password: "test-password-1"}); err != nil {
 		t.Fatal(err)
 	}
-	s := &lossServer{srv: httptest.NewServer(api.New(d, quiet).Handler()), acked: map[string]string{}}
+	s := &lossServer{srv: httptest.NewServer(api.New(d, quiet, api.Options{}).Handler()), acked: map[string]string{}}
 	t.Cleanup(s.srv.Close)
 	var login struct{ Token string }
 	if res := s.call(t, "POST", "/api/v1/auth/login", map[string]string{"email": "admin@x.test", "password": "test-password-1"}, &login); res.StatusCode != 200 {

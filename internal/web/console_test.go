@@ -88,7 +88,7 @@ func consoleEnv(t *testing.T, engine store.Engine) (*env, *client, http.Handler)
 	startRelay(t, e.desk)
 	agent := e.client()
 	agent.signIn("lena")
-	return e, agent, api.New(e.desk, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler()
+	return e, agent, api.New(e.desk, slog.New(slog.NewTextHandler(io.Discard, nil)), api.Options{}).Handler()
 }
 
 // triaged opens a request of Anna's and has Lena set its severity to A in

@@ -47,6 +47,8 @@ type env struct {
 	desk     *desk.Desk
 	srv      *httptest.Server
 	logs     *logBuffer
+	links    *linkRecorder
+	log      *slog.Logger
 	fabrikam *casedesk.Organization
 	yunfan   *casedesk.Organization
 	partner  *casedesk.Organization
@@ -54,7 +56,8 @@ type env struct {
 	actors   map[string]*casedesk.Actor
 }
 
-// logBuffer keeps the log lines for tests that read them (the reset link).
+// logBuffer keeps the log lines for tests that read them (that no secret is
+// in them).
 type logBuffer struct {
 	mu sync.Mutex
 	b  strings.Builder
@@ -68,6 +71,32 @@ func (l *logBuffer) Write(p []byte) (int, error) {
 
 func (l *logBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
+// linkRecorder stands for mail: it keeps the reset links sent, by address.
+type linkRecorder struct {
+	mu    sync.Mutex
+	links map[string][]string
+}
+
+func (l *linkRecorder) SendResetLink(_ context.Context, u *casedesk.User, link string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.links == nil {
+		l.links = map[string][]string{}
+	}
+	l.links[u.Email] = append(l.links[u.Email], link)
+	return nil
+}
+
+// last returns the last link sent to email, or "".
+func (l *linkRecorder) last(email string) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ls := l.links[email]; len(ls) > 0 {
+		return ls[len(ls)-1]
+	}
+	return ""
+}
+
 func newEnv(t testing.TB, db *store.DB) *env {
 	t.Helper()
 	ctx := context.Background()
@@ -80,10 +109,15 @@ func newEnv(t testing.TB, db *store.DB) *env {
 	pol := desk.DefaultPolicy()
 	pol.PasswordParams = auth.Params{Memory: 1024, Time: 1, Threads: 1}
 	pol.AttachmentLimit = 1 << 20
-	log := slog.New(slog.NewTextHandler(e.logs, nil))
+	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	e.log = log
 	e.desk = desk.New(db, blobs, desk.Options{Clock: e.clock, Policy: &pol, Logger: log})
-	e.srv = httptest.NewServer(web.New(e.desk, log, web.Options{Clock: e.clock}).Handler())
+	// The portal's public URL is the test server's, known once it listens.
+	var h http.Handler
+	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))
 	t.Cleanup(e.srv.Close)
+	e.links = &linkRecorder{}
+	h = web.New(e.desk, log, web.Options{Clock: e.clock, BaseURL: e.srv.URL, ResetLinks: e.links}).Handler()
 
 	op, err := e.desk.Bootstrap(ctx, "Contoso Cloud", "operator@contoso.test", "Olga Operator", password)
 	if err != nil {

@@ -99,7 +99,7 @@ func (s *Server) localize(r *http.Request, p *page) {
 		lang, ok = supported(p.User.Language)
 	}
 	if !ok {
-		if c, err := r.Cookie(langCookie); err == nil {
+		if c, err := s.cookie(r, langCookie); err == nil {
 			lang, ok = supported(c.Value)
 		}
 	}

@@ -49,7 +49,7 @@ type page struct {
 }
 
 func (s *Server) newPage(w http.ResponseWriter, r *http.Request) *page {
-	return &page{Path: r.URL.RequestURI(), Lang: "en", cat: catalogs["en"], loc: time.UTC, Actor: &casedesk.Actor{ClientIP: clientIP(r)}}
+	return &page{Path: r.URL.RequestURI(), Lang: "en", cat: catalogs["en"], loc: time.UTC, Actor: &casedesk.Actor{ClientIP: s.proxies.ClientIP(r)}}
 }
 
 // T translates a catalogue key, formatting args into it.
@@ -204,7 +204,7 @@ func (s *Server) actingFor(r *http.Request, p *page) {
 			return
 		}
 		p.CustomerID = p.Actor.Delegated[0]
-		if c, err := r.Cookie(customerCookie); err == nil {
+		if c, err := s.cookie(r, customerCookie); err == nil {
 			if id := atoi64(c.Value); slices.Contains(p.Actor.Delegated, id) {
 				p.CustomerID = id
 			}

@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -36,25 +35,34 @@ func csrfToken(secret string) string {
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
+// cookieName is the name a cookie goes by: with the __Host- prefix when
+// cookies are secure, which browsers accept only from HTTPS, Secure, for
+// Path=/ and with no Domain, so that no other site or subdomain, nor plain
+// HTTP, can set or shadow it.
+func (s *Server) cookieName(name string) string {
+	if s.secure {
+		return "__Host-" + name
 	}
-	return host
+	return name
+}
+
+// cookie reads one of the portal's cookies under its name.
+func (s *Server) cookie(r *http.Request, name string) (*http.Cookie, error) {
+	return r.Cookie(s.cookieName(name))
 }
 
 func (s *Server) setCookie(w http.ResponseWriter, r *http.Request, name, value string, maxAge int) {
-	http.SetCookie(w, &http.Cookie{Name: name, Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
-		Secure: s.secure || r.TLS != nil, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: s.cookieName(name), Value: value, Path: "/", MaxAge: maxAge, HttpOnly: true,
+		Secure: s.secure, SameSite: http.SameSiteLaxMode})
 }
 
 // authenticate fills p with the actor behind the session cookie. An expired
 // or revoked session is dropped and the visitor continues anonymously.
 func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, p *page) error {
-	p.Actor = &casedesk.Actor{ClientIP: clientIP(r)}
-	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		a, err := s.desk.Authenticate(r.Context(), c.Value, clientIP(r))
+	ip := s.proxies.ClientIP(r)
+	p.Actor = &casedesk.Actor{ClientIP: ip}
+	if c, err := s.cookie(r, sessionCookie); err == nil && c.Value != "" {
+		a, err := s.desk.Authenticate(r.Context(), c.Value, ip)
 		switch {
 		case err == nil:
 			p.Actor, p.User, p.secret = a, a.User, c.Value
@@ -66,7 +74,7 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, p *page) e
 		}
 	}
 	if p.secret == "" {
-		if c, err := r.Cookie(preCookie); err == nil && len(c.Value) >= 20 {
+		if c, err := s.cookie(r, preCookie); err == nil && len(c.Value) >= 20 {
 			p.secret = c.Value
 		} else {
 			p.secret = auth.RandomString(24)
@@ -82,11 +90,12 @@ func (s *Server) authenticate(w http.ResponseWriter, r *http.Request, p *page) e
 }
 
 // checkCSRF refuses a POST without the form token of this session, or from
-// another origin.
+// another origin: one other than the public URL's when that is set (a
+// proxy may pass on another Host), else one of another host.
 func (s *Server) checkCSRF(r *http.Request, p *page) error {
 	if o := r.Header.Get("Origin"); o != "" && o != "null" {
 		u, err := url.Parse(o)
-		if err != nil || u.Host != r.Host {
+		if err != nil || (s.baseURL != "" && u.Scheme+"://"+u.Host != s.baseURL) || (s.baseURL == "" && u.Host != r.Host) {
 			return casedesk.Errorf(casedesk.EFORBIDDEN, "the form was sent from another site")
 		}
 	}
@@ -164,7 +173,7 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request, p *page) error {
 }
 
 func (s *Server) signout(w http.ResponseWriter, r *http.Request, p *page) error {
-	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" && !p.Actor.Anonymous() {
+	if c, err := s.cookie(r, sessionCookie); err == nil && c.Value != "" && !p.Actor.Anonymous() {
 		if err := s.desk.Logout(r.Context(), c.Value); err != nil {
 			return err
 		}
@@ -203,8 +212,11 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request, p *page) err
 	return s.render(w, r, p, "forgot", http.StatusOK)
 }
 
-// forgot makes a reset link and, until mail exists, writes it to the log.
-// The answer is the same whether or not the address has an account.
+// forgot makes a reset link and hands it to the ResetLinks sender. The link
+// is built on the public URL only, never on the request's Host, and is
+// never logged: it is a password. Without a public URL or a sender no link
+// is made, and the log says so. The answer is the same whether or not the
+// address has an account.
 func (s *Server) forgot(w http.ResponseWriter, r *http.Request, p *page) error {
 	p.Title = p.T("forgot.title")
 	email := r.PostFormValue("email")
@@ -218,23 +230,17 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request, p *page) error {
 		return err
 	}
 	if secret != "" {
-		link := s.base(r) + "/reset?token=" + url.QueryEscape(secret)
-		s.log.Info("password reset link (no mail configured: pass it on to the user)", "email", u.Email, "user_id", u.ID, "link", link)
+		if s.baseURL == "" || s.resetLinks == nil {
+			s.log.Warn("password reset requested, but no link can be sent (no public URL or no mail); "+
+				"an operator can set a password with `casedesk user reset-password`", "user_id", u.ID)
+		} else if err := s.resetLinks.SendResetLink(r.Context(), u, s.baseURL+"/reset?token="+url.QueryEscape(secret)); err != nil {
+			// The sender's error must not carry the link either.
+			s.log.Error("password reset link not sent", "user_id", u.ID, "err", err)
+		}
 	}
 	p.Notice = p.T("forgot.sent")
 	p.Form = nil
 	return s.render(w, r, p, "forgot", http.StatusOK)
-}
-
-func (s *Server) base(r *http.Request) string {
-	if s.baseURL != "" {
-		return strings.TrimRight(s.baseURL, "/")
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }
 
 func (s *Server) resetForm(w http.ResponseWriter, r *http.Request, p *page) error {

@@ -12,10 +12,12 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/edge"
 	"github.com/casedesk/casedesk/internal/sla"
 )
 
@@ -62,36 +64,51 @@ type Options struct {
 	Policy PolicySource
 	// Articles supplies self-service articles.
 	Articles ArticleSource
-	// BaseURL is the portal's public URL for the links it writes to the log
-	// (password reset); empty means the URL of the request.
+	// BaseURL is the portal's public URL (https://desk.example.com), the
+	// base of every absolute link it makes (password reset) and the one
+	// origin its forms are accepted from. Empty means no absolute link is
+	// made: the request's Host header is the client's to write, so a link
+	// built on it could point anywhere.
 	BaseURL string
+	// ResetLinks delivers password-reset links; nil means none is made.
+	ResetLinks LinkSender
+	// Proxies are the reverse proxies trusted to name the client.
+	Proxies edge.Proxies
 	// RecentDays is how long closed requests stay in the default list (30).
 	RecentDays int
-	// SecureCookies marks cookies Secure on every answer, for a portal
-	// served over HTTPS by a proxy; without it they are Secure when the
-	// request itself came over TLS.
+	// SecureCookies makes cookies Secure with the __Host- prefix, for a
+	// portal reached over HTTPS (casedesk itself speaks plain HTTP behind
+	// a proxy that ends TLS).
 	SecureCookies bool
+}
+
+// LinkSender delivers a link that is as good as a password to its user:
+// by mail, or, in the demo, on the operator's terminal; never to a log.
+type LinkSender interface {
+	SendResetLink(ctx context.Context, u *casedesk.User, link string) error
 }
 
 // Server serves the pages.
 type Server struct {
-	desk     *desk.Desk
-	log      *slog.Logger
-	clock    casedesk.Clock
-	policy   PolicySource
-	articles ArticleSource
-	baseURL  string
-	recent   time.Duration
-	secure   bool
-	tmpl     *templates
-	zones    *zoneCache
-	md       *markdown
+	desk       *desk.Desk
+	log        *slog.Logger
+	clock      casedesk.Clock
+	policy     PolicySource
+	articles   ArticleSource
+	baseURL    string
+	proxies    edge.Proxies
+	resetLinks LinkSender
+	recent     time.Duration
+	secure     bool
+	tmpl       *templates
+	zones      *zoneCache
+	md         *markdown
 }
 
 // New returns the web surface over d.
 func New(d *desk.Desk, log *slog.Logger, o Options) *Server {
-	s := &Server{desk: d, log: log, clock: o.Clock, policy: o.Policy, articles: o.Articles, baseURL: o.BaseURL,
-		recent: time.Duration(o.RecentDays) * 24 * time.Hour, secure: o.SecureCookies, zones: newZoneCache(), md: newMarkdown()}
+	s := &Server{desk: d, log: log, clock: o.Clock, policy: o.Policy, articles: o.Articles, baseURL: strings.TrimRight(o.BaseURL, "/"),
+		proxies: o.Proxies, resetLinks: o.ResetLinks, recent: time.Duration(o.RecentDays) * 24 * time.Hour, secure: o.SecureCookies, zones: newZoneCache(), md: newMarkdown()}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
