@@ -5,6 +5,7 @@ import (
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/auth"
+	"github.com/casedesk/casedesk/internal/live"
 	"github.com/casedesk/casedesk/internal/store"
 )
 
@@ -93,7 +94,8 @@ type UserPatch struct {
 
 // UpdateUser changes a user: roles and activation by the organization's
 // global admin (or an operator); a user may change their own name, language,
-// time zone and phone. Deactivating signs the user out everywhere.
+// time zone and phone. Deactivating signs the user out everywhere; a new role
+// or activation reaches the user's live streams on every instance.
 func (d *Desk) UpdateUser(ctx context.Context, a *casedesk.Actor, org, id int64, p UserPatch) (*casedesk.User, error) {
 	self := !a.Anonymous() && a.User.ID == id && a.User.OrgID == org
 	need := orgManage
@@ -113,7 +115,7 @@ func (d *Desk) UpdateUser(ctx context.Context, a *casedesk.Actor, org, id int64,
 		if u, err = tx.User(ctx, store.OrgScope(org), id); err != nil {
 			return err
 		}
-		wasActive := u.Active
+		wasActive, wasRole := u.Active, u.Role
 		set(&u.Name, p.Name)
 		set(&u.Role, p.Role)
 		set(&u.Active, p.Active)
@@ -133,13 +135,17 @@ func (d *Desk) UpdateUser(ctx context.Context, a *casedesk.Actor, org, id int64,
 			return err
 		}
 		if wasActive && !u.Active {
-			return tx.RevokeUserTokens(ctx, u.ID, d.now())
+			if err := tx.RevokeUserTokens(ctx, u.ID, 0, d.now()); err != nil {
+				return err
+			}
+		}
+		if wasActive != u.Active || wasRole != u.Role {
+			return d.accessChanged(ctx, tx, live.Change{User: u.ID})
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	d.tokens.clear()
 	return u, nil
 }
