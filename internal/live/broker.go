@@ -8,6 +8,7 @@
 package live
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/casedesk/casedesk"
@@ -23,34 +24,35 @@ import (
 type Broker struct {
 	mu       sync.Mutex
 	subs     map[chan casedesk.Event]struct{}
-	watchers map[*func(Change)]struct{}
+	watchers []*func(Change) // in the order they began watching
 }
 
 // NewBroker returns an empty broker.
 func NewBroker() *Broker {
-	return &Broker{subs: map[chan casedesk.Event]struct{}{}, watchers: map[*func(Change)]struct{}{}}
+	return &Broker{subs: map[chan casedesk.Event]struct{}{}}
 }
 
 // WatchAccess calls f with every access change published from now on until
-// stop is called. f runs on the publisher's goroutine, in order: it must be
-// quick and must not call back into the broker.
+// stop is called. f runs on the publisher's goroutine, after the watchers
+// that began before it: it must be quick and must not call back into the
+// broker.
 func (b *Broker) WatchAccess(f func(Change)) (stop func()) {
 	p := &f
 	b.mu.Lock()
-	b.watchers[p] = struct{}{}
+	b.watchers = append(b.watchers, p)
 	b.mu.Unlock()
 	return func() {
 		b.mu.Lock()
-		delete(b.watchers, p)
+		b.watchers = slices.DeleteFunc(b.watchers, func(q *func(Change)) bool { return q == p })
 		b.mu.Unlock()
 	}
 }
 
-// AccessChanged tells every watcher of c.
+// AccessChanged tells every watcher of c, in the order they began watching.
 func (b *Broker) AccessChanged(c Change) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	for f := range b.watchers {
+	for _, f := range b.watchers {
 		(*f)(c)
 	}
 }
