@@ -94,8 +94,8 @@ type UserPatch struct {
 
 // UpdateUser changes a user: roles and activation by the organization's
 // global admin (or an operator); a user may change their own name, language,
-// time zone and phone. Deactivating signs the user out everywhere; a new role
-// or activation reaches the user's live streams on every instance.
+// time zone and phone. Deactivating signs the user out everywhere; every
+// change reaches the user's sessions and live streams on every instance.
 func (d *Desk) UpdateUser(ctx context.Context, a *casedesk.Actor, org, id int64, p UserPatch) (*casedesk.User, error) {
 	self := !a.Anonymous() && a.User.ID == id && a.User.OrgID == org
 	need := orgManage
@@ -115,7 +115,7 @@ func (d *Desk) UpdateUser(ctx context.Context, a *casedesk.Actor, org, id int64,
 		if u, err = tx.User(ctx, store.OrgScope(org), id); err != nil {
 			return err
 		}
-		wasActive, wasRole := u.Active, u.Role
+		wasActive := u.Active
 		set(&u.Name, p.Name)
 		set(&u.Role, p.Role)
 		set(&u.Active, p.Active)
@@ -139,10 +139,9 @@ func (d *Desk) UpdateUser(ctx context.Context, a *casedesk.Actor, org, id int64,
 				return err
 			}
 		}
-		if wasActive != u.Active || wasRole != u.Role {
-			return d.accessChanged(ctx, tx, live.Change{User: u.ID})
-		}
-		return nil
+		// Every instance forgets the user as cached with their tokens
+		// (a new language shows at once), and their streams re-check.
+		return d.accessChanged(ctx, tx, live.Change{User: u.ID})
 	})
 	if err != nil {
 		return nil, err
