@@ -10,6 +10,9 @@ type Actor struct {
 	// user's partner organization, resolved when the actor is built.
 	Delegated []int64
 	ClientIP  string
+	// TokenID is the id of the sign-in or API token the actor came with;
+	// 0 for anonymous callers and the system.
+	TokenID int64
 }
 
 // Anonymous reports whether nobody is signed in.

@@ -45,16 +45,23 @@ type sseEvent struct{ kind, data string }
 // subscribe opens the live stream as role and returns its events.
 func (f *fixture) subscribe(t *testing.T, role string) <-chan sseEvent {
 	t.Helper()
+	return subscribeAt(t, f.srv.URL, f.tokens[role])
+}
+
+// subscribeAt opens the live stream of the server at base with the token
+// and returns its events; the channel closes when the stream ends.
+func subscribeAt(t *testing.T, base, token string) <-chan sseEvent {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	req, _ := http.NewRequestWithContext(ctx, "GET", f.srv.URL+"/api/v1/events", nil)
-	req.Header.Set("Authorization", "Bearer "+f.tokens[role])
+	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/v1/events", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/event-stream" {
-		t.Fatalf("stream as %s: %d %s", role, res.StatusCode, res.Header.Get("Content-Type"))
+		t.Fatalf("stream: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
 	}
 	out := make(chan sseEvent, 100)
 	sc := bufio.NewScanner(res.Body)
@@ -62,6 +69,7 @@ func (f *fixture) subscribe(t *testing.T, role string) <-chan sseEvent {
 		t.Fatal("stream closed")
 	}
 	go func() {
+		defer close(out)
 		defer res.Body.Close()
 		var e sseEvent
 		for sc.Scan() {
@@ -83,7 +91,10 @@ func (f *fixture) subscribe(t *testing.T, role string) <-chan sseEvent {
 func next(t *testing.T, ch <-chan sseEvent) sseEvent {
 	t.Helper()
 	select {
-	case e := <-ch:
+	case e, ok := <-ch:
+		if !ok {
+			t.Fatal("the stream ended")
+		}
 		return e
 	case <-time.After(30 * time.Second):
 		t.Fatal("no event arrived")

@@ -88,6 +88,9 @@ func New(db *store.DB, blobs *blob.Store, o Options) *Desk {
 	if d.log == nil {
 		d.log = slog.Default()
 	}
+	// Access changes announced by other instances (through the relay) reach
+	// the token cache here; this instance's own, at commit (accessChanged).
+	d.events.WatchAccess(d.tokens.forget)
 	return d
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/live"
 	"github.com/casedesk/casedesk/internal/store"
 )
 
@@ -72,10 +73,17 @@ func (d *Desk) GrantPartner(ctx context.Context, a *casedesk.Actor, org int64, i
 	return g, err
 }
 
-// RevokeGrant ends a delegation (the customer's global admin, or an operator).
+// RevokeGrant ends a delegation (the customer's global admin, or an
+// operator); the partner's live streams stop showing the customer's events,
+// on every instance.
 func (d *Desk) RevokeGrant(ctx context.Context, a *casedesk.Actor, org, id int64) error {
 	if err := needGrantor(a, org, "only the customer revokes a delegation"); err != nil {
 		return err
 	}
-	return d.write(ctx, func(tx *store.Tx) error { return tx.RevokeGrant(ctx, store.OrgScope(org), id, a.User.ID, d.now()) })
+	return d.write(ctx, func(tx *store.Tx) error {
+		if err := tx.RevokeGrant(ctx, store.OrgScope(org), id, a.User.ID, d.now()); err != nil {
+			return err
+		}
+		return d.accessChanged(ctx, tx, live.Change{Org: org})
+	})
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/auth"
+	"github.com/casedesk/casedesk/internal/live"
 	"github.com/casedesk/casedesk/internal/store"
 )
 
@@ -51,7 +52,8 @@ func (d *Desk) RequestPasswordReset(ctx context.Context, email, clientIP string)
 }
 
 // ResetPasswordWithLink sets the password of the account a reset link was
-// made for, once; every session of the account is signed out.
+// made for, once; every session and API token of the account is revoked, and
+// its live streams end, on every instance.
 func (d *Desk) ResetPasswordWithLink(ctx context.Context, secret, password string) error {
 	if err := casedesk.ValidatePassword("new_password", password); err != nil {
 		return err
@@ -61,7 +63,7 @@ func (d *Desk) ResetPasswordWithLink(ctx context.Context, secret, password strin
 		return err
 	}
 	now := d.now()
-	err = d.write(ctx, func(tx *store.Tx) error {
+	return d.write(ctx, func(tx *store.Tx) error {
 		userID, err := tx.UsePasswordReset(ctx, auth.HashToken(secret), now)
 		if err != nil {
 			return err
@@ -69,16 +71,17 @@ func (d *Desk) ResetPasswordWithLink(ctx context.Context, secret, password strin
 		if err := tx.SetPassword(ctx, store.AllOrgs, userID, hash, false); err != nil {
 			return err
 		}
-		return tx.RevokeUserTokens(ctx, userID, now)
+		if err := tx.RevokeUserTokens(ctx, userID, 0, now); err != nil {
+			return err
+		}
+		return d.accessChanged(ctx, tx, live.Change{User: userID})
 	})
-	if err != nil {
-		return err
-	}
-	d.tokens.clear()
-	return nil
 }
 
-// ChangePassword sets the actor's own password after checking the current one.
+// ChangePassword sets the actor's own password after checking the current
+// one. Every other session and API token of the user is revoked, and their
+// live streams end, on every instance; the token the actor came with
+// (Actor.TokenID) stays signed in.
 func (d *Desk) ChangePassword(ctx context.Context, a *casedesk.Actor, current, next string) error {
 	if a.Anonymous() {
 		return errUnauthenticated()
@@ -97,15 +100,20 @@ func (d *Desk) ChangePassword(ctx context.Context, a *casedesk.Actor, current, n
 	if err != nil {
 		return err
 	}
-	d.tokens.clear()
 	return d.write(ctx, func(tx *store.Tx) error {
-		return tx.SetPassword(ctx, store.OrgScope(a.User.OrgID), a.User.ID, newHash, false)
+		if err := tx.SetPassword(ctx, store.OrgScope(a.User.OrgID), a.User.ID, newHash, false); err != nil {
+			return err
+		}
+		if err := tx.RevokeUserTokens(ctx, a.User.ID, a.TokenID, d.now()); err != nil {
+			return err
+		}
+		return d.accessChanged(ctx, tx, live.Change{User: a.User.ID})
 	})
 }
 
 // ResetPassword sets a user's password by email, for the operator command
-// line; every token of the user is revoked. mustChange forces a change at the
-// next sign-in.
+// line; every token of the user is revoked, and their live streams end, on
+// every instance. mustChange forces a change at the next sign-in.
 func (d *Desk) ResetPassword(ctx context.Context, email, password string, mustChange bool) error {
 	if err := casedesk.ValidatePassword("password", password); err != nil {
 		return err
@@ -118,11 +126,13 @@ func (d *Desk) ResetPassword(ctx context.Context, email, password string, mustCh
 	if err != nil {
 		return err
 	}
-	d.tokens.clear()
 	return d.write(ctx, func(tx *store.Tx) error {
 		if err := tx.SetPassword(ctx, store.AllOrgs, u.ID, hash, mustChange); err != nil {
 			return err
 		}
-		return tx.RevokeUserTokens(ctx, u.ID, d.now())
+		if err := tx.RevokeUserTokens(ctx, u.ID, 0, d.now()); err != nil {
+			return err
+		}
+		return d.accessChanged(ctx, tx, live.Change{User: u.ID})
 	})
 }

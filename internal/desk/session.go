@@ -7,6 +7,7 @@ import (
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/auth"
+	"github.com/casedesk/casedesk/internal/live"
 	"github.com/casedesk/casedesk/internal/store"
 )
 
@@ -155,10 +156,11 @@ func dummyHash(p auth.Params) string {
 
 // Authenticate returns the actor behind a token secret. Lookups are cached
 // for a few seconds so a busy API client costs one SHA-256 and a map read per
-// call; a revocation reaches other instances within that time. The token's
-// last use is recorded (store.TouchToken) at most once a minute per token, so
-// a token's last_used_at is at most a minute behind; a failure to record it
-// is logged and does not refuse the call.
+// call; a revocation reaches this instance's cache with its access change
+// (live.AnnounceAccess, through the relay from other instances), and within
+// that time at worst. The token's last use is recorded (store.TouchToken) at
+// most once a minute per token, so a token's last_used_at is at most a minute
+// behind; a failure to record it is logged and does not refuse the call.
 func (d *Desk) Authenticate(ctx context.Context, secret, clientIP string) (*casedesk.Actor, error) {
 	if secret == "" {
 		return &casedesk.Actor{ClientIP: clientIP}, nil
@@ -167,21 +169,12 @@ func (d *Desk) Authenticate(ctx context.Context, secret, clientIP string) (*case
 	now := d.now()
 	e, ok := d.tokens.get(hash, now)
 	if !ok {
-		tok, u, err := d.db.TokenUser(ctx, hash, now)
-		if err != nil {
+		gen := d.tokens.generation()
+		var err error
+		if e, err = d.lookupToken(ctx, hash, now); err != nil {
 			return nil, err
 		}
-		// The signed-in user's own organization: its kind decides the actor's scope.
-		org, err := d.db.Organization(ctx, store.OrgScope(u.OrgID), u.OrgID)
-		if err != nil {
-			return nil, err
-		}
-		e = &tokenEntry{user: u, kind: org.Kind, tokenID: tok.ID, csrf: tok.CSRF, expires: tok.ExpiresAt, cachedAt: now}
-		d.tokens.put(hash, e)
-		if tok.LastUsedAt != nil {
-			// Another instance, or this one before a restart, may have recorded a use.
-			d.tokens.used(tok.ID, *tok.LastUsedAt)
-		}
+		d.tokens.put(hash, e, gen)
 	}
 	if e.expires != nil && !now.Before(*e.expires) {
 		d.tokens.drop(hash)
@@ -193,8 +186,32 @@ func (d *Desk) Authenticate(ctx context.Context, secret, clientIP string) (*case
 			d.log.Warn("record token use", "token", e.tokenID, "err", err)
 		}
 	}
+	return d.actor(ctx, e, clientIP, now)
+}
+
+// lookupToken reads the token with the hash and its user from the database.
+func (d *Desk) lookupToken(ctx context.Context, hash string, now time.Time) (*tokenEntry, error) {
+	tok, u, err := d.db.TokenUser(ctx, hash, now)
+	if err != nil {
+		return nil, err
+	}
+	// The signed-in user's own organization: its kind decides the actor's scope.
+	org, err := d.db.Organization(ctx, store.OrgScope(u.OrgID), u.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if tok.LastUsedAt != nil {
+		// Another instance, or this one before a restart, may have recorded a use.
+		d.tokens.used(tok.ID, *tok.LastUsedAt)
+	}
+	return &tokenEntry{user: u, kind: org.Kind, tokenID: tok.ID, csrf: tok.CSRF, expires: tok.ExpiresAt, cachedAt: now}, nil
+}
+
+// actor builds the actor of a looked-up token: a partner's user gets the
+// customers delegated to their organization at now.
+func (d *Desk) actor(ctx context.Context, e *tokenEntry, clientIP string, now time.Time) (*casedesk.Actor, error) {
 	u := *e.user
-	a := &casedesk.Actor{User: &u, OrgKind: e.kind, ClientIP: clientIP}
+	a := &casedesk.Actor{User: &u, OrgKind: e.kind, ClientIP: clientIP, TokenID: e.tokenID}
 	if e.kind == casedesk.OrgPartner {
 		ids, err := d.db.DelegatedCustomers(ctx, store.OrgScope(u.OrgID), now)
 		if err != nil {
@@ -205,11 +222,25 @@ func (d *Desk) Authenticate(ctx context.Context, secret, clientIP string) (*case
 	return a, nil
 }
 
-// Logout revokes the token with the secret.
+// Logout revokes the token with the secret; the live streams opened with it
+// end, on every instance.
 func (d *Desk) Logout(ctx context.Context, secret string) error {
 	hash := auth.HashToken(secret)
 	d.tokens.drop(hash)
-	return d.write(ctx, func(tx *store.Tx) error { return tx.RevokeTokenByHash(ctx, hash, d.now()) })
+	now := d.now()
+	return d.write(ctx, func(tx *store.Tx) error {
+		tok, _, err := tx.TokenUser(ctx, hash, now)
+		if casedesk.ErrorCode(err) == casedesk.EUNAUTHORIZED {
+			return nil // already revoked or expired: nothing to sign out
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.RevokeTokenByHash(ctx, hash, now); err != nil {
+			return err
+		}
+		return d.accessChanged(ctx, tx, live.Change{User: tok.UserID})
+	})
 }
 
 type tokenEntry struct {
@@ -222,10 +253,12 @@ type tokenEntry struct {
 }
 
 // tokenCache remembers recent token lookups for tokenTTL, and when each
-// token's use was last recorded.
+// token's use was last recorded. An access change forgets the lookups it
+// concerns (forget); a lookup that was under way meanwhile is not kept.
 type tokenCache struct {
 	mu      sync.Mutex
 	m       map[string]*tokenEntry
+	gen     uint64              // counts forgets, so that put keeps no lookup older than one
 	touched map[int64]time.Time // token id → last use recorded in the database
 }
 
@@ -274,9 +307,21 @@ func (c *tokenCache) get(hash string, now time.Time) (*tokenEntry, bool) {
 	return e, true
 }
 
-func (c *tokenCache) put(hash string, e *tokenEntry) {
+// generation is to be read before a lookup and passed to put.
+func (c *tokenCache) generation() uint64 {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.gen
+}
+
+// put keeps a lookup begun at generation gen, unless something was forgotten
+// since: the lookup may have read what the forget was about.
+func (c *tokenCache) put(hash string, e *tokenEntry, gen uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if gen != c.gen {
+		return
+	}
 	if len(c.m) > 100_000 {
 		clear(c.m)
 	}
@@ -289,10 +334,18 @@ func (c *tokenCache) drop(hash string) {
 	c.mu.Unlock()
 }
 
-func (c *tokenCache) clear() {
+// forget drops the lookups whose access ch may have changed.
+func (c *tokenCache) forget(ch live.Change) {
 	c.mu.Lock()
-	clear(c.m)
-	c.mu.Unlock()
+	defer c.mu.Unlock()
+	c.gen++
+	for h, e := range c.m {
+		// Delegations are not cached (Desk.actor reads them), so an
+		// organization's change concerns only its own users here.
+		if ch.Concerns(e.user.ID, e.user.OrgID, nil) {
+			delete(c.m, h)
+		}
+	}
 }
 
 // limiter is a per-key fixed-window counter for anonymous endpoints, kept in

@@ -6,6 +6,7 @@ import (
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/auth"
+	"github.com/casedesk/casedesk/internal/live"
 	"github.com/casedesk/casedesk/internal/store"
 )
 
@@ -40,11 +41,16 @@ func (d *Desk) APITokens(ctx context.Context, a *casedesk.Actor) ([]*store.Token
 	return d.db.Tokens(ctx, a.User.ID)
 }
 
-// RevokeAPIToken revokes one of the actor's tokens.
+// RevokeAPIToken revokes one of the actor's tokens; live streams opened with
+// it end, on every instance.
 func (d *Desk) RevokeAPIToken(ctx context.Context, a *casedesk.Actor, id int64) error {
 	if a.Anonymous() {
 		return errUnauthenticated()
 	}
-	d.tokens.clear() // the cache is keyed by hash, which we do not have here
-	return d.write(ctx, func(tx *store.Tx) error { return tx.RevokeToken(ctx, a.User.ID, id, d.now()) })
+	return d.write(ctx, func(tx *store.Tx) error {
+		if err := tx.RevokeToken(ctx, a.User.ID, id, d.now()); err != nil {
+			return err
+		}
+		return d.accessChanged(ctx, tx, live.Change{User: a.User.ID})
+	})
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/auth"
+	"github.com/casedesk/casedesk/internal/live"
 	"github.com/casedesk/casedesk/internal/store"
 	"github.com/mtibben/confusables"
 )
@@ -166,7 +167,8 @@ type UserPatch struct {
 
 // UpdateUser changes a user: roles and activation by the organization's
 // global admin (or an operator); a user may change their own name, language,
-// time zone and phone. Deactivating signs the user out everywhere.
+// time zone and phone. Deactivating signs the user out everywhere; every
+// change reaches the user's sessions and live streams on every instance.
 func (d *Desk) UpdateUser(ctx context.Context, a *casedesk.Actor, org, id int64, p UserPatch) (*casedesk.User, error) {
 	self := !a.Anonymous() && a.User.ID == id && a.User.OrgID == org
 	need := orgManage
@@ -206,13 +208,16 @@ func (d *Desk) UpdateUser(ctx context.Context, a *casedesk.Actor, org, id int64,
 			return err
 		}
 		if wasActive && !u.Active {
-			return tx.RevokeUserTokens(ctx, u.ID, d.now())
+			if err := tx.RevokeUserTokens(ctx, u.ID, 0, d.now()); err != nil {
+				return err
+			}
 		}
-		return nil
+		// Every instance forgets the user as cached with their tokens
+		// (a new language shows at once), and their streams re-check.
+		return d.accessChanged(ctx, tx, live.Change{User: u.ID})
 	})
 	if err != nil {
 		return nil, err
 	}
-	d.tokens.clear()
 	return u, nil
 }

@@ -8,6 +8,7 @@
 package live
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/casedesk/casedesk"
@@ -16,13 +17,45 @@ import (
 // Broker fans committed events out to subscribers in this process: the
 // console's live updates and notifications. A slow subscriber misses events
 // rather than slowing the writer down; each event also stays in the history.
+//
+// It also tells its watchers of access changes (WatchAccess), which unlike
+// events are never dropped: a stream that missed one would show what its
+// viewer may no longer see.
 type Broker struct {
-	mu   sync.Mutex
-	subs map[chan casedesk.Event]struct{}
+	mu       sync.Mutex
+	subs     map[chan casedesk.Event]struct{}
+	watchers []*func(Change) // in the order they began watching
 }
 
 // NewBroker returns an empty broker.
-func NewBroker() *Broker { return &Broker{subs: map[chan casedesk.Event]struct{}{}} }
+func NewBroker() *Broker {
+	return &Broker{subs: map[chan casedesk.Event]struct{}{}}
+}
+
+// WatchAccess calls f with every access change published from now on until
+// stop is called. f runs on the publisher's goroutine, after the watchers
+// that began before it: it must be quick and must not call back into the
+// broker.
+func (b *Broker) WatchAccess(f func(Change)) (stop func()) {
+	p := &f
+	b.mu.Lock()
+	b.watchers = append(b.watchers, p)
+	b.mu.Unlock()
+	return func() {
+		b.mu.Lock()
+		b.watchers = slices.DeleteFunc(b.watchers, func(q *func(Change)) bool { return q == p })
+		b.mu.Unlock()
+	}
+}
+
+// AccessChanged tells every watcher of c, in the order they began watching.
+func (b *Broker) AccessChanged(c Change) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, f := range b.watchers {
+		(*f)(c)
+	}
+}
 
 // Subscribe returns a channel of events and a function that ends the
 // subscription and closes the channel; calling it again does nothing.

@@ -20,7 +20,7 @@ const channel = "casedesk_events"
 // after the commit.
 func Announce(ctx context.Context, tx *store.Tx, publish func()) error {
 	if tx.Engine() == store.Postgres {
-		return tx.Notify(ctx, channel)
+		return tx.Notify(ctx, channel, "")
 	}
 	tx.AfterCommit(publish)
 	return nil
@@ -30,6 +30,9 @@ func Announce(ctx context.Context, tx *store.Tx, publish func()) error {
 // sharing DB writes: the lines of history with whom each notified
 // (Event.Notify), and the moves of bulk SLA recomputes, which are packed in
 // batches (store.Queries.RecordClockMoves) and become lines through Moves.
+// It passes on every access change (AnnounceAccess) in the order it was
+// committed among the lines, and when it starts or listens again tells the
+// broker that anyone's access may have changed meanwhile.
 type Relay struct {
 	DB     *store.DB
 	Broker *Broker
@@ -77,12 +80,20 @@ func (r *Relay) Run(ctx context.Context, ready func()) error {
 	}
 	s := &relayState{Relay: r, log: log, last: last, lastBatch: lastBatch, seen: map[int64]bool{}, seenBatch: map[int64]bool{}}
 	for ctx.Err() == nil {
-		err := r.DB.Listen(ctx, channel, func() {
-			// Listening: whatever commits from now on is notified, and
-			// what committed since last is read below.
-			if ready != nil {
-				ready()
-				ready = nil
+		err := r.DB.Listen(ctx, []string{channel, accessChannel}, func(ch, payload string) {
+			switch ch {
+			case accessChannel:
+				r.Broker.AccessChanged(parseChange(payload))
+				return
+			case "":
+				// Listening: whatever commits from now on is notified, and
+				// what committed since last is read below; access changes
+				// sent meanwhile are lost, so anyone's may have changed.
+				r.Broker.AccessChanged(Change{})
+				if ready != nil {
+					ready()
+					ready = nil
+				}
 			}
 			s.moves(ctx)
 			s.lines(ctx)

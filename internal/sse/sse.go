@@ -4,6 +4,7 @@
 package sse
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"strconv"
@@ -19,6 +20,15 @@ const KeepAlive = 20 * time.Second
 // Source publishes events to subscribers (live.Broker).
 type Source interface {
 	Subscribe(buffer int) (<-chan casedesk.Event, func())
+}
+
+// Access is what a stream knows of its viewer's right to watch (desk.Viewer).
+type Access interface {
+	// Changed is ready when the viewer's access may have changed.
+	Changed() <-chan struct{}
+	// Check reports whether the viewer may still watch; an error ends the
+	// stream.
+	Check(ctx context.Context) error
 }
 
 // Message is one server-sent event. ID may be empty; Data is one line.
@@ -37,10 +47,14 @@ type Stream struct {
 	// Messages returns the messages an event becomes: none for an event
 	// the viewer may not see.
 	Messages func(casedesk.Event) []Message
+	// Access, if not nil, is checked before each event's messages and each
+	// time it changes; the stream ends when the viewer may no longer watch.
+	Access Access
 }
 
 // Serve subscribes to src and writes s's messages for each event until the
-// client goes away, src closes the subscription or s.For has passed. The
+// client goes away, src closes the subscription, s.For has passed or
+// s.Access refuses. The
 // subscription is in place before the opening line is written, so a client
 // that has read that line misses no later event. It answers EINTERNAL,
 // before writing anything, if w cannot stream.
@@ -70,17 +84,28 @@ func Serve(w http.ResponseWriter, r *http.Request, src Source, s Stream) error {
 	}
 	tick := time.NewTicker(KeepAlive)
 	defer tick.Stop()
+	var changed <-chan struct{}
+	if s.Access != nil {
+		changed = s.Access.Changed()
+	}
 	for {
 		select {
 		case <-r.Context().Done():
 			return nil
 		case <-end:
 			return nil
+		case <-changed:
+			if s.Access.Check(r.Context()) != nil {
+				return nil
+			}
 		case <-tick.C:
 			io.WriteString(w, ": keep-alive\n\n")
 			fl.Flush()
 		case e, ok := <-events:
 			if !ok {
+				return nil
+			}
+			if s.Access != nil && s.Access.Check(r.Context()) != nil {
 				return nil
 			}
 			ms := s.Messages(e)

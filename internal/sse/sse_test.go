@@ -159,3 +159,84 @@ func TestServeUnwraps(t *testing.T) {
 		}
 	})
 }
+
+// access is a viewer whose right to watch the test decides.
+type access struct {
+	changed chan struct{}
+	mu      sync.Mutex
+	err     error
+	checks  int
+}
+
+func (a *access) Changed() <-chan struct{} { return a.changed }
+func (a *access) Check(context.Context) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.checks++
+	return a.err
+}
+func (a *access) set(err error) {
+	a.mu.Lock()
+	a.err = err
+	a.mu.Unlock()
+}
+
+// TestServeAccess: the viewer's access is checked before each event's
+// messages — an event that arrives after access ended is not written — and
+// when it changes, which ends a stream that has no event to show.
+func TestServeAccess(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		b := live.NewBroker()
+		a := &access{changed: make(chan struct{}, 1)}
+		w, done, cancel := serve(t, b, sse.Stream{Access: a, Messages: func(e casedesk.Event) []sse.Message {
+			return []sse.Message{{Event: string(e.Kind), Data: e.Number}}
+		}})
+		defer cancel()
+		var at int
+		w.sent(&at)
+		b.Publish(casedesk.Event{Kind: "created", Number: "R-1"})
+		synctest.Wait()
+		if got := w.sent(&at); got != "event: created\ndata: R-1\n\n" || a.checks != 1 {
+			t.Fatalf("sent %q after %d checks", got, a.checks)
+		}
+		// A change that leaves access as it was: the stream goes on.
+		a.changed <- struct{}{}
+		synctest.Wait()
+		select {
+		case err := <-done:
+			t.Fatalf("the stream ended on a change that kept access: %v", err)
+		default:
+		}
+		// Access ends: the next event is not shown, and the stream ends.
+		a.set(casedesk.Errorf(casedesk.EUNAUTHORIZED, "revoked"))
+		b.Publish(casedesk.Event{Kind: "status", Number: "R-1"})
+		synctest.Wait()
+		if got := w.sent(&at); got != "" {
+			t.Fatalf("sent %q after access ended", got)
+		}
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestServeAccessChange: an access change that ends the viewer's access
+// ends the stream at once, with no event to carry it.
+func TestServeAccessChange(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		a := &access{changed: make(chan struct{}, 1)}
+		_, done, cancel := serve(t, live.NewBroker(), sse.Stream{Access: a, Messages: func(casedesk.Event) []sse.Message { return nil }})
+		defer cancel()
+		a.set(casedesk.Errorf(casedesk.EUNAUTHORIZED, "signed out"))
+		a.changed <- struct{}{}
+		synctest.Wait()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		default:
+			t.Fatal("the stream goes on after access ended")
+		}
+	})
+}

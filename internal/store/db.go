@@ -221,14 +221,14 @@ func (tx *Tx) Events() []casedesk.Event { return tx.events }
 // Engine reports which engine the transaction runs on.
 func (tx *Tx) Engine() Engine { return tx.engine }
 
-// Notify sends a PostgreSQL notification on channel when the transaction
-// commits, so that other instances learn of the change; on SQLite, where one
-// process owns the database, it does nothing.
-func (tx *Tx) Notify(ctx context.Context, channel string) error {
+// Notify sends a PostgreSQL notification on channel, with the payload, when
+// the transaction commits, so that other instances learn of the change; on
+// SQLite, where one process owns the database, it does nothing.
+func (tx *Tx) Notify(ctx context.Context, channel, payload string) error {
 	if tx.engine != Postgres {
 		return nil
 	}
-	if _, err := tx.q.ExecContext(ctx, "SELECT pg_notify($1, '')", channel); err != nil {
+	if _, err := tx.q.ExecContext(ctx, "SELECT pg_notify($1, $2)", channel, payload); err != nil {
 		return fmt.Errorf("store: notify: %w", err)
 	}
 	return nil

@@ -12,10 +12,11 @@ import (
 // database and no other instance can change it.
 var ErrNoListen = errors.New("store: notifications need PostgreSQL")
 
-// Listen holds a connection LISTENing on channel and calls f after each
-// notification (and once when listening starts, so nothing sent before is
-// missed), until ctx ends or the connection fails.
-func (db *DB) Listen(ctx context.Context, channel string, f func()) error {
+// Listen holds a connection LISTENing on the channels and calls f with the
+// channel and payload of each notification, in the order they were sent, and
+// once with "" for both when listening starts (so that nothing sent before is
+// missed: the caller catches up), until ctx ends or the connection fails.
+func (db *DB) Listen(ctx context.Context, channels []string, f func(channel, payload string)) error {
 	if db.engine != Postgres {
 		return ErrNoListen
 	}
@@ -28,18 +29,21 @@ func (db *DB) Listen(ctx context.Context, channel string, f func()) error {
 		pc := driverConn.(*stdlib.Conn).Conn()
 		// Leave the pooled connection as it was found.
 		defer pc.Exec(context.Background(), "UNLISTEN *")
-		if _, err := pc.Exec(ctx, "LISTEN "+quoteIdent(channel)); err != nil {
-			return fmt.Errorf("store: listen: %w", err)
+		for _, ch := range channels {
+			if _, err := pc.Exec(ctx, "LISTEN "+quoteIdent(ch)); err != nil {
+				return fmt.Errorf("store: listen: %w", err)
+			}
 		}
-		f()
+		f("", "")
 		for {
-			if _, err := pc.WaitForNotification(ctx); err != nil {
+			n, err := pc.WaitForNotification(ctx)
+			if err != nil {
 				if ctx.Err() != nil {
 					return nil
 				}
 				return fmt.Errorf("store: listen: %w", err)
 			}
-			f()
+			f(n.Channel, n.Payload)
 		}
 	})
 }

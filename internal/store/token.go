@@ -109,9 +109,11 @@ func (q *Queries) RevokeTokenByHash(ctx context.Context, hash string, at time.Ti
 	return nil
 }
 
-// RevokeUserTokens revokes every token of a user (password reset, deactivation).
-func (q *Queries) RevokeUserTokens(ctx context.Context, userID int64, at time.Time) error {
-	_, err := q.exec(ctx, "UPDATE tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL", userID, ts(at))
+// RevokeUserTokens revokes every token of a user but the one with the id
+// keep (0: none), sessions and API tokens alike (password change and reset,
+// deactivation).
+func (q *Queries) RevokeUserTokens(ctx context.Context, userID, keep int64, at time.Time) error {
+	_, err := q.exec(ctx, "UPDATE tokens SET revoked_at = $2 WHERE user_id = $1 AND id <> $3 AND revoked_at IS NULL", userID, ts(at), keep)
 	if err != nil {
 		return fmt.Errorf("store: revoke user tokens: %w", err)
 	}

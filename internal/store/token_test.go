@@ -109,6 +109,7 @@ func TestRevokeTokens(t *testing.T) {
 		a1 := mustToken(t, db, &store.Token{Hash: "a1", UserID: a.ID, Kind: "api", Name: "one", CreatedAt: t0})
 		mustToken(t, db, &store.Token{Hash: "a2", UserID: a.ID, Kind: "api", Name: "two", CreatedAt: t0})
 		mustToken(t, db, &store.Token{Hash: "a3", UserID: a.ID, Kind: "session", CreatedAt: t0})
+		a4 := mustToken(t, db, &store.Token{Hash: "a4", UserID: a.ID, Kind: "session", CreatedAt: t0})
 		b1 := mustToken(t, db, &store.Token{Hash: "b1", UserID: b.ID, Kind: "api", Name: "b", CreatedAt: t0})
 		live := func(hash string) bool {
 			_, _, err := db.TokenUser(ctx, hash, t0)
@@ -136,8 +137,13 @@ func TestRevokeTokens(t *testing.T) {
 		if live("a3") || !live("a2") {
 			t.Fatal("sign out revoked the wrong token")
 		}
-		mustWrite(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.RevokeUserTokens(ctx, a.ID, t0) })
-		if live("a2") || !live("b1") {
+		// A password change keeps the session it was made in.
+		mustWrite(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.RevokeUserTokens(ctx, a.ID, a4.ID, t0) })
+		if live("a2") || !live("a4") || !live("b1") {
+			t.Fatal("revoking a user's other tokens: wrong tokens")
+		}
+		mustWrite(t, db, func(ctx context.Context, tx *store.Tx) error { return tx.RevokeUserTokens(ctx, a.ID, 0, t0) })
+		if live("a4") || !live("b1") {
 			t.Fatal("revoking a user's tokens: wrong tokens")
 		}
 	})

@@ -272,12 +272,13 @@ func (s *Server) queueRest(ctx context.Context, p *page, d *queueData, limit int
 // change put a line in the viewer's own notifications inbox, a
 // "notification" event follows with their unread count and the number.
 func (s *Server) consoleLive(w http.ResponseWriter, r *http.Request, p *page) error {
-	allow, err := s.desk.ConsoleEventFilter(p.Actor)
+	v, err := s.desk.Watch(r.Context(), p.secret, s.desk.ConsoleEventFilter)
 	if err != nil {
 		return err
 	}
-	return s.streamChanges(w, r, 3*time.Second, func(e casedesk.Event) []sse.Message {
-		if !allow(e) {
+	defer v.Close()
+	return s.streamChanges(w, r, v, 3*time.Second, func(e casedesk.Event) []sse.Message {
+		if !v.Allow(e) {
 			return nil
 		}
 		number := e.Number
@@ -286,7 +287,7 @@ func (s *Server) consoleLive(w http.ResponseWriter, r *http.Request, p *page) er
 		}
 		out := []sse.Message{{Event: "changed", Data: string(e.Kind) + " " + number}}
 		if slices.Contains(e.Notify, p.User.ID) {
-			if n, err := s.desk.UnreadNotifications(r.Context(), p.Actor); err == nil {
+			if n, err := s.desk.UnreadNotifications(r.Context(), v.Actor()); err == nil {
 				out = append(out, sse.Message{Event: "notification", Data: strconv.Itoa(n) + " " + number})
 			}
 		}

@@ -637,12 +637,13 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p *page) error {
 	if err != nil {
 		return err
 	}
-	allow, err := s.desk.EventFilter(p.Actor)
+	v, err := s.desk.Watch(r.Context(), p.secret, s.desk.EventFilter)
 	if err != nil {
 		return err
 	}
-	return s.streamChanges(w, r, 5*time.Second, func(e casedesk.Event) []sse.Message {
-		if e.RequestID != req.ID || !allow(e) {
+	defer v.Close()
+	return s.streamChanges(w, r, v, 5*time.Second, func(e casedesk.Event) []sse.Message {
+		if e.RequestID != req.ID || !v.Allow(e) {
 			return nil
 		}
 		return []sse.Message{{Event: "changed", Data: string(e.Kind)}}
@@ -650,8 +651,13 @@ func (s *Server) live(w http.ResponseWriter, r *http.Request, p *page) error {
 }
 
 // streamChanges serves the viewer's live updates as server-sent events
-// (sse.Serve): messages(e) for each published event, for at most liveFor,
-// after which the script reconnects after retry.
-func (s *Server) streamChanges(w http.ResponseWriter, r *http.Request, retry time.Duration, messages func(casedesk.Event) []sse.Message) error {
-	return sse.Serve(w, r, s.desk.Events(), sse.Stream{Retry: retry, For: liveFor, Messages: messages})
+// (sse.Serve): messages(e) for each published event, for at most liveFor
+// and no longer than the viewer's session, after which the script
+// reconnects after retry. It ends when the viewer's access does (v).
+func (s *Server) streamChanges(w http.ResponseWriter, r *http.Request, v *desk.Viewer, retry time.Duration, messages func(casedesk.Event) []sse.Message) error {
+	d := liveFor
+	if left := v.Left(); left > 0 && left < d {
+		d = left
+	}
+	return sse.Serve(w, r, s.desk.Events(), sse.Stream{Retry: retry, For: d, Access: v, Messages: messages})
 }
