@@ -30,7 +30,7 @@ func (f *fixture) instance(t *testing.T) string {
 	pol := desk.DefaultPolicy()
 	pol.PasswordParams = auth.Params{Memory: 1024, Time: 1, Threads: 1}
 	d := desk.New(f.db, blobs, desk.Options{Clock: f.clock, Policy: &pol, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	srv := httptest.NewServer(api.New(d, slog.New(slog.NewTextHandler(io.Discard, nil))).Handler())
+	srv := httptest.NewServer(api.New(d, slog.New(slog.NewTextHandler(io.Discard, nil)), api.Options{}).Handler())
 	t.Cleanup(srv.Close)
 	startRelay(t, d)
 	return srv.URL
