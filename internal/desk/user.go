@@ -65,12 +65,19 @@ func (d *Desk) CreateUser(ctx context.Context, a *casedesk.Actor, org int64, in 
 	if err := d.notLookalike(ctx, org, u.Email); err != nil {
 		return nil, "", err
 	}
-	if taken, err := d.emailTaken(ctx, a, org, u.Email); err != nil || taken {
-		return u, temp, err
+	taken, err := d.emailTaken(ctx, a, org, u.Email)
+	if err != nil {
+		return nil, "", err
 	}
+	// The password is hashed whether or not the email is taken elsewhere, so
+	// that the answer's timing, like its content, does not tell (argon2id
+	// takes tens of milliseconds; skipping it would be measurable).
 	hash, err := auth.HashPassword(in.Password, d.policy.PasswordParams)
 	if err != nil {
 		return nil, "", err
+	}
+	if taken {
+		return u, temp, nil
 	}
 	err = d.write(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, scope, u, hash) })
 	if casedesk.ErrorCode(err) == casedesk.ECONFLICT {
