@@ -9,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
@@ -213,8 +215,14 @@ func (b *browserRun) waitText(sel, want string) {
 	}
 }
 
+// signIn signs in as the user key in a browser that holds no session: the
+// cookies of an earlier flow are cleared first, or #signout (shown to anyone
+// signed in) could be seen on the old page before the new sign-in lands.
 func (b *browserRun) signIn(key string) {
 	b.t.Helper()
+	if _, err := chromedp.Call(b.ctx, network.ClearBrowserCookies, cdp.Empty{}); err != nil {
+		b.t.Fatal(err)
+	}
 	b.do(chromedp.Navigate(b.e.srv.URL+"/signin"), chromedp.WaitVisible(chromedp.CSS("#email")),
 		chromedp.SendKeys(chromedp.CSS("#email"), b.e.users[key].Email), chromedp.SendKeys(chromedp.CSS("#password"), password),
 		chromedp.Click(chromedp.CSS("#signin")), chromedp.WaitVisible(chromedp.CSS("#signout")))
