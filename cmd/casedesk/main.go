@@ -24,9 +24,6 @@ import (
 	"github.com/casedesk/casedesk/internal/web"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "dev"
-
 const usage = `casedesk — a service desk for subscription support
 
 usage:
@@ -38,7 +35,7 @@ usage:
   casedesk loadtest --url U --token T [--clients C] [--duration D]
   casedesk bench-seed [--orgs N] [--requests N] [flags]          fill an empty database with synthetic data for benchmarks
   casedesk sla due  < input.jsonl                                 compute SLA due times (see docs/sla.md)
-  casedesk version
+  casedesk version                                                (also: casedesk --version)
 
 Run "casedesk COMMAND -h" for a command's flags.
 `
@@ -50,13 +47,19 @@ func main() { os.Exit(mainExit()) }
 func mainExit() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "casedesk:", err)
-		}
+	return exitCode(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr), os.Stderr)
+}
+
+// exitCode reports err and returns the process's exit status: 0 when the
+// command succeeded or its help was asked for (-h, --help), 1 otherwise.
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	default:
+		fmt.Fprintln(stderr, "casedesk:", err)
 		return 1
 	}
-	return 0
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -98,8 +101,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return benchSeed(ctx, rest, stdin, stdout, stderr)
 	case "sla":
 		return slaCommand(rest, stdin, stdout, stderr)
-	case "version":
-		fmt.Fprintln(stdout, "casedesk", version)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "casedesk", buildVersion())
 		return nil
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)

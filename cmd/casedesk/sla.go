@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -17,8 +18,13 @@ import (
 
 // slaCommand runs `casedesk sla due`: JSON (Lines) in, due times out; see docs/sla.md.
 func slaCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) != 1 || args[0] != "due" {
-		return errors.New(`usage: casedesk sla due < input.jsonl (see docs/sla.md)`)
+	const usage = "usage: casedesk sla due < input.jsonl (see docs/sla.md)"
+	switch {
+	case len(args) == 2 && args[0] == "due" && (args[1] == "-h" || args[1] == "--help"), len(args) == 1 && (args[0] == "-h" || args[0] == "--help"):
+		fmt.Fprintln(stderr, usage)
+		return flag.ErrHelp
+	case len(args) != 1 || args[0] != "due":
+		return errors.New(usage)
 	}
 	return slaDue(stdin, stdout)
 }
