@@ -75,7 +75,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, clock casede
 		mux.Handle(p, apiHandler)
 	}
 	mux.Handle("/", web.New(d, log, web.Options{Policy: d, BaseURL: cfg.PublicURL, ResetLinks: links,
-		SecureCookies: cfg.CookiesSecure(), Proxies: proxies}).Handler())
+		SecureCookies: cfg.CookiesSecure(), Proxies: proxies, Observe: apiServer.ObservePage}).Handler())
 	a.srv = a.server(edge.Pace{Grace: cfg.BodyTimeout, MinRate: cfg.BodyMinRate}.Handler(mux))
 	if cfg.MetricsAddr != "" {
 		a.metrics = a.server(apiServer.MetricsHandler())

@@ -49,7 +49,7 @@ func New(d *desk.Desk, log *slog.Logger, o Options) *Server {
 		Help: "HTTP request latency by route.", Buckets: []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5}},
 		[]string{"method", "route"})
 	s.reg.MustRegister(s.reqs, s.latency, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		collectors.NewDBStatsCollector(d.DB().SQL(), string(d.DB().Engine())))
+		collectors.NewDBStatsCollector(d.DB().SQL(), string(d.DB().Engine())), newDeskCollector(d), buildInfo())
 	return s
 }
 

@@ -71,6 +71,8 @@ func (d *Desk) FireDue(ctx context.Context, now time.Time) (int, error) {
 					if err := tx.CreateEvent(ctx, store.OrgScope(c.OrgID), e); err != nil {
 						return err
 					}
+					k := AlertKey{Kind: a.event, Metric: c.Metric, Family: c.Family, Severity: c.Severity}
+					tx.AfterCommit(func() { d.counts.add(k) })
 					n++
 				}
 			}

@@ -48,6 +48,28 @@ func TestAlertsFireOnce(t *testing.T) {
 		if total := counts[0] + counts[1] + counts[2]; total != 10 {
 			t.Fatalf("instances recorded %v alerts, want 10 in all", counts)
 		}
+		// The monitoring counters agree: each alert counted once, by the
+		// instance that recorded it, and the five requests by the one that
+		// opened them.
+		alerts := map[desk.AlertKey]uint64{}
+		for _, d := range desks {
+			for k, n := range d.Counts().SLAAlerts {
+				alerts[k] += n
+			}
+		}
+		for _, kind := range []casedesk.EventKind{casedesk.EventSLAWarn, casedesk.EventSLABreach} {
+			k := desk.AlertKey{Kind: kind, Metric: casedesk.MetricInitialResponse, Family: casedesk.FamilyElevated, Severity: casedesk.SeverityA}
+			if alerts[k] != 5 || len(alerts) != 2 {
+				t.Errorf("alert counters %v, want 5 of %+v", alerts, k)
+			}
+		}
+		var opened uint64
+		for _, n := range w.d.Counts().Opened {
+			opened += n
+		}
+		if opened != 5 {
+			t.Errorf("requests opened counted %v, want 5", w.d.Counts().Opened)
+		}
 		for _, r := range rs {
 			hist, _ := w.d.History(ctx, w.ag, r.Number)
 			var warn, breach int

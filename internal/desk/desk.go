@@ -63,6 +63,7 @@ type Desk struct {
 	// slaWake tells the SLA worker that alert instants may have moved.
 	slaWake chan struct{}
 	events  *live.Broker
+	counts  counts
 }
 
 // Options configure New.

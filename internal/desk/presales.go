@@ -74,6 +74,7 @@ func (d *Desk) SubmitPresales(ctx context.Context, a *casedesk.Actor, p Prospect
 		if err := tx.CreateRequest(ctx, store.OrgScope(prov.ID), r); err != nil {
 			return err
 		}
+		tx.AfterCommit(func() { d.counts.add(OpenedKey{Channel: r.Channel, Category: r.Category}) })
 		return tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, Kind: casedesk.EventCreated, New: string(r.Status), At: now})
 	})
 	if err != nil {

@@ -102,6 +102,7 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 		if err := tx.CreateRequest(ctx, scope, r); err != nil {
 			return err
 		}
+		tx.AfterCommit(func() { d.counts.add(OpenedKey{Channel: r.Channel, Category: r.Category}) })
 		if idemKey != "" {
 			if err := tx.SaveIdempotencyKey(ctx, a.User.ID, idemKey, fingerprint, r.ID, now); err != nil {
 				return err

@@ -72,6 +72,9 @@ type Options struct {
 	BaseURL string
 	// ResetLinks delivers password-reset links; nil means none is made.
 	ResetLinks LinkSender
+	// Observe, when set, is told of every page request once it is
+	// answered, with the page's route pattern: for the HTTP metrics.
+	Observe func(method, route string, status int, elapsed time.Duration)
 	// Proxies are the reverse proxies trusted to name the client.
 	Proxies edge.Proxies
 	// RecentDays is how long closed requests stay in the default list (30).
@@ -98,6 +101,7 @@ type Server struct {
 	baseURL    string
 	proxies    edge.Proxies
 	resetLinks LinkSender
+	observe    func(method, route string, status int, elapsed time.Duration)
 	recent     time.Duration
 	secure     bool
 	tmpl       *templates
@@ -108,7 +112,7 @@ type Server struct {
 // New returns the web surface over d.
 func New(d *desk.Desk, log *slog.Logger, o Options) *Server {
 	s := &Server{desk: d, log: log, clock: o.Clock, policy: o.Policy, articles: o.Articles, baseURL: strings.TrimRight(o.BaseURL, "/"),
-		proxies: o.Proxies, resetLinks: o.ResetLinks, recent: time.Duration(o.RecentDays) * 24 * time.Hour, secure: o.SecureCookies, zones: newZoneCache(), md: newMarkdown()}
+		proxies: o.Proxies, resetLinks: o.ResetLinks, observe: o.Observe, recent: time.Duration(o.RecentDays) * 24 * time.Hour, secure: o.SecureCookies, zones: newZoneCache(), md: newMarkdown()}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -220,6 +224,12 @@ func securityHeaders(h http.Handler) http.Handler {
 
 func (s *Server) wrap(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if observe := s.observe; observe != nil {
+			sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+			w = sw
+			start := time.Now()
+			defer func() { observe(r.Method, routeName(rt.pattern), sw.status, time.Since(start)) }()
+		}
 		p := s.newPage(w, r)
 		if err := s.authenticate(w, r, p); err != nil {
 			s.fail(w, r, p, err)
@@ -246,3 +256,35 @@ func (s *Server) wrap(rt route) http.Handler {
 		}
 	})
 }
+
+// routeName is a route pattern without its method: "GET /requests/{number}"
+// → "/requests/{number}".
+func routeName(pattern string) string {
+	if _, path, ok := strings.Cut(pattern, " "); ok {
+		return path
+	}
+	return pattern
+}
+
+// statusWriter remembers the status a page answered with.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if !w.wrote {
+		w.status, w.wrote = code, true
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	w.wrote = true
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection (flushes of the
+// live updates, read deadlines).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
