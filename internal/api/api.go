@@ -142,6 +142,7 @@ func (s *Server) Routes() []Route {
 		{"GET", "/api/v1/calendars/{id}", SignedIn, "Read a calendar", s.getCalendar},
 		{"PUT", "/api/v1/calendars/{id}", SignedIn, "Replace a calendar's hours and holidays (operators); running clocks are recomputed", s.updateCalendar},
 		{"POST", "/api/v1/calendars/{id}/holidays", SignedIn, "Import holidays from an iCalendar file (operators)", s.importHolidays},
+		{"GET", "/api/v1/calendars/{id}/holidays.ics", SignedIn, "The calendar's holidays as an iCalendar feed to subscribe to", s.holidayFeed},
 
 		{"GET", "/api/v1/plans", SignedIn, "The plan catalog", s.listPlans},
 		{"POST", "/api/v1/plans", SignedIn, "Add a plan (operators)", s.createPlan},

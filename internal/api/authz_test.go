@@ -232,6 +232,7 @@ func matrix() map[string]routeCase {
 		"PUT /api/v1/calendars/{id}": {operatorOnly, func(f *fixture, _ string) call {
 			return call{params: map[string]string{"id": f.calendarID("DE")}, body: map[string]any{"name": "Germany", "spec": json.RawMessage(weekdaySpec)}}
 		}},
+		"GET /api/v1/calendars/{id}/holidays.ics": {signedIn, func(f *fixture, _ string) call { return call{params: map[string]string{"id": f.calendarID("DE")}} }},
 		"POST /api/v1/calendars/{id}/holidays": {operatorOnly, func(f *fixture, _ string) call {
 			return call{params: map[string]string{"id": f.calendarID("DE")}, raw: []byte(icsHoliday), ctype: "text/calendar"}
 		}},

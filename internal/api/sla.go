@@ -1,12 +1,15 @@
 package api
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/desk"
@@ -138,12 +141,55 @@ func (s *Server) importHolidays(w http.ResponseWriter, r *http.Request, a *cased
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "text/calendar" {
 		return &transportError{code: casedesk.EUNSUPPORTED, field: "Content-Type", msg: "send an iCalendar file as text/calendar"}
 	}
-	c, n, err := s.desk.ImportHolidays(r.Context(), a, id, io.LimitReader(r.Body, maxBody))
+	res, err := s.desk.ImportHolidays(r.Context(), a, id, io.LimitReader(r.Body, maxBody))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"calendar": c, "imported": n})
+	writeJSON(w, http.StatusOK, res)
 	return nil
+}
+
+// holidayFeed serves a calendar's holidays as text/calendar for calendar
+// apps to subscribe to, with a strong ETag of the body so that polling
+// subscribers get 304 until the calendar (or the window, at a new year)
+// changes.
+func (s *Server) holidayFeed(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	body, err := s.desk.HolidayFeed(r.Context(), a, id)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(body)
+	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	h := w.Header()
+	h.Set("ETag", etag)
+	h.Set("Cache-Control", "private, no-cache")
+	if etagMatch(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return nil
+	}
+	h.Set("Content-Type", "text/calendar; charset=utf-8")
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
+	return nil
+}
+
+// etagMatch reports whether an If-None-Match header names etag (weak
+// comparison, RFC 9110 section 13.1.2).
+func etagMatch(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == "*" || t == etag {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) requestSLA(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {

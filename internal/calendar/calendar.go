@@ -52,11 +52,13 @@ const (
 // Holiday is a whole local day on which a business-hours calendar does not
 // count. A Yearly holiday recurs on Date.Month/Date.Day of every year from
 // Date.Year on (Year 0 or less: every year); a yearly 29 February only occurs
-// in leap years.
+// in leap years. UID is the iCalendar UID of the event the holiday was
+// imported from (empty if entered by hand); it does not affect counting.
 type Holiday struct {
 	Date   Date
 	Yearly bool
 	Name   string
+	UID    string
 }
 
 // Occurrence is a holiday on a particular date.
@@ -427,6 +429,22 @@ func (c *Calendar) HolidaysBetween(from, to time.Time) []Occurrence {
 	a, b := c.localDay(from), c.localDay(to)
 	var out []Occurrence
 	for z := a; z <= b && z-a <= 366*50; z++ {
+		if i := c.holidayIndex(z); i >= 0 {
+			out = append(out, Occurrence{Date: civil(z), Holiday: c.holidays[i]})
+		}
+	}
+	return out
+}
+
+// Occurrences lists the holidays on the dates from through to inclusive, one
+// per date (the one that decides counting there), in date order: none on a
+// 24/7 calendar, none if to is before from.
+func (c *Calendar) Occurrences(from, to Date) []Occurrence {
+	if c.is247 {
+		return nil
+	}
+	var out []Occurrence
+	for z, last := dayNumber(from), dayNumber(to); z <= last; z++ {
 		if i := c.holidayIndex(z); i >= 0 {
 			out = append(out, Occurrence{Date: civil(z), Holiday: c.holidays[i]})
 		}

@@ -15,7 +15,8 @@ import (
 //
 //	{"type": "business_hours", "tz": "Europe/London",
 //	 "weekly": {"mon": ["09:00-17:00"], ..., "sun": []},
-//	 "holidays": ["2026-12-25", "12-26", {"date": "2026-12-28", "name": "Bank holiday"}]}
+//	 "holidays": ["2026-12-25", "12-26", {"date": "2026-12-28", "name": "Bank holiday"},
+//	              {"date": "2028-10-03", "yearly": true, "name": "…", "uid": "…"}]}
 //
 // "type" is "business_hours" or "24x7"; on 24x7 the other fields are
 // optional, checked when given, and not used.
@@ -170,12 +171,15 @@ func decodeHolidays(raw json.RawMessage, path string) ([]Holiday, error) {
 	return out, nil
 }
 
-// decodeHoliday accepts a date string, or an object {"date": …, "name": …}
-// that names the holiday.
+// decodeHoliday accepts a date string, or an object {"date": …, "name": …,
+// "yearly": …, "uid": …}. "yearly": true with a full date is a yearly
+// holiday from that date's year on; "uid" is the iCalendar UID of the event
+// it was imported from.
 func decodeHoliday(raw json.RawMessage, path string) (Holiday, error) {
-	date, name := "", ""
+	date, name, uid := "", "", ""
+	yearly, yearlyFalse := false, false
 	if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
-		m, err := object(raw, path, "date", "name")
+		m, err := object(raw, path, "date", "name", "yearly", "uid")
 		if err != nil {
 			return Holiday{}, err
 		}
@@ -194,6 +198,20 @@ func decodeHoliday(raw json.RawMessage, path string) (Holiday, error) {
 				return Holiday{}, fieldErr(path+".name", "at most %d characters", MaxHolidayNameLen)
 			}
 		}
+		if r, ok := m["uid"]; ok {
+			if uid, err = decodeString(r, path+".uid"); err != nil {
+				return Holiday{}, err
+			}
+			if len(uid) > MaxHolidayNameLen {
+				return Holiday{}, fieldErr(path+".uid", "at most %d characters", MaxHolidayNameLen)
+			}
+		}
+		if r, ok := m["yearly"]; ok {
+			if json.Unmarshal(r, &yearly) != nil || isNull(r) {
+				return Holiday{}, fieldErr(path+".yearly", "must be true or false")
+			}
+			yearlyFalse = !yearly
+		}
 		path += ".date"
 	} else {
 		var err error
@@ -205,8 +223,40 @@ func decodeHoliday(raw json.RawMessage, path string) (Holiday, error) {
 	if err != nil {
 		return Holiday{}, fieldErr(path, "%v", err)
 	}
-	h.Name = name
+	if h.Yearly && yearlyFalse {
+		return Holiday{}, fieldErr(strings.TrimSuffix(path, ".date")+".yearly", "a MM-DD date is yearly; give YYYY-MM-DD for a single date")
+	}
+	h.Yearly = h.Yearly || yearly
+	h.Name, h.UID = name, uid
 	return h, nil
+}
+
+// DecodeHoliday decodes one entry of a calendar's "holidays" list, in any
+// of the forms ParseJSON accepts.
+func DecodeHoliday(raw json.RawMessage) (Holiday, error) {
+	return decodeHoliday(raw, "holiday")
+}
+
+// EncodeHoliday returns the JSON form of h as ParseJSON reads it back:
+// {"date": "YYYY-MM-DD"} for a date, {"date": "MM-DD"} for a yearly holiday
+// of every year, {"date": "YYYY-MM-DD", "yearly": true} for one from that
+// year on, with "name" and "uid" when set.
+func EncodeHoliday(h Holiday) json.RawMessage {
+	v := struct {
+		Date   string `json:"date"`
+		Yearly bool   `json:"yearly,omitempty"`
+		Name   string `json:"name,omitempty"`
+		UID    string `json:"uid,omitempty"`
+	}{Date: h.Date.String(), Name: h.Name, UID: h.UID}
+	if h.Yearly {
+		if h.Date.Year <= 0 {
+			v.Date = fmt.Sprintf("%02d-%02d", int(h.Date.Month), h.Date.Day)
+		} else {
+			v.Yearly = true
+		}
+	}
+	b, _ := json.Marshal(v)
+	return b
 }
 
 // parseHoliday accepts "YYYY-MM-DD" (that date) or "MM-DD" (every year).

@@ -29,6 +29,10 @@ func TestParseJSON(t *testing.T) {
 		{"bad holiday", `{"type": "business_hours", "tz": "UTC", "weekly": {"mon": ["09:00-17:00"]}, "holidays": ["2026-02-30"]}`, "calendar.holidays[0]", "not a date"},
 		{"holiday object without date", `{"type": "business_hours", "tz": "UTC", "weekly": {"mon": ["09:00-17:00"]}, "holidays": [{"name": "x"}]}`, "calendar.holidays[0].date", "required"},
 		{"holiday object bad date", `{"type": "business_hours", "tz": "UTC", "weekly": {"mon": ["09:00-17:00"]}, "holidays": [{"date": "12-32"}]}`, "calendar.holidays[0].date", "not a date"},
+		{"yearly from a year", `{"type": "business_hours", "tz": "UTC", "weekly": {"mon": ["09:00-17:00"]}, "holidays": [{"date": "2028-06-12", "yearly": true, "name": "x", "uid": "a@b"}]}`, "", ""},
+		{"MM-DD not yearly", `{"type": "business_hours", "tz": "UTC", "weekly": {"mon": ["09:00-17:00"]}, "holidays": [{"date": "06-12", "yearly": false}]}`, "calendar.holidays[0].yearly", "MM-DD date is yearly"},
+		{"yearly not a boolean", `{"type": "business_hours", "tz": "UTC", "weekly": {"mon": ["09:00-17:00"]}, "holidays": [{"date": "2028-06-12", "yearly": "yes"}]}`, "calendar.holidays[0].yearly", "true or false"},
+		{"uid not a string", `{"type": "business_hours", "tz": "UTC", "weekly": {"mon": ["09:00-17:00"]}, "holidays": [{"date": "2028-06-12", "uid": 1}]}`, "calendar.holidays[0].uid", "must be a string"},
 		{"holiday not a string", `{"type": "business_hours", "tz": "UTC", "weekly": {"mon": ["09:00-17:00"]}, "holidays": [1225]}`, "calendar.holidays[0]", "must be a string"},
 	}
 	for _, tt := range tests {
@@ -81,5 +85,25 @@ func TestParseJSONLoadsZonesOnce(t *testing.T) {
 	b, _ := ParseJSON(in)
 	if a.Location() != l || b.Location() != l {
 		t.Fatal("calendars do not share the cached zone")
+	}
+}
+
+// TestEncodeHoliday: the JSON form of every kind of holiday decodes back.
+func TestEncodeHoliday(t *testing.T) {
+	for _, tt := range []struct {
+		h    Holiday
+		want string
+	}{
+		{Holiday{Date: Date{2026, 12, 25}}, `{"date":"2026-12-25"}`},
+		{Holiday{Date: Date{0, 12, 25}, Yearly: true, Name: "Christmas"}, `{"date":"12-25","name":"Christmas"}`},
+		{Holiday{Date: Date{2028, 6, 12}, Yearly: true, Name: "Founders' Day", UID: "f@x"}, `{"date":"2028-06-12","yearly":true,"name":"Founders' Day","uid":"f@x"}`},
+	} {
+		b := EncodeHoliday(tt.h)
+		if string(b) != tt.want {
+			t.Errorf("EncodeHoliday(%+v) = %s, want %s", tt.h, b, tt.want)
+		}
+		if back, err := DecodeHoliday(b); err != nil || back != tt.h {
+			t.Errorf("DecodeHoliday(%s) = %+v, %v", b, back, err)
+		}
 	}
 }
