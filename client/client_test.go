@@ -285,13 +285,14 @@ func TestRequestRoutes(t *testing.T) {
 			body: `{"status":"open","severity":"B","assignee_id":3}`,
 		},
 		{
-			name: "update clears assignee",
+			// The server reads null as "unchanged": unassigning sends 0.
+			name: "update unassigns",
 			call: func(c *Client) (any, error) {
-				return c.UpdateRequest(ctx, "CD-1", RequestUpdate{ClearAssignee: true, Title: Ptr("t"), Product: Ptr("mail"), Category: Ptr("billing")})
+				return c.UpdateRequest(ctx, "CD-1", RequestUpdate{Unassign: true, Title: Ptr("t"), Product: Ptr("mail"), Category: Ptr("billing")})
 			},
 			status: 200, resp: requestJSON,
 			method: "PATCH", path: "/api/v1/requests/CD-1",
-			body: `{"assignee_id":null,"title":"t","product":"mail","category":"billing"}`,
+			body: `{"assignee_id":0,"title":"t","product":"mail","category":"billing"}`,
 		},
 		{
 			name:   "add message",
@@ -371,6 +372,8 @@ func TestProblem(t *testing.T) {
 			"detail": "title must not be empty",
 			"field": "title",
 			"code": "required",
+			"errors": [{"field": "title", "detail": "title must not be empty"}, {"field": "description", "detail": "too long"}],
+			"request_id": "req-7",
 			"extra": [1, 2]
 		}`
 	})
@@ -383,14 +386,17 @@ func TestProblem(t *testing.T) {
 	want := Problem{
 		Type: "https://casedesk.example/problems/validation", Title: "Invalid request", Status: 422,
 		Detail: "title must not be empty", Field: "title", Code: "required",
+		Errors:     []FieldError{{Field: "title", Detail: "title must not be empty"}, {Field: "description", Detail: "too long"}},
+		RequestID:  "req-7",
+		Extensions: map[string]json.RawMessage{"extra": json.RawMessage(`[1, 2]`)},
 	}
-	if *p != want {
+	if !reflect.DeepEqual(*p, want) {
 		t.Errorf("problem = %+v\nwant      %+v", *p, want)
 	}
 	if !IsStatus(err, 422) || StatusOf(err) != 422 || AsProblem(err) != p {
 		t.Error("helpers disagree")
 	}
-	if s := err.Error(); !strings.Contains(s, "422") || !strings.Contains(s, "title must not be empty") || !strings.Contains(s, "title") {
+	if s := err.Error(); !strings.Contains(s, "422") || !strings.Contains(s, "title must not be empty") || !strings.Contains(s, "description: too long") || !strings.Contains(s, "req-7") {
 		t.Errorf("Error() = %q", s)
 	}
 	if a := f.last().Header.Get("Accept"); !strings.Contains(a, "application/problem+json") {
