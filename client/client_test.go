@@ -499,3 +499,53 @@ func TestContextCanceled(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestStreamEventsParsing(t *testing.T) {
+	f := newFake(t, func(*http.Request) (int, string, string) {
+		return 200, "text/event-stream", ": casedesk live events\n\n" +
+			"id: 7\nevent: created\ndata: {\"id\":7,\"number\":\"CD-1\",\"kind\":\"created\"}\n\n" +
+			": keep-alive\n\n" +
+			"event: note\ndata:line one\ndata: line two\n\n"
+	})
+	s, err := New(f.srv.URL, WithToken("tok")).StreamEvents(context.Background(), "6")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []LiveEvent
+	for e := range s.Events {
+		got = append(got, e)
+	}
+	if s.Err() != nil {
+		t.Errorf("Err = %v", s.Err())
+	}
+	if len(got) != 2 || got[0].ID != "7" || got[0].Kind != "created" || got[0].Event.Number != "CD-1" ||
+		got[1].Kind != "note" || string(got[1].Data) != "line one\nline two" {
+		t.Errorf("events %+v", got)
+	}
+	if r := f.last(); r.Header.Get("Last-Event-ID") != "6" || r.Header.Get("Accept") != "text/event-stream" {
+		t.Errorf("headers %v", r.Header)
+	}
+}
+
+func TestPagesStopOnError(t *testing.T) {
+	calls := 0
+	f := newFake(t, func(r *http.Request) (int, string, string) {
+		calls++
+		if r.URL.Query().Get("cursor") == "" {
+			return 200, "application/json", `{"items":[` + requestJSON + `],"next_cursor":"c2"}`
+		}
+		return 503, "application/problem+json", `{"title":"Service Unavailable","status":503}`
+	})
+	var n int
+	var last error
+	for _, err := range New(f.srv.URL).Requests(context.Background(), ListOptions{Limit: 1}) {
+		if err != nil {
+			last = err
+			continue
+		}
+		n++
+	}
+	if n != 1 || !IsStatus(last, 503) || calls != 2 {
+		t.Errorf("items %d, err %v, calls %d", n, last, calls)
+	}
+}
