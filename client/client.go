@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -105,45 +107,19 @@ func (c *Client) Exchange(ctx context.Context, method, path string, header http.
 
 func (c *Client) exchange(ctx context.Context, method, path string, header http.Header, in, out any, auth bool) (*http.Response, error) {
 	var body io.Reader
+	var ct string
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
 			return nil, fmt.Errorf("casedesk client: encoding %s %s body: %w", method, path, err)
 		}
-		body = bytes.NewReader(b)
+		body, ct = bytes.NewReader(b), "application/json"
 	}
-	if path != "" && !strings.HasPrefix(path, "/") {
-		path = "/" + path
-	}
-	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	resp, err := c.send(ctx, method, path, header, body, ct, auth)
 	if err != nil {
-		return nil, fmt.Errorf("casedesk client: %w", err)
-	}
-	for k, vs := range header {
-		for _, v := range vs {
-			req.Header.Add(k, v)
-		}
-	}
-	req.Header.Set("Accept", "application/json, application/problem+json")
-	if in != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	if auth {
-		if tok := c.Token(); tok != "" {
-			req.Header.Set("Authorization", "Bearer "+tok)
-		}
-	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return nil, err
+		return resp, err
 	}
 	defer resp.Body.Close()
-
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		io.Copy(io.Discard, resp.Body)
-		return resp, decodeProblem(resp, b)
-	}
 	if out == nil || resp.StatusCode == http.StatusNoContent {
 		// Drain so that the connection can be reused.
 		_, err = io.Copy(io.Discard, resp.Body)
@@ -160,4 +136,86 @@ func (c *Client) exchange(ctx context.Context, method, path string, header http.
 		return resp, fmt.Errorf("casedesk client: decoding %s %s response: %w", method, path, err)
 	}
 	return resp, nil
+}
+
+// send sends a request with body (of content type ct when not nil) and
+// returns the response of a 2xx answer with its body open for the caller to
+// read and close. Any other status is a *Problem, returned with the
+// response, whose body has then been read and closed.
+func (c *Client) send(ctx context.Context, method, path string, header http.Header, body io.Reader, ct string, auth bool) (*http.Response, error) {
+	if path != "" && !strings.HasPrefix(path, "/") {
+		path = "/" + path
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, body)
+	if err != nil {
+		return nil, fmt.Errorf("casedesk client: %w", err)
+	}
+	for k, vs := range header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
+	if req.Header.Get("Accept") == "" {
+		req.Header.Set("Accept", "application/json, application/problem+json")
+	}
+	if body != nil && ct != "" {
+		req.Header.Set("Content-Type", ct)
+	}
+	if auth && req.Header.Get("Authorization") == "" {
+		if tok := c.Token(); tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		io.Copy(io.Discard, resp.Body)
+		return resp, decodeProblem(resp, b)
+	}
+	return resp, nil
+}
+
+// get sends a GET of path with the query (when not empty) and decodes the
+// answer into out.
+func (c *Client) get(ctx context.Context, path string, q url.Values, out any) error {
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
+	return c.Do(ctx, http.MethodGet, path, nil, out)
+}
+
+// items is the envelope of every list the API returns.
+type items[T any] struct {
+	Items []T `json:"items"`
+}
+
+// list GETs path with the query and returns the items of the answer, never
+// nil on success.
+func list[T any](ctx context.Context, c *Client, path string, q url.Values) ([]T, error) {
+	var out items[T]
+	if err := c.get(ctx, path, q, &out); err != nil {
+		return nil, err
+	}
+	if out.Items == nil {
+		out.Items = []T{}
+	}
+	return out.Items, nil
+}
+
+// call sends in (when not nil) as JSON with method to path and returns the
+// decoded answer.
+func call[T any](ctx context.Context, c *Client, method, path string, in any) (*T, error) {
+	out := new(T)
+	if err := c.Do(ctx, method, path, in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func idPath(prefix string, id int64) string {
+	return prefix + "/" + strconv.FormatInt(id, 10)
 }

@@ -285,13 +285,14 @@ func TestRequestRoutes(t *testing.T) {
 			body: `{"status":"open","severity":"B","assignee_id":3}`,
 		},
 		{
-			name: "update clears assignee",
+			// The server reads null as "unchanged": unassigning sends 0.
+			name: "update unassigns",
 			call: func(c *Client) (any, error) {
-				return c.UpdateRequest(ctx, "CD-1", RequestUpdate{ClearAssignee: true, Title: Ptr("t"), Product: Ptr("mail"), Category: Ptr("billing")})
+				return c.UpdateRequest(ctx, "CD-1", RequestUpdate{Unassign: true, Title: Ptr("t"), Product: Ptr("mail"), Category: Ptr("billing")})
 			},
 			status: 200, resp: requestJSON,
 			method: "PATCH", path: "/api/v1/requests/CD-1",
-			body: `{"assignee_id":null,"title":"t","product":"mail","category":"billing"}`,
+			body: `{"assignee_id":0,"title":"t","product":"mail","category":"billing"}`,
 		},
 		{
 			name:   "add message",
@@ -371,6 +372,8 @@ func TestProblem(t *testing.T) {
 			"detail": "title must not be empty",
 			"field": "title",
 			"code": "required",
+			"errors": [{"field": "title", "detail": "title must not be empty"}, {"field": "description", "detail": "too long"}],
+			"request_id": "req-7",
 			"extra": [1, 2]
 		}`
 	})
@@ -383,14 +386,17 @@ func TestProblem(t *testing.T) {
 	want := Problem{
 		Type: "https://casedesk.example/problems/validation", Title: "Invalid request", Status: 422,
 		Detail: "title must not be empty", Field: "title", Code: "required",
+		Errors:     []FieldError{{Field: "title", Detail: "title must not be empty"}, {Field: "description", Detail: "too long"}},
+		RequestID:  "req-7",
+		Extensions: map[string]json.RawMessage{"extra": json.RawMessage(`[1, 2]`)},
 	}
-	if *p != want {
+	if !reflect.DeepEqual(*p, want) {
 		t.Errorf("problem = %+v\nwant      %+v", *p, want)
 	}
 	if !IsStatus(err, 422) || StatusOf(err) != 422 || AsProblem(err) != p {
 		t.Error("helpers disagree")
 	}
-	if s := err.Error(); !strings.Contains(s, "422") || !strings.Contains(s, "title must not be empty") || !strings.Contains(s, "title") {
+	if s := err.Error(); !strings.Contains(s, "422") || !strings.Contains(s, "title must not be empty") || !strings.Contains(s, "description: too long") || !strings.Contains(s, "req-7") {
 		t.Errorf("Error() = %q", s)
 	}
 	if a := f.last().Header.Get("Accept"); !strings.Contains(a, "application/problem+json") {
@@ -491,5 +497,55 @@ func TestContextCanceled(t *testing.T) {
 	err := New(f.srv.URL).Do(ctx, "GET", "/x", nil, nil)
 	if !errors.Is(err, context.Canceled) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+func TestStreamEventsParsing(t *testing.T) {
+	f := newFake(t, func(*http.Request) (int, string, string) {
+		return 200, "text/event-stream", ": casedesk live events\n\n" +
+			"id: 7\nevent: created\ndata: {\"id\":7,\"number\":\"CD-1\",\"kind\":\"created\"}\n\n" +
+			": keep-alive\n\n" +
+			"event: note\ndata:line one\ndata: line two\n\n"
+	})
+	s, err := New(f.srv.URL, WithToken("tok")).StreamEvents(context.Background(), "6")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []LiveEvent
+	for e := range s.Events {
+		got = append(got, e)
+	}
+	if s.Err() != nil {
+		t.Errorf("Err = %v", s.Err())
+	}
+	if len(got) != 2 || got[0].ID != "7" || got[0].Kind != "created" || got[0].Event.Number != "CD-1" ||
+		got[1].Kind != "note" || string(got[1].Data) != "line one\nline two" {
+		t.Errorf("events %+v", got)
+	}
+	if r := f.last(); r.Header.Get("Last-Event-ID") != "6" || r.Header.Get("Accept") != "text/event-stream" {
+		t.Errorf("headers %v", r.Header)
+	}
+}
+
+func TestPagesStopOnError(t *testing.T) {
+	calls := 0
+	f := newFake(t, func(r *http.Request) (int, string, string) {
+		calls++
+		if r.URL.Query().Get("cursor") == "" {
+			return 200, "application/json", `{"items":[` + requestJSON + `],"next_cursor":"c2"}`
+		}
+		return 503, "application/problem+json", `{"title":"Service Unavailable","status":503}`
+	})
+	var n int
+	var last error
+	for _, err := range New(f.srv.URL).Requests(context.Background(), ListOptions{Limit: 1}) {
+		if err != nil {
+			last = err
+			continue
+		}
+		n++
+	}
+	if n != 1 || !IsStatus(last, 503) || calls != 2 {
+		t.Errorf("items %d, err %v, calls %d", n, last, calls)
 	}
 }

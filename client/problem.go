@@ -22,7 +22,27 @@ type Problem struct {
 	Code   string `json:"code,omitempty"`
 	// Instance is the optional URI reference of this occurrence.
 	Instance string `json:"instance,omitempty"`
+	// Errors lists every offending input when the server names several;
+	// the first is usually Field and Detail.
+	Errors []FieldError `json:"errors,omitempty"`
+	// RequestID identifies the request in the server's logs: the
+	// document's request_id member, else the X-Request-Id header.
+	RequestID string `json:"request_id,omitempty"`
+	// Extensions holds the document's other members, undecoded, so that
+	// members a newer server adds are kept rather than refused.
+	Extensions map[string]json.RawMessage `json:"-"`
 }
+
+// FieldError is one offending input of a problem document.
+type FieldError struct {
+	Field  string `json:"field,omitempty"`
+	Detail string `json:"detail,omitempty"`
+	Code   string `json:"code,omitempty"`
+}
+
+// problemMembers are the members Problem decodes into fields.
+var problemMembers = map[string]bool{"type": true, "title": true, "status": true, "detail": true, "field": true,
+	"code": true, "instance": true, "errors": true, "request_id": true}
 
 func (p *Problem) Error() string {
 	var b strings.Builder
@@ -38,6 +58,15 @@ func (p *Problem) Error() string {
 	}
 	if p.Detail != "" {
 		b.WriteString(": " + p.Detail)
+	}
+	for i, e := range p.Errors {
+		if i == 0 && e.Field == p.Field && e.Detail == p.Detail {
+			continue
+		}
+		b.WriteString("; " + e.Field + ": " + e.Detail)
+	}
+	if p.RequestID != "" {
+		b.WriteString(" (request " + p.RequestID + ")")
 	}
 	return b.String()
 }
@@ -70,11 +99,25 @@ func decodeProblem(resp *http.Response, body []byte) *Problem {
 		err := json.Unmarshal(body, p)
 		var te *json.UnmarshalTypeError
 		decoded = err == nil || errors.As(err, &te)
+		var all map[string]json.RawMessage
+		if decoded && json.Unmarshal(body, &all) == nil {
+			for k, v := range all {
+				if !problemMembers[k] {
+					if p.Extensions == nil {
+						p.Extensions = map[string]json.RawMessage{}
+					}
+					p.Extensions[k] = v
+				}
+			}
+		}
 	}
 	if !decoded {
 		*p = Problem{Detail: snippet(body)}
 	}
 	p.Status = resp.StatusCode
+	if p.RequestID == "" {
+		p.RequestID = resp.Header.Get("X-Request-Id")
+	}
 	if p.Title == "" {
 		p.Title = http.StatusText(resp.StatusCode)
 	}

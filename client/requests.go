@@ -3,6 +3,8 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -97,7 +99,9 @@ type ListOptions struct {
 	Severity       string
 	Category       string
 	OrganizationID int64
-	Limit          int
+	AssigneeID     int64
+	Unassigned     bool // only requests nobody is assigned to
+	Limit          int  // page size, 1–200; 0 lets the server choose
 	Cursor         string
 }
 
@@ -116,6 +120,12 @@ func (o ListOptions) Query() url.Values {
 	if o.OrganizationID != 0 {
 		q.Set("organization_id", strconv.FormatInt(o.OrganizationID, 10))
 	}
+	if o.AssigneeID != 0 {
+		q.Set("assignee_id", strconv.FormatInt(o.AssigneeID, 10))
+	}
+	if o.Unassigned {
+		q.Set("unassigned", "true")
+	}
 	if o.Limit != 0 {
 		q.Set("limit", strconv.Itoa(o.Limit))
 	}
@@ -126,71 +136,60 @@ func (o ListOptions) Query() url.Values {
 }
 
 // RequestUpdate is the body of PATCH /api/v1/requests/{number}. Only the
-// non-nil fields are sent; set ClearAssignee to send "assignee_id": null.
+// fields set are sent; the server leaves the others as they are (it reads
+// an absent field and a null one alike, as "unchanged").
+//
+// To unassign, set Unassign: the server takes "assignee_id": 0 to mean
+// nobody, which is what Unassign sends. AssigneeID and Unassign together
+// are an error.
 type RequestUpdate struct {
 	Status        *string
 	Severity      *string
 	AssigneeID    *int64
-	ClearAssignee bool
+	Unassign      bool
 	Title         *string
 	Product       *string
 	Category      *string
+	Language      *string // preferred_language
+	ContactMethod *string // "email" or "phone"
+	Phone         *string
+	// Reason explains a change that needs one (staff changing a severity
+	// the customer chose with elevated support); "" sends none.
+	Reason string
 }
 
 // MarshalJSON encodes only the fields that are set.
 func (u RequestUpdate) MarshalJSON() ([]byte, error) {
 	m := map[string]any{}
-	if u.Status != nil {
-		m["status"] = *u.Status
+	set := func(k string, v *string) {
+		if v != nil {
+			m[k] = *v
+		}
 	}
-	if u.Severity != nil {
-		m["severity"] = *u.Severity
-	}
-	if u.ClearAssignee {
-		m["assignee_id"] = nil
-	} else if u.AssigneeID != nil {
+	set("status", u.Status)
+	set("severity", u.Severity)
+	switch {
+	case u.Unassign && u.AssigneeID != nil:
+		return nil, errors.New("casedesk client: RequestUpdate sets both AssigneeID and Unassign")
+	case u.Unassign:
+		m["assignee_id"] = 0
+	case u.AssigneeID != nil:
 		m["assignee_id"] = *u.AssigneeID
 	}
-	if u.Title != nil {
-		m["title"] = *u.Title
-	}
-	if u.Product != nil {
-		m["product"] = *u.Product
-	}
-	if u.Category != nil {
-		m["category"] = *u.Category
+	set("title", u.Title)
+	set("product", u.Product)
+	set("category", u.Category)
+	set("preferred_language", u.Language)
+	set("contact_method", u.ContactMethod)
+	set("phone", u.Phone)
+	if u.Reason != "" {
+		m["reason"] = u.Reason
 	}
 	return json.Marshal(m)
 }
 
-// Message is a message on a request.
-type Message struct {
-	ID        int64     `json:"id"`
-	AuthorID  int64     `json:"author_id"`
-	Body      string    `json:"body"`
-	Internal  bool      `json:"internal"`
-	CreatedAt time.Time `json:"created_at"`
-}
-
 // Ptr returns a pointer to v, handy for RequestUpdate fields.
 func Ptr[T any](v T) *T { return &v }
-
-// Login exchanges credentials for a token, which the client then uses for
-// its following requests.
-func (c *Client) Login(ctx context.Context, email, password string) (string, error) {
-	in := struct {
-		Email    string `json:"email"`
-		Password string `json:"password"`
-	}{email, password}
-	var out struct {
-		Token string `json:"token"`
-	}
-	if _, err := c.exchange(ctx, http.MethodPost, APIPrefix+"/auth/login", nil, in, &out, false); err != nil {
-		return "", err
-	}
-	c.SetToken(out.Token)
-	return out.Token, nil
-}
 
 // CreateRequest opens a request. A non-empty idempotencyKey is sent as the
 // Idempotency-Key header; replaying it returns the request created first.
@@ -220,6 +219,28 @@ func (c *Client) ListRequests(ctx context.Context, opts ListOptions) (*RequestPa
 	return out, nil
 }
 
+// Requests iterates over every request matching opts, newest first,
+// fetching page after page by the next_cursor the server returns (opts.Cursor
+// is where it starts; opts.Limit the page size).
+//
+//	for r, err := range c.Requests(ctx, client.ListOptions{Status: client.StatusActive}) {
+//		if err != nil { … }
+//	}
+func (c *Client) Requests(ctx context.Context, opts ListOptions) iter.Seq2[Request, error] {
+	start := opts.Cursor
+	return pages(ctx, func(ctx context.Context, cursor string) ([]Request, string, error) {
+		o := opts
+		if o.Cursor = cursor; cursor == "" {
+			o.Cursor = start
+		}
+		p, err := c.ListRequests(ctx, o)
+		if err != nil {
+			return nil, "", err
+		}
+		return p.Items, p.NextCursor, nil
+	})
+}
+
 // GetRequest returns the request with the given number.
 func (c *Client) GetRequest(ctx context.Context, number string) (*Request, error) {
 	out := new(Request)
@@ -238,32 +259,19 @@ func (c *Client) UpdateRequest(ctx context.Context, number string, u RequestUpda
 	return out, nil
 }
 
-// AddMessage posts a message on a request; internal messages are only
-// visible to staff.
-func (c *Client) AddMessage(ctx context.Context, number, body string, internal bool) (*Message, error) {
-	in := struct {
-		Body     string `json:"body"`
-		Internal bool   `json:"internal"`
-	}{body, internal}
-	out := new(Message)
-	if err := c.Do(ctx, http.MethodPost, requestPath(number)+"/messages", in, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+// AssignRequest gives a request to the agent or supervisor userID (staff;
+// agents may only take unassigned requests themselves).
+func (c *Client) AssignRequest(ctx context.Context, number string, userID int64) (*Request, error) {
+	return c.UpdateRequest(ctx, number, RequestUpdate{AssigneeID: &userID})
 }
 
-// ListMessages returns the messages of a request visible to the caller.
-func (c *Client) ListMessages(ctx context.Context, number string) ([]Message, error) {
-	var out struct {
-		Items []Message `json:"items"`
-	}
-	if err := c.Do(ctx, http.MethodGet, requestPath(number)+"/messages", nil, &out); err != nil {
-		return nil, err
-	}
-	return out.Items, nil
+// UnassignRequest leaves a request assigned to nobody (staff).
+func (c *Client) UnassignRequest(ctx context.Context, number string) (*Request, error) {
+	return c.UpdateRequest(ctx, number, RequestUpdate{Unassign: true})
 }
 
-// Reopen reopens a resolved or closed request.
+// Reopen reopens a resolved or closed request (within the policy's reopen
+// days of closing).
 func (c *Client) Reopen(ctx context.Context, number string) (*Request, error) {
 	out := new(Request)
 	if err := c.Do(ctx, http.MethodPost, requestPath(number)+"/reopen", nil, out); err != nil {
@@ -274,4 +282,53 @@ func (c *Client) Reopen(ctx context.Context, number string) (*Request, error) {
 
 func requestPath(number string) string {
 	return APIPrefix + "/requests/" + url.PathEscape(number)
+}
+
+// Prospect is a pre-sales question filed without an account.
+type Prospect struct {
+	Name              string `json:"name"`
+	Company           string `json:"company,omitempty"`
+	Email             string `json:"email"`
+	Country           string `json:"country,omitempty"`
+	Question          string `json:"question"`
+	PlanInterest      string `json:"plan_interest,omitempty"`
+	PreferredLanguage string `json:"preferred_language,omitempty"`
+}
+
+// PresalesReceipt is the answer to a pre-sales question.
+type PresalesReceipt struct {
+	Number    string    `json:"number"`
+	Status    string    `json:"status"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// SubmitPresales files a pre-sales question as a prospect. It needs no
+// token (none is sent); the server limits how often one address may ask.
+func (c *Client) SubmitPresales(ctx context.Context, p Prospect) (*PresalesReceipt, error) {
+	out := new(PresalesReceipt)
+	if _, err := c.exchange(ctx, http.MethodPost, APIPrefix+"/presales", nil, p, out, false); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// Event is one line of history: who changed what, when, from what to what.
+type Event struct {
+	ID             int64     `json:"id"`
+	OrganizationID int64     `json:"organization_id"`
+	Number         string    `json:"number,omitempty"` // in an organization's history and the live stream
+	ActorID        *int64    `json:"actor_id"`         // nil for prospects and the system
+	OnBehalfOfOrg  *int64    `json:"on_behalf_of_org_id"`
+	Kind           string    `json:"kind"`
+	Field          string    `json:"field,omitempty"`
+	Old            string    `json:"old,omitempty"`
+	New            string    `json:"new,omitempty"`
+	Internal       bool      `json:"internal"`
+	At             time.Time `json:"at"`
+}
+
+// RequestHistory returns a request's history, oldest first; internal lines
+// only for staff.
+func (c *Client) RequestHistory(ctx context.Context, number string) ([]Event, error) {
+	return list[Event](ctx, c, requestPath(number)+"/history", nil)
 }

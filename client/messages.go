@@ -1,0 +1,53 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"time"
+)
+
+// Message kinds.
+const (
+	KindMessage = "message"
+	KindPhone   = "phone" // a logged call
+)
+
+// Message is a message on a request.
+type Message struct {
+	ID            int64        `json:"id"`
+	AuthorID      int64        `json:"author_id"`
+	AuthorName    string       `json:"author_name,omitempty"`
+	OnBehalfOfOrg *int64       `json:"on_behalf_of_org_id,omitempty"`
+	Body          string       `json:"body"`
+	Internal      bool         `json:"internal"`
+	Kind          string       `json:"kind,omitempty"`
+	CreatedAt     time.Time    `json:"created_at"`
+	Attachments   []Attachment `json:"attachments,omitempty"`
+}
+
+// NewMessage is the body of POST /api/v1/requests/{number}/messages.
+type NewMessage struct {
+	Body     string `json:"body"`
+	Internal bool   `json:"internal"`       // an internal note (staff)
+	Kind     string `json:"kind,omitempty"` // KindMessage (default) or KindPhone (staff)
+	// AttachmentIDs are the caller's unsent uploads on the request to send
+	// with the message; their internal flag must match the message's.
+	AttachmentIDs []int64 `json:"attachment_ids,omitempty"`
+}
+
+// AddMessage posts a message on a request; internal messages are only
+// visible to staff.
+func (c *Client) AddMessage(ctx context.Context, number, body string, internal bool) (*Message, error) {
+	return c.PostMessage(ctx, number, NewMessage{Body: body, Internal: internal})
+}
+
+// PostMessage posts a message with every option: a logged call, attached
+// uploads.
+func (c *Client) PostMessage(ctx context.Context, number string, m NewMessage) (*Message, error) {
+	return call[Message](ctx, c, http.MethodPost, requestPath(number)+"/messages", m)
+}
+
+// ListMessages returns the messages of a request visible to the caller.
+func (c *Client) ListMessages(ctx context.Context, number string) ([]Message, error) {
+	return list[Message](ctx, c, requestPath(number)+"/messages", nil)
+}
