@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"time"
@@ -57,7 +58,13 @@ type NewCalendar struct {
 type CalendarUpdate struct {
 	Calendar    Calendar `json:"calendar"`
 	ClocksMoved int      `json:"clocks_moved,omitempty"` // replace: running clocks whose due time moved
-	Imported    int      `json:"imported,omitempty"`     // import: holidays added
+	Imported    int      `json:"imported,omitempty"`     // import: the file's holidays now in the calendar
+	Replaced    int      `json:"replaced,omitempty"`     // import: holidays an earlier import of the same events had added
+	Duplicates  int      `json:"duplicates,omitempty"`   // import: days the calendar already had
+	// ExpandedUntil, for an import with endless rules other than a fixed
+	// yearly date, is the last day they were expanded to.
+	ExpandedUntil string   `json:"expanded_until,omitempty"`
+	Notes         []string `json:"notes,omitempty"` // import: events skipped and why
 }
 
 // ListCalendars returns the region calendars.
@@ -94,4 +101,20 @@ func (c *Client) ImportHolidays(ctx context.Context, id int64, ics io.Reader) (*
 		return nil, err
 	}
 	return out, nil
+}
+
+// HolidayFeed returns the calendar's holidays as an iCalendar document
+// (text/calendar), one all-day event per holiday.
+func (c *Client) HolidayFeed(ctx context.Context, id int64) ([]byte, error) {
+	h := http.Header{"Accept": {"text/calendar"}}
+	resp, err := c.send(ctx, http.MethodGet, idPath(APIPrefix+"/calendars", id)+"/holidays.ics", h, nil, "", true)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, fmt.Errorf("casedesk client: reading the holiday feed: %w", err)
+	}
+	return b, nil
 }

@@ -75,6 +75,7 @@ var operations = map[string]string{
 	"getCalendar":         "GetCalendar",
 	"updateCalendar":      "UpdateCalendar",
 	"importHolidays":      "ImportHolidays",
+	"getHolidayFeed":      "HolidayFeed",
 
 	"listPlans":     "ListPlans",
 	"createPlan":    "CreatePlan",

@@ -492,6 +492,9 @@ func TestFlow(t *testing.T) {
 		if c := must(agent.GetCalendar(ctx, cal.ID))(t); len(c.Spec.Holidays) != 3 {
 			t.Errorf("calendar %+v", c)
 		}
+		if feed := string(must(agent.HolidayFeed(ctx, cal.ID))(t)); !strings.Contains(feed, "BEGIN:VCALENDAR") || !strings.Contains(feed, "DTSTART;VALUE=DATE:20261031") {
+			t.Errorf("holiday feed:\n%s", feed)
+		}
 		if cs := must(agent.ListCalendars(ctx))(t); len(cs) == 0 {
 			t.Error("no calendars")
 		}
