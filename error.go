@@ -3,6 +3,7 @@ package casedesk
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -29,6 +30,10 @@ type Error struct {
 	// same call can succeed; the transports send it as Retry-After, so it
 	// must be the truth, not a guess.
 	RetryAfter time.Duration
+	// Rule and Args, for EINVALID, name the rule the input broke and the
+	// values it names (see Because); empty when the field has one rule.
+	Rule string
+	Args []any
 }
 
 func (e *Error) Error() string {
@@ -46,6 +51,82 @@ func Errorf(code, format string, args ...any) *Error {
 // Invalid returns an EINVALID error naming the field.
 func Invalid(field, format string, args ...any) *Error {
 	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Because records which rule of e.Field the input broke (such as
+// "required", "min", "max", "email") and the values the rule names (limits,
+// the input's length), so that a transport can say it in its reader's
+// language; Message stays the English the API sends. It returns e.
+func (e *Error) Because(rule string, args ...any) *Error {
+	e.Rule, e.Args = rule, args
+	return e
+}
+
+// FieldErrors is every field error of one input, in the order they were
+// found, so that a form can show them all at once. It is an EINVALID error
+// whose first member stands for it where one error is enough (ErrorCode,
+// ErrorField, ErrorMessage, errors.As).
+type FieldErrors []*Error
+
+func (fe FieldErrors) Error() string {
+	s := make([]string, len(fe))
+	for i, e := range fe {
+		s[i] = e.Error()
+	}
+	return strings.Join(s, "; ")
+}
+
+// Unwrap returns the members, so errors.As finds the first.
+func (fe FieldErrors) Unwrap() []error {
+	out := make([]error, len(fe))
+	for i, e := range fe {
+		out[i] = e
+	}
+	return out
+}
+
+// Add collects err when it is an EINVALID error naming a field (or a
+// FieldErrors) and returns nil; it returns any other non-nil error for the
+// caller to return at once.
+func (fe *FieldErrors) Add(err error) error {
+	var many FieldErrors
+	var one *Error
+	switch {
+	case err == nil:
+	case errors.As(err, &many):
+		*fe = append(*fe, many...)
+	case errors.As(err, &one) && one.Code == EINVALID && one.Field != "":
+		*fe = append(*fe, one)
+	default:
+		return err
+	}
+	return nil
+}
+
+// Err returns nil when nothing was collected, the one error when one was,
+// and the FieldErrors otherwise.
+func (fe FieldErrors) Err() error {
+	switch len(fe) {
+	case 0:
+		return nil
+	case 1:
+		return fe[0]
+	}
+	return fe
+}
+
+// ErrorFields returns every field error err carries: the members of a
+// FieldErrors, the one *Error with a field, or none.
+func ErrorFields(err error) []*Error {
+	var many FieldErrors
+	if errors.As(err, &many) {
+		return many
+	}
+	var one *Error
+	if errors.As(err, &one) && one.Field != "" {
+		return []*Error{one}
+	}
+	return nil
 }
 
 // ErrorCode returns the code of err, EINTERNAL for errors that are not *Error.

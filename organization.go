@@ -32,28 +32,27 @@ type Organization struct {
 
 // Validate checks the fields a caller supplies.
 func (o *Organization) Validate() error {
+	var errs FieldErrors
 	if !o.Kind.Valid() {
-		return Invalid("kind", "kind must be one of customer, partner or provider")
+		errs.Add(Invalid("kind", "kind must be one of customer, partner or provider"))
 	}
-	if err := checkText("name", o.Name, 1, 200); err != nil {
-		return err
-	}
+	errs.Add(checkText("name", o.Name, 1, 200))
 	if o.Country != "" && !IsCountry(o.Country) {
-		return Invalid("country", "country must be a two-letter ISO 3166-1 code such as DE")
+		errs.Add(Invalid("country", "country must be a two-letter ISO 3166-1 code such as DE"))
 	}
 	if o.TimeZone == "" {
 		o.TimeZone = "UTC"
 	}
 	if _, err := time.LoadLocation(o.TimeZone); err != nil || o.TimeZone == "Local" {
-		return Invalid("time_zone", "time_zone %q is not an IANA time zone name", o.TimeZone)
+		errs.Add(Invalid("time_zone", "time_zone %q is not an IANA time zone name", o.TimeZone))
 	}
 	if o.Language == "" {
 		o.Language = "en"
 	}
 	if !IsLanguage(o.Language) {
-		return Invalid("language", "language must be a BCP 47 tag such as en or zh-CN")
+		errs.Add(Invalid("language", "language must be a BCP 47 tag such as en or zh-CN"))
 	}
-	return nil
+	return errs.Err()
 }
 
 // IsCountry reports whether s is two upper-case letters, the shape of an ISO 3166-1 code.
@@ -90,21 +89,21 @@ func IsLanguage(s string) bool {
 // characters other than newline and tab, and a length in runes within bounds.
 func checkText(field, s string, min, max int) error {
 	if !utf8.ValidString(s) {
-		return Invalid(field, "%s is not valid UTF-8", field)
+		return Invalid(field, "%s is not valid UTF-8", field).Because("utf8")
 	}
 	n := utf8.RuneCountInString(s)
 	if n < min {
 		if min == 1 {
-			return Invalid(field, "%s is required", field)
+			return Invalid(field, "%s is required", field).Because("required")
 		}
-		return Invalid(field, "%s must be at least %d characters", field, min)
+		return Invalid(field, "%s must be at least %d characters", field, min).Because("min", min)
 	}
 	if n > max {
-		return Invalid(field, "%s must be at most %d characters (got %d)", field, max, n)
+		return Invalid(field, "%s must be at most %d characters (got %d)", field, max, n).Because("max", max, n)
 	}
 	for _, r := range s {
 		if r < 0x20 && r != '\n' && r != '\t' && r != '\r' || r == 0x7f {
-			return Invalid(field, "%s contains a control character", field)
+			return Invalid(field, "%s contains a control character", field).Because("control")
 		}
 	}
 	return nil

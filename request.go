@@ -174,49 +174,42 @@ func ParseRequestNumber(s string) (int64, bool) {
 	return n - NumberOffset, true
 }
 
-// Validate checks the caller-supplied fields of a new request.
+// Validate checks the caller-supplied fields of a new request and reports
+// every invalid field (FieldErrors).
 func (r *Request) Validate() error {
+	var errs FieldErrors
 	if !r.Category.Valid() {
-		return Invalid("category", "category must be one of presales, billing or technical")
+		errs.Add(Invalid("category", "category must be one of presales, billing or technical"))
 	}
-	if err := checkText("product", r.Product, 0, 64); err != nil {
-		return err
-	}
-	if err := checkText("title", r.Title, 1, 200); err != nil {
-		return err
-	}
-	if err := checkText("description", r.Description, 1, 20000); err != nil {
-		return err
-	}
-	if err := r.Impact.Validate(); err != nil {
-		return err
-	}
+	errs.Add(checkText("product", r.Product, 0, 64))
+	errs.Add(checkText("title", r.Title, 1, 200))
+	errs.Add(checkText("description", r.Description, 1, 20000))
+	errs.Add(r.Impact.Validate())
 	if !r.Severity.Valid() {
-		return Invalid("severity", "severity must be A, B or C")
+		errs.Add(Invalid("severity", "severity must be A, B or C"))
 	}
 	if r.Language == "" {
 		r.Language = "en"
 	}
 	if !IsLanguage(r.Language) {
-		return Invalid("preferred_language", "preferred_language must be a BCP 47 tag such as en or zh-CN")
+		errs.Add(Invalid("preferred_language", "preferred_language must be a BCP 47 tag such as en or zh-CN"))
 	}
 	switch r.ContactMethod {
 	case "":
 		r.ContactMethod = "email"
 	case "email", "phone":
 	default:
-		return Invalid("contact_method", "contact_method must be email or phone")
+		errs.Add(Invalid("contact_method", "contact_method must be email or phone"))
 	}
 	if err := checkText("phone", r.Phone, 0, 40); err != nil {
-		return err
-	}
-	if r.ContactMethod == "phone" && r.Phone == "" {
-		return Invalid("phone", "phone is required when the contact method is phone")
+		errs.Add(err)
+	} else if r.ContactMethod == "phone" && r.Phone == "" {
+		errs.Add(Invalid("phone", "phone is required when the contact method is phone").Because("required"))
 	}
 	if !r.Channel.Valid() {
-		return Invalid("channel", "channel must be one of web, phone, email or api")
+		errs.Add(Invalid("channel", "channel must be one of web, phone, email or api"))
 	}
-	return nil
+	return errs.Err()
 }
 
 // CanReopen reports whether a request closed at closedAt may be reopened at

@@ -89,63 +89,64 @@ func NormalizeEmail(s string) string { return strings.ToLower(strings.TrimSpace(
 
 // ValidateEmail checks that s is a bare address.
 func ValidateEmail(field, s string) error {
+	if s == "" {
+		return Invalid(field, "%s is required", field).Because("required")
+	}
 	if err := checkText(field, s, 3, 254); err != nil {
 		return err
 	}
 	a, err := mail.ParseAddress(s)
 	if err != nil || a.Address != s || a.Name != "" {
-		return Invalid(field, "%s must be an email address such as ann@example.com", field)
+		return Invalid(field, "%s must be an email address such as ann@example.com", field).Because("email")
 	}
 	return nil
 }
 
-// Validate checks a user for an organization of kind k.
+// Validate checks a user for an organization of kind k and reports every
+// invalid field (FieldErrors).
 func (u *User) Validate(k OrgKind) error {
+	var errs FieldErrors
 	u.Email = NormalizeEmail(u.Email)
-	if err := ValidateEmail("email", u.Email); err != nil {
-		return err
-	}
-	if err := checkText("name", u.Name, 1, 200); err != nil {
-		return err
-	}
+	errs.Add(ValidateEmail("email", u.Email))
+	errs.Add(checkText("name", u.Name, 1, 200))
 	if !slices.Contains(RolesFor(k), u.Role) {
-		return Invalid("role", "role %q is not valid for a %s organization", u.Role, k)
+		errs.Add(Invalid("role", "role %q is not valid for a %s organization", u.Role, k))
 	}
 	if u.Language == "" {
 		u.Language = "en"
 	}
 	if !IsLanguage(u.Language) {
-		return Invalid("language", "language must be a BCP 47 tag such as en or zh-CN")
+		errs.Add(Invalid("language", "language must be a BCP 47 tag such as en or zh-CN"))
 	}
 	if u.TimeZone == "" {
 		u.TimeZone = "UTC"
 	}
 	if _, err := time.LoadLocation(u.TimeZone); err != nil || u.TimeZone == "Local" {
-		return Invalid("time_zone", "time_zone %q is not an IANA time zone name", u.TimeZone)
+		errs.Add(Invalid("time_zone", "time_zone %q is not an IANA time zone name", u.TimeZone))
 	}
-	if err := checkText("phone", u.Phone, 0, 40); err != nil {
-		return err
-	}
+	errs.Add(checkText("phone", u.Phone, 0, 40))
 	for i, l := range u.Languages {
 		if !IsLanguage(l) {
-			return Invalid("languages", "languages[%d] must be a BCP 47 tag", i)
+			errs.Add(Invalid("languages", "languages[%d] must be a BCP 47 tag", i))
+			break
 		}
 	}
 	for _, s := range append(append([]string{}, u.Regions...), u.Skills...) {
 		if err := checkText("skills", s, 1, 64); err != nil {
-			return err
+			errs.Add(err)
+			break
 		}
 	}
-	return nil
+	return errs.Err()
 }
 
 // ValidatePassword enforces the password policy.
 func ValidatePassword(field, p string) error {
 	if len(p) < 10 {
-		return Invalid(field, "password must be at least 10 characters")
+		return Invalid(field, "password must be at least 10 characters").Because("min", 10)
 	}
 	if len(p) > 256 {
-		return Invalid(field, "password must be at most 256 characters")
+		return Invalid(field, "password must be at most 256 characters").Because("max", 256, len(p))
 	}
 	return checkText(field, p, 10, 256)
 }

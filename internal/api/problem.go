@@ -12,14 +12,23 @@ import (
 )
 
 // Problem is an RFC 9457 problem document. Field names the offending input
-// (a JSON path, a query parameter or a header) when there is one.
+// (a JSON path, a query parameter or a header) when there is one. Errors, an
+// extension member, lists every offending input when desk names fields,
+// the first of them being Field and Detail.
 type Problem struct {
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Status int    `json:"status"`
+	Type   string         `json:"type"`
+	Title  string         `json:"title"`
+	Status int            `json:"status"`
+	Detail string         `json:"detail"`
+	Code   string         `json:"code"`
+	Field  string         `json:"field,omitempty"`
+	Errors []FieldProblem `json:"errors,omitempty"`
+}
+
+// FieldProblem is one offending input of a problem document.
+type FieldProblem struct {
+	Field  string `json:"field"`
 	Detail string `json:"detail"`
-	Code   string `json:"code"`
-	Field  string `json:"field,omitempty"`
 }
 
 // CodeMalformed is the one code beyond the domain's (casedesk.E*), for a
@@ -70,6 +79,10 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	p := NewProblem(code, casedesk.ErrorField(err), casedesk.ErrorMessage(err))
 	if te != nil {
 		p.Detail, p.Field = te.msg, te.field
+	} else {
+		for _, e := range casedesk.ErrorFields(err) {
+			p.Errors = append(p.Errors, FieldProblem{Field: e.Field, Detail: e.Message})
+		}
 	}
 	status := p.Status
 	if status == http.StatusInternalServerError {

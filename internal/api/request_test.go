@@ -188,6 +188,38 @@ func TestBadInput(t *testing.T) {
 	})
 }
 
+// TestEveryFieldError: a request without a title and without a description
+// is answered with one problem document naming both, the first as field,
+// in properties the OpenAPI document's Problem schema declares.
+func TestEveryFieldError(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		var p map[string]any
+		st := f.do("admin", "POST", "/api/v1/requests", map[string]any{"category": "technical", "title": "", "description": ""}, &p)
+		if st != 422 || p["code"] != "invalid" || p["field"] != "title" || p["detail"] != "title is required" {
+			t.Fatalf("%d %v, want 422 invalid on title", st, p)
+		}
+		errs, _ := p["errors"].([]any)
+		var got []string
+		for _, e := range errs {
+			m := obj(e)
+			got = append(got, m["field"].(string)+": "+m["detail"].(string))
+		}
+		if want := "title: title is required|description: description is required"; strings.Join(got, "|") != want {
+			t.Errorf("errors %q, want %q", got, want)
+		}
+		schema := obj(obj(obj(obj(fetchOpenAPI(t, f.srv.URL+"/api/v1/openapi.json")["components"])["schemas"])["Problem"])["properties"])
+		for k := range p {
+			if schema[k] == nil {
+				t.Errorf("the problem document has %q, which the Problem schema does not declare", k)
+			}
+		}
+		if items := obj(obj(schema["errors"])["items"]); obj(items["properties"])["field"] == nil || obj(items["properties"])["detail"] == nil {
+			t.Errorf("the Problem schema's errors items: %v", items)
+		}
+	})
+}
+
 func TestAttachmentLimitAndSniffing(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		f := newFixture(t, db)

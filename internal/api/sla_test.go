@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"reflect"
 	"testing"
 
 	"github.com/casedesk/casedesk/internal/api"
@@ -48,7 +49,7 @@ func TestPreview(t *testing.T) {
 				}
 				return
 			}
-			if p != tt.want {
+			if !reflect.DeepEqual(p, tt.want) {
 				t.Fatalf("problem\n%+v\nwant\n%+v", p, tt.want)
 			}
 		})

@@ -93,17 +93,17 @@ func (d *Desk) DeleteCanned(ctx context.Context, a *casedesk.Actor, id int64) er
 // checkCanned trims and checks a canned response's fields; the language
 // defaults to English.
 func checkCanned(c *store.CannedResponse) error {
+	var errs casedesk.FieldErrors
 	c.Name = strings.TrimSpace(c.Name)
-	if err := casedesk.CheckText("name", c.Name, 1, 100); err != nil {
-		return err
-	}
+	errs.Add(casedesk.CheckText("name", c.Name, 1, 100))
 	if c.Language = strings.TrimSpace(c.Language); c.Language == "" {
 		c.Language = "en"
 	}
 	if !casedesk.IsLanguage(c.Language) {
-		return casedesk.Invalid("language", "language must be a BCP 47 tag such as en or zh-CN")
+		errs.Add(casedesk.Invalid("language", "language must be a BCP 47 tag such as en or zh-CN"))
 	}
-	return casedesk.CheckText("body", c.Body, 1, 20000)
+	errs.Add(casedesk.CheckText("body", c.Body, 1, 20000))
+	return errs.Err()
 }
 
 // Placeholders are the names a canned response may use, as {{name}}.

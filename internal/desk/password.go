@@ -90,10 +90,12 @@ func (d *Desk) ChangePassword(ctx context.Context, a *casedesk.Actor, current, n
 	if err != nil {
 		return err
 	}
+	var errs casedesk.FieldErrors
 	if auth.VerifyPassword(hash, current) != nil {
-		return casedesk.Invalid("current_password", "the current password is wrong")
+		errs.Add(casedesk.Invalid("current_password", "the current password is wrong").Because("wrong"))
 	}
-	if err := casedesk.ValidatePassword("new_password", next); err != nil {
+	errs.Add(casedesk.ValidatePassword("new_password", next))
+	if err := errs.Err(); err != nil {
 		return err
 	}
 	newHash, err := auth.HashPassword(next, d.policy.PasswordParams)

@@ -32,20 +32,16 @@ func (d *Desk) SubmitPresales(ctx context.Context, a *casedesk.Actor, p Prospect
 	if p.Website != "" {
 		return nil, casedesk.Invalid("website", "leave this field empty")
 	}
-	if err := casedesk.CheckText("name", p.Name, 1, 200); err != nil {
-		return nil, err
-	}
-	if err := casedesk.CheckText("company", p.Company, 0, 200); err != nil {
-		return nil, err
-	}
+	var errs casedesk.FieldErrors
+	errs.Add(casedesk.CheckText("name", p.Name, 1, 200))
+	errs.Add(casedesk.CheckText("company", p.Company, 0, 200))
 	p.Email = casedesk.NormalizeEmail(p.Email)
-	if err := casedesk.ValidateEmail("email", p.Email); err != nil {
-		return nil, err
-	}
+	errs.Add(casedesk.ValidateEmail("email", p.Email))
 	if p.Country != "" && !casedesk.IsCountry(p.Country) {
-		return nil, casedesk.Invalid("country", "country must be a two-letter ISO 3166-1 code such as DE")
+		errs.Add(casedesk.Invalid("country", "country must be a two-letter ISO 3166-1 code such as DE"))
 	}
-	if err := casedesk.CheckText("plan_interest", p.PlanInterest, 0, 100); err != nil {
+	errs.Add(casedesk.CheckText("plan_interest", p.PlanInterest, 0, 100))
+	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	r := &casedesk.Request{Category: casedesk.CategoryPresales, Title: firstLine(p.Question), Description: p.Question,

@@ -683,7 +683,7 @@ func (c *changes) checkSeverityReason(ctx context.Context, tx *store.Tx, reason 
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return casedesk.Invalid("reason", "this organization has elevated support and chose severity %s itself; give a reason to change it", r.Severity)
+		return casedesk.Invalid("reason", "this organization has elevated support and chose severity %s itself; give a reason to change it", r.Severity).Because("elevated", r.Severity)
 	}
 	if err := casedesk.CheckText("reason", reason, 1, 500); err != nil {
 		return err

@@ -158,3 +158,27 @@ func TestRequestLimit(t *testing.T) {
 		}
 	})
 }
+
+// A new request without a title and without a description names both
+// fields at once, so a form can show every error after one submit.
+func TestOpenRequestReportsEveryFieldError(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		w := newPortalWorld(t, db)
+		_, _, err := w.d.OpenRequest(ctx, w.actors["xadmin"], desk.NewRequest{Category: casedesk.CategoryTechnical,
+			Title: "", Description: "", ContactMethod: "phone"}, "")
+		if code(err) != casedesk.EINVALID || casedesk.ErrorField(err) != "title" {
+			t.Fatalf("want EINVALID on title first, got %v", err)
+		}
+		var fields []string
+		for _, e := range casedesk.ErrorFields(err) {
+			if e.Code != casedesk.EINVALID || e.Rule != "required" {
+				t.Errorf("%s: code %s rule %q, want invalid/required", e.Field, e.Code, e.Rule)
+			}
+			fields = append(fields, e.Field)
+		}
+		if got := strings.Join(fields, " "); got != "title description phone" {
+			t.Errorf("fields %q, want title description phone", got)
+		}
+	})
+}

@@ -20,11 +20,15 @@ const TokenPrefix = "cdk_"
 // whose RetryAfter is exactly the time left, before looking at the password.
 func (d *Desk) Login(ctx context.Context, email, password, clientIP string) (string, *casedesk.User, error) {
 	email = casedesk.NormalizeEmail(email)
+	var errs casedesk.FieldErrors
 	if email == "" {
-		return "", nil, casedesk.Invalid("email", "email is required")
+		errs.Add(casedesk.Invalid("email", "email is required").Because("required"))
 	}
 	if password == "" {
-		return "", nil, casedesk.Invalid("password", "password is required")
+		errs.Add(casedesk.Invalid("password", "password is required").Because("required"))
+	}
+	if err := errs.Err(); err != nil {
+		return "", nil, err
 	}
 	now := d.now()
 	k := loginKeysFor(email, clientIP)

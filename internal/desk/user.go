@@ -51,15 +51,17 @@ func (d *Desk) CreateUser(ctx context.Context, a *casedesk.Actor, org int64, in 
 	u := &casedesk.User{OrgID: org, Email: in.Email, Name: in.Name, Role: in.Role, Language: in.Language,
 		TimeZone: in.TimeZone, Phone: in.Phone, Active: true, Languages: in.Languages, Regions: in.Regions, Skills: in.Skills,
 		CreatedAt: d.now()}
-	if err := u.Validate(o.Kind); err != nil {
-		return nil, "", err
-	}
+	var errs casedesk.FieldErrors
+	errs.Add(u.Validate(o.Kind))
 	temp := ""
 	if in.Password == "" {
 		temp = auth.RandomString(12)
 		in.Password = temp
 		u.MustChangePass = true
-	} else if err := casedesk.ValidatePassword("password", in.Password); err != nil {
+	} else {
+		errs.Add(casedesk.ValidatePassword("password", in.Password))
+	}
+	if err := errs.Err(); err != nil {
 		return nil, "", err
 	}
 	if err := d.notLookalike(ctx, org, u.Email); err != nil {
@@ -102,10 +104,10 @@ func (d *Desk) emailTaken(ctx context.Context, a *casedesk.Actor, org int64, ema
 		return false, err
 	}
 	if other.OrgID == org {
-		return false, &casedesk.Error{Code: casedesk.ECONFLICT, Field: "email", Message: "a user with this email is already in this organization"}
+		return false, &casedesk.Error{Code: casedesk.ECONFLICT, Field: "email", Message: "a user with this email is already in this organization", Rule: "taken"}
 	}
 	if a.IsStaff() {
-		return false, &casedesk.Error{Code: casedesk.ECONFLICT, Field: "email", Message: "a user with this email already exists in another organization"}
+		return false, &casedesk.Error{Code: casedesk.ECONFLICT, Field: "email", Message: "a user with this email already exists in another organization", Rule: "taken"}
 	}
 	return true, nil
 }
@@ -133,7 +135,7 @@ func (d *Desk) notLookalike(ctx context.Context, org int64, email string) error 
 	sk := confusables.Skeleton(email)
 	for _, e := range emails {
 		if e != email && confusables.Skeleton(e) == sk {
-			return casedesk.Invalid("email", "this email differs from an existing account's only in characters that look alike (such as a Cyrillic а for a Latin a); type the address in plain characters")
+			return casedesk.Invalid("email", "this email differs from an existing account's only in characters that look alike (such as a Cyrillic а for a Latin a); type the address in plain characters").Because("lookalike")
 		}
 	}
 	return nil

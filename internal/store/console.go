@@ -196,7 +196,7 @@ func (q *Queries) CreateCanned(ctx context.Context, c *CannedResponse) error {
 	err := q.queryRow(ctx, `INSERT INTO canned_responses (name, language, body, created_by, created_at)
 		VALUES ($1, $2, $3, $4, $5) RETURNING id`, c.Name, c.Language, c.Body, c.CreatedBy, ts(c.CreatedAt)).Scan(&c.ID)
 	if isUniqueViolation(err) {
-		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "name", Message: fmt.Sprintf("a canned response %q in %s exists already", c.Name, c.Language)}
+		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "name", Message: fmt.Sprintf("a canned response %q in %s exists already", c.Name, c.Language), Rule: "taken", Args: []any{c.Name, c.Language}}
 	}
 	if err != nil {
 		return fmt.Errorf("store: create canned response: %w", err)
@@ -230,7 +230,7 @@ func (q *Queries) UpdateCanned(ctx context.Context, c *CannedResponse) error {
 	res, err := q.exec(ctx, "UPDATE canned_responses SET name = $2, language = $3, body = $4 WHERE id = $1",
 		c.ID, c.Name, c.Language, c.Body)
 	if isUniqueViolation(err) {
-		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "name", Message: fmt.Sprintf("a canned response %q in %s exists already", c.Name, c.Language)}
+		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "name", Message: fmt.Sprintf("a canned response %q in %s exists already", c.Name, c.Language), Rule: "taken", Args: []any{c.Name, c.Language}}
 	}
 	return affectOne(res, err, "canned response", c.ID)
 }

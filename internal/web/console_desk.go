@@ -89,7 +89,7 @@ func (s *Server) consoleLogCall(w http.ResponseWriter, r *http.Request, p *page)
 		return err
 	}
 	if len(verified) == 0 {
-		return fail(casedesk.Invalid("verified", "%s", p.T("console.phone.verify.required")))
+		return fail(casedesk.Invalid("verified", "tick what you verified").Because("required"))
 	}
 	log := p.T("console.phone.log", strings.Join(verified, ", "))
 	if f["notes"] != "" {
@@ -98,10 +98,10 @@ func (s *Server) consoleLogCall(w http.ResponseWriter, r *http.Request, p *page)
 	if f["number"] != "" { // a call about an existing request
 		req, err := s.desk.Request(ctx, p.Actor, f["number"])
 		if err != nil {
-			return fail(casedesk.Invalid("number", "request %s not found", f["number"]))
+			return fail(casedesk.Invalid("number", "request %s not found", f["number"]).Because("notfound", f["number"]))
 		}
 		if id := atoi64(f["org_id"]); id != 0 && id != req.OrgID {
-			return fail(casedesk.Invalid("number", "request %s belongs to another organization", req.Number))
+			return fail(casedesk.Invalid("number", "request %s belongs to another organization", req.Number).Because("otherorg", req.Number))
 		}
 		if _, err := s.desk.AddMessage(ctx, p.Actor, req.Number, desk.NewMessage{Body: log, Kind: casedesk.MessagePhone}); err != nil {
 			return fail(err)
@@ -113,13 +113,13 @@ func (s *Server) consoleLogCall(w http.ResponseWriter, r *http.Request, p *page)
 		Category: casedesk.Category(f["category"]), Title: f["title"], Description: f["description"],
 		Severity: casedesk.Severity(f["severity"]), Channel: casedesk.ChannelPhone, Phone: f["phone"]}
 	if in.OrganizationID == 0 {
-		return fail(casedesk.Invalid("org_id", "%s", p.T("console.phone.org.required")))
+		return fail(casedesk.Invalid("org_id", "choose the organization").Because("required"))
 	}
 	if in.RequesterID == 0 {
-		return fail(casedesk.Invalid("requester_id", "%s", p.T("console.phone.admin.required")))
+		return fail(casedesk.Invalid("requester_id", "choose the admin who is calling").Because("required"))
 	}
 	if in.Severity == "" {
-		return fail(casedesk.Invalid("severity", "%s", p.T("console.phone.severity.required")))
+		return fail(casedesk.Invalid("severity", "set the severity").Because("phone"))
 	}
 	if in.Phone != "" {
 		in.ContactMethod = "phone"

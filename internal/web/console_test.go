@@ -240,7 +240,7 @@ func consoleFlows(t *testing.T, engine store.Engine) {
 				t.Fatalf("supervisor reassigns: %d", st)
 			}
 			st, body = agent.post("/console/requests/"+r.Number, "/console/requests/"+r.Number+"/transfer", url.Values{"category": {"billing"}})
-			if st != http.StatusBadRequest || !strings.Contains(body, "say in a note") {
+			if st != http.StatusBadRequest || !strings.Contains(body, "Say in a note") {
 				t.Fatalf("transfer without a note: %d", st)
 			}
 			st, body = agent.post("/console/requests/"+r.Number, "/console/requests/"+r.Number+"/transfer",
@@ -406,7 +406,7 @@ func consoleFlows(t *testing.T, engine store.Engine) {
 				t.Fatal(err)
 			}
 			st, body = sup.post(edit, edit, url.Values{"name": {"Closing"}, "language": {"en"}, "body": {"x"}})
-			if st != http.StatusBadRequest || !strings.Contains(body, `id="err-name">a canned response &#34;Closing&#34; in en exists already`) {
+			if st != http.StatusBadRequest || !strings.Contains(body, `id="err-name">A canned response “Closing” in en exists already`) {
 				t.Fatalf("duplicate name: %d\n%s", st, body)
 			}
 			st, body = sup.post(edit, edit, url.Values{"name": {"Ask for a trace"}, "language": {"en"}, "body": {"Dear {{customer.name}}, please send a trace of {{request.number}}."}})

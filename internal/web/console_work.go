@@ -288,7 +288,7 @@ func (s *Server) consoleMessage(w http.ResponseWriter, r *http.Request, p *page)
 	}
 	return s.act(w, r, p, kind, func() error {
 		if strings.TrimSpace(body) == "" {
-			return casedesk.Invalid("body", "%s", p.T("detail.bodyrequired"))
+			return casedesk.Invalid("body", "body is required").Because("required")
 		}
 		// Files go with the message; a note's files are internal like it.
 		if r.MultipartForm != nil {
@@ -304,7 +304,7 @@ func (s *Server) consoleMessage(w http.ResponseWriter, r *http.Request, p *page)
 				f.Close()
 				if err != nil {
 					if casedesk.ErrorCode(err) == casedesk.ETOOLARGE {
-						return casedesk.Invalid("files", "%s: %s", fh.Filename, p.errorMessage(err))
+						return casedesk.Invalid("files", "%s: %s", fh.Filename, casedesk.ErrorMessage(err)).Because("toolarge", fh.Filename)
 					}
 					return err
 				}

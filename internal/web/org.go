@@ -214,7 +214,7 @@ func (s *Server) grantPartner(w http.ResponseWriter, r *http.Request, p *page) e
 	p.Form = map[string]string{"partner_id": r.PostFormValue("partner_id")}
 	id, err := strconv.ParseInt(r.PostFormValue("partner_id"), 10, 64)
 	if err != nil || id <= 0 {
-		p.formError(casedesk.Invalid("partner_id", "enter the partner ID your partner gave you (a number)"))
+		p.formError(casedesk.Invalid("partner_id", "enter the partner ID your partner gave you (a number)").Because("number"))
 		return s.orgPage(w, r, p, &orgData{}, http.StatusBadRequest)
 	}
 	if _, err := s.desk.GrantPartner(r.Context(), p.Actor, p.User.OrgID, desk.NewGrant{PartnerID: id}); err != nil {

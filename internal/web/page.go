@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,9 +30,13 @@ type page struct {
 	Nav    string // the active navigation entry
 	Notice string // a confirmation to show once
 	Error  string // a page-level error message
-	// Form holds submitted values to show again; Errors the messages by field.
-	Form   map[string]string
-	Errors map[string]string
+	// Form holds submitted values to show again; Errors the messages by
+	// field, in errOrder's order; Failed says a form was refused (the
+	// title says so).
+	Form     map[string]string
+	Errors   map[string]string
+	errOrder []string
+	Failed   bool
 	// CustomerID is the customer organization the viewer works on: their
 	// own, or for a partner's user the delegated customer they chose.
 	CustomerID int64
@@ -92,17 +97,79 @@ func (p *page) Field(name string) string { return p.Form[name] }
 // Err returns the error message for a form field.
 func (p *page) Err(name string) string { return p.Errors[name] }
 
-// formError shows a desk error next to its field, or at the top of the form.
+// formError shows each field error of a desk error next to its field and
+// in the form's error summary, or, naming no field, the error at the top of
+// the form.
 func (p *page) formError(err error) {
 	if p.Errors == nil {
 		p.Errors = map[string]string{}
 	}
-	msg := p.errorMessage(err)
-	if f := casedesk.ErrorField(err); f != "" {
-		p.Errors[f] = msg
+	p.Failed = true
+	fields := casedesk.ErrorFields(err)
+	if len(fields) == 0 {
+		p.Error = p.errorMessage(err)
 		return
 	}
-	p.Error = msg
+	for _, e := range fields {
+		if _, ok := p.Errors[e.Field]; !ok {
+			p.errOrder = append(p.errOrder, e.Field)
+		}
+		p.Errors[e.Field] = p.fieldMessage(e)
+	}
+}
+
+// fieldMessage says a field error in the viewer's language, from the
+// catalogue only (desk's English is the API's): the field's sentence for
+// the rule it broke (fielderr.<field>.<rule>, or .<code> for a code other
+// than EINVALID), formatted with the rule's values, else the field's
+// general sentence (EINVALID only), else the code's.
+func (p *page) fieldMessage(e *casedesk.Error) string {
+	var keys []string
+	if e.Rule != "" {
+		keys = append(keys, "fielderr."+e.Field+"."+e.Rule)
+	}
+	if e.Code == casedesk.EINVALID {
+		keys = append(keys, "fielderr."+e.Field)
+	} else {
+		keys = append(keys, "fielderr."+e.Field+"."+e.Code)
+	}
+	for _, k := range keys {
+		if _, ok := p.cat[k]; ok {
+			return p.T(k, e.Args...)
+		}
+	}
+	return p.T("err." + e.Code)
+}
+
+// summaryItem is one line of a form's error summary: the message, linking
+// to the control with the ID.
+type summaryItem struct{ ID, Message string }
+
+// Summary lists the form's field errors in the order desk found them, for
+// the "errsummary" template. Each argument is a field the form has, as
+// "field" (its control's id is the field's name) or "field=id"; without
+// arguments every field error is listed, linked by field name.
+func (p *page) Summary(fields ...string) []summaryItem {
+	ids := map[string]string{}
+	for _, f := range fields {
+		name, id, ok := strings.Cut(f, "=")
+		if !ok {
+			id = name
+		}
+		ids[name] = id
+	}
+	var out []summaryItem
+	for _, f := range p.errOrder {
+		id, ok := ids[f]
+		if !ok && len(fields) > 0 {
+			continue
+		}
+		if !ok {
+			id = f
+		}
+		out = append(out, summaryItem{ID: id, Message: p.Errors[f]})
+	}
+	return out
 }
 
 // errorMessage is desk's message, which is English; in other languages the

@@ -235,7 +235,14 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request, p *page) 
 	}
 	if f["callback"] == "yes" {
 		if err := casedesk.CheckText("callback_phone", f["callback_phone"], 1, 40); err != nil {
-			p.formError(casedesk.Invalid("callback_phone", "a phone number to call is required (at most 40 characters)"))
+			// Every error at once: the request's own fields as desk would
+			// find them, then the callback's number.
+			var errs casedesk.FieldErrors
+			rq := casedesk.Request{Category: in.Category, Product: in.Product, Title: in.Title, Description: in.Description,
+				Impact: in.Impact, Severity: in.Severity, Language: in.Language, ContactMethod: in.ContactMethod, Phone: in.Phone, Channel: in.Channel}
+			errs.Add(rq.Validate())
+			errs.Add(casedesk.Invalid("callback_phone", "a phone number to call is required (at most 40 characters)").Because("required"))
+			p.formError(errs.Err())
 			return s.render(w, r, p, "new", http.StatusBadRequest)
 		}
 	}
@@ -522,7 +529,7 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, p *page) error {
 	body := r.PostFormValue("body")
 	p.Form = map[string]string{"body": body}
 	if strings.TrimSpace(body) == "" {
-		p.Errors = map[string]string{"body": p.T("detail.bodyrequired")}
+		p.formError(casedesk.Invalid("body", "body is required").Because("required"))
 		return s.detail(w, r, p, number, http.StatusBadRequest)
 	}
 	ids, failed := s.upload(ctx, p, r, number)

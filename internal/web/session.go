@@ -193,7 +193,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, p *page)
 	p.Title = p.T("password.title")
 	cur, next, again := r.PostFormValue("current_password"), r.PostFormValue("new_password"), r.PostFormValue("confirm_password")
 	if next != again {
-		p.Errors = map[string]string{"confirm_password": p.T("password.mismatch")}
+		p.formError(mismatch(next))
 		return s.render(w, r, p, "password", http.StatusBadRequest)
 	}
 	if err := s.desk.ChangePassword(r.Context(), p.Actor, cur, next); err != nil {
@@ -254,7 +254,7 @@ func (s *Server) reset(w http.ResponseWriter, r *http.Request, p *page) error {
 	p.Form = map[string]string{"token": r.PostFormValue("token")}
 	next, again := r.PostFormValue("new_password"), r.PostFormValue("confirm_password")
 	if next != again {
-		p.Errors = map[string]string{"confirm_password": p.T("password.mismatch")}
+		p.formError(mismatch(next))
 		return s.render(w, r, p, "reset", http.StatusBadRequest)
 	}
 	if err := s.desk.ResetPasswordWithLink(r.Context(), p.Form["token"], next); err != nil {
@@ -289,4 +289,13 @@ func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request, p *page) er
 func atoi64(s string) int64 {
 	n, _ := strconv.ParseInt(s, 10, 64)
 	return n
+}
+
+// mismatch is the error of a new password whose confirmation differs: the
+// new password's own errors too, so that the form shows them at once.
+func mismatch(next string) error {
+	var errs casedesk.FieldErrors
+	errs.Add(casedesk.ValidatePassword("new_password", next))
+	errs.Add(casedesk.Invalid("confirm_password", "the passwords differ").Because("mismatch"))
+	return errs.Err()
 }

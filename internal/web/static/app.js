@@ -36,6 +36,21 @@
       });
     });
 
+    // A failed form's error summary takes focus (autofocus may have been
+    // taken first), and its links move focus to the control they name.
+    var summary = document.getElementById("error-summary");
+    if (summary) {
+      if (document.activeElement !== summary) summary.focus();
+      summary.addEventListener("click", function (e) {
+        var a = e.target.closest("a[href^='#']");
+        var el = a && document.getElementById(a.getAttribute("href").slice(1));
+        if (!el) return;
+        e.preventDefault();
+        el.focus();
+        el.scrollIntoView({block: "center"});
+      });
+    }
+
     // Live updates on a request's page: say when it changed, offer to show it.
     var live = document.getElementById("live");
     if (live && window.EventSource) {
