@@ -53,6 +53,10 @@ func TestLanguageOfParts(t *testing.T) {
 	must(t, has(page, `lang="zh-CN"`, "邮件无法发送"), "work page: the title has no lang=zh-CN")
 	must(t, has(page, `lang="zh-CN"`, "所有用户都无法发送邮件。"), "work page: the description has no lang=zh-CN")
 	must(t, !has(page, `lang=`, "We are looking into it."), "work page: the English reply is marked in an English console")
+	_, err = e.desk.CreateCanned(ctx, e.actor("sam"), "Greeting", "zh-CN", "您好，我们正在处理。")
+	must(t, err == nil, "canned: %v", err)
+	st, page = console.get("/console/canned")
+	must(t, st == http.StatusOK && has(page, `lang="zh-CN"`, "您好"), "canned: the Chinese response has no lang=zh-CN (%d)", st)
 
 	portal := e.client()
 	portal.signIn("wei")
