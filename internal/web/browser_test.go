@@ -98,6 +98,8 @@ type browserRun struct {
 	ctx context.Context
 	e   *env
 	dir string
+	// noAxe is set when the tab runs no script: axe-core cannot check it.
+	noAxe bool
 }
 
 func (b *browserRun) do(steps ...chromedp.Action[chromedp.Void]) {
@@ -107,6 +109,7 @@ func (b *browserRun) do(steps ...chromedp.Action[chromedp.Void]) {
 		html, _ := chromedp.Run(b.ctx, chromedp.OuterHTML(chromedp.CSS("main")))
 		b.t.Fatalf("at %s: %v\n%s", loc, err, html)
 	}
+	b.axe()
 }
 
 func (b *browserRun) text(sel string) string {
@@ -169,10 +172,12 @@ func (b *browserRun) waitAddress(what string, ok func(string) bool) {
 	}
 	// Asked in the middle of a navigation, Location fails; the event follows.
 	if loc, err := chromedp.Run(b.ctx, chromedp.Location()); err == nil && ok(loc) {
+		b.axe()
 		return
 	}
 	select {
 	case <-arrived:
+		b.axe()
 	case <-b.ctx.Done():
 		loc, _ := chromedp.Run(b.afterTimeout(), chromedp.Location())
 		b.t.Fatalf("waiting for an address with %q (at %s): %v", what, loc, b.ctx.Err())
@@ -205,6 +210,7 @@ func (b *browserRun) waitText(sel, want string) {
 	for {
 		_, err := chromedp.Run(b.ctx, chromedp.Poll[bool](expr, chromedp.WithPollingMutation(), chromedp.WithPollingTimeout(10*time.Second)))
 		if err == nil {
+			b.axe()
 			return
 		}
 		if b.ctx.Err() == nil && navigatedAway(err) {
@@ -315,6 +321,7 @@ func TestBrowser(t *testing.T) {
 		if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 			b.t.Fatal(err)
 		}
+		b.noAxe = true
 		b.signIn("markus")
 		b.do(chromedp.Navigate(e.srv.URL+"/requests/new"), chromedp.WaitVisible(chromedp.CSS("#title")))
 		if b.has("html.js") {

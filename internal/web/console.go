@@ -77,6 +77,7 @@ type queueRow struct {
 // fields and catalogue calls per cell would be most of its cost.
 type queueLine struct {
 	Number, Title, Severity, Family, OrgName, Lang, Category, Channel, Status, StatusText, State, DueISO, Left string
+	TitleLang                                                                                                  string // the title's lang attribute (langOf)
 	OrgID                                                                                                      int64
 }
 
@@ -86,7 +87,7 @@ type queueLabels struct{ Left, Number, Title, Severity, Family, Org, Lang, Categ
 func (s *Server) lines(p *page, rows []queueRow) []queueLine {
 	out := make([]queueLine, len(rows))
 	for i, r := range rows {
-		l := queueLine{Number: r.Number, Title: r.Title, Severity: string(r.Severity), OrgName: r.OrgName, OrgID: r.OrgID,
+		l := queueLine{Number: r.Number, Title: r.Title, TitleLang: langOf(p.Lang, r.Title, r.Language), Severity: string(r.Severity), OrgName: r.OrgName, OrgID: r.OrgID,
 			Lang: r.Language, Category: p.T("cat." + string(r.Category)), Channel: p.T("channel." + string(r.Channel)),
 			Status: string(r.Status), StatusText: p.T("console.status." + string(r.Status)), State: r.State, DueISO: r.DueISO, Left: r.Left}
 		if r.Family != "" {

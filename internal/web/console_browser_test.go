@@ -183,6 +183,7 @@ func TestConsoleBrowser(t *testing.T) {
 		if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 			b.t.Fatal(err)
 		}
+		b.noAxe = true
 		b.signIn("lena")
 		b.do(chromedp.Navigate(e.srv.URL+"/console?view=triage"), chromedp.WaitVisible(chromedp.CSS("#queue")))
 		b.contains("#queue", "Live: SharePoint site locked")

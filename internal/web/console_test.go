@@ -464,7 +464,7 @@ func consoleFlows(t *testing.T, engine store.Engine) {
 			}
 			st, body := agent.get("/console/notifications?unread=1")
 			if st != http.StatusOK || !strings.Contains(body, `id="notif-count" data-count="`+itoa(int64(unread))+`"`) ||
-				!strings.Contains(body, `href="/console/requests/`+yr.Number+`" class="notif-request">`+yr.Number+" SharePoint 站点只读") ||
+				!strings.Contains(body, `href="/console/requests/`+yr.Number+`" class="notif-request">`+yr.Number+` <span lang="zh">SharePoint 站点只读</span>`) ||
 				!strings.Contains(body, "new request from 云帆科技") {
 				t.Fatalf("inbox: %d\n%s", st, body)
 			}

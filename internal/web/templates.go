@@ -25,7 +25,7 @@ var templateFS embed.FS
 var staticFS embed.FS
 
 // templates holds each page's template set per language: the layout and
-// partials, the page, and the language's t function.
+// partials, the page, and the language's t and langOf functions.
 type templates struct {
 	m map[string]map[string]*template.Template
 }
@@ -41,6 +41,7 @@ func mustTemplates() *templates {
 		"list":   func(s ...string) []string { return s },
 		"dict":   dict,
 		"bytes":  humanBytes,
+		"langOf": func(text string, hint ...string) string { return "" },
 	})
 	base = template.Must(base.ParseFS(templateFS, "templates/_*.html"))
 	pages, err := fs.Glob(templateFS, "templates/*.html")
@@ -57,7 +58,7 @@ func mustTemplates() *templates {
 				continue
 			}
 			t := template.Must(base.Clone())
-			t.Funcs(template.FuncMap{"t": cat.t})
+			t.Funcs(template.FuncMap{"t": cat.t, "langOf": func(text string, hint ...string) string { return langOf(lang, text, hint...) }})
 			ts.m[lang][name] = template.Must(t.ParseFS(templateFS, f))
 		}
 	}
