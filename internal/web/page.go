@@ -118,6 +118,20 @@ func (p *page) formError(err error) {
 	}
 }
 
+// fieldFailed marks field as failed with a message already in the viewer's
+// language, as formError does for desk's errors: the error summary, the
+// title's prefix and the field's own message all follow.
+func (p *page) fieldFailed(field, msg string) {
+	if p.Errors == nil {
+		p.Errors = map[string]string{}
+	}
+	p.Failed = true
+	if _, ok := p.Errors[field]; !ok {
+		p.errOrder = append(p.errOrder, field)
+	}
+	p.Errors[field] = msg
+}
+
 // fieldMessage says a field error in the viewer's language, from the
 // catalogue only (desk's English is the API's): the field's sentence for
 // the rule it broke (fielderr.<field>.<rule>, or .<code> for a code other

@@ -534,14 +534,14 @@ func (s *Server) reply(w http.ResponseWriter, r *http.Request, p *page) error {
 	}
 	ids, failed := s.upload(ctx, p, r, number)
 	if failed != "" {
-		p.Errors = map[string]string{"files": failed}
+		p.fieldFailed("files", failed)
 		return s.detail(w, r, p, number, http.StatusBadRequest)
 	}
 	if _, err := s.desk.AddMessage(ctx, p.Actor, number, desk.NewMessage{Body: body, AttachmentIDs: ids}); err != nil {
 		if code := casedesk.ErrorCode(err); code == casedesk.EINVALID || code == casedesk.ECONFLICT {
 			p.formError(err)
 			if casedesk.ErrorField(err) == "" {
-				p.Errors = map[string]string{"body": p.Error}
+				p.fieldFailed("body", p.Error)
 				p.Error = ""
 			}
 			return s.detail(w, r, p, number, http.StatusBadRequest)
