@@ -139,14 +139,16 @@ func (s *Server) listAttachments(w http.ResponseWriter, r *http.Request, a *case
 }
 
 // uploadAttachment takes multipart/form-data with a "file" part (and an
-// optional "internal" part), or a raw body with ?name=. The body is streamed
-// to disk, never held in memory.
+// optional "internal" part), or a raw application/octet-stream body with
+// ?name=; any other media type is 415. The body is streamed to disk, never
+// held in memory.
 func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
 	limit := s.desk.Policy().AttachmentLimit
 	r.Body = http.MaxBytesReader(w, r.Body, limit+64<<10)
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil {
-		return &transportError{code: casedesk.EUNSUPPORTED, field: "Content-Type", msg: "send multipart/form-data with a file part, or the raw file with ?name="}
+	if err != nil || (mt != "multipart/form-data" && mt != "application/octet-stream") {
+		return &transportError{code: casedesk.EUNSUPPORTED, field: "Content-Type",
+			msg: "send multipart/form-data with a file part, or the raw file as application/octet-stream with ?name="}
 	}
 	internal, _ := strconv.ParseBool(r.URL.Query().Get("internal"))
 	var name string
