@@ -31,6 +31,16 @@ type Access interface {
 	Check(ctx context.Context) error
 }
 
+type shutdownKey struct{}
+
+// WithShutdown returns ctx carrying done, for a server's base context: a
+// stream served under it ends as soon as done is closed (the server is
+// shutting down; its client reconnects elsewhere or later), while other
+// requests carry on to their end. Closing done does not cancel ctx.
+func WithShutdown(ctx context.Context, done <-chan struct{}) context.Context {
+	return context.WithValue(ctx, shutdownKey{}, done)
+}
+
 // Message is one server-sent event. ID may be empty; Data is one line.
 type Message struct {
 	ID, Event, Data string
@@ -53,8 +63,8 @@ type Stream struct {
 }
 
 // Serve subscribes to src and writes s's messages for each event until the
-// client goes away, src closes the subscription, s.For has passed or
-// s.Access refuses. The
+// client goes away, src closes the subscription, s.For has passed, the
+// server shuts down (WithShutdown) or s.Access refuses. The
 // subscription is in place before the opening line is written, so a client
 // that has read that line misses no later event. It answers EINTERNAL,
 // before writing anything, if w cannot stream.
@@ -88,9 +98,12 @@ func Serve(w http.ResponseWriter, r *http.Request, src Source, s Stream) error {
 	if s.Access != nil {
 		changed = s.Access.Changed()
 	}
+	shutdown, _ := r.Context().Value(shutdownKey{}).(<-chan struct{})
 	for {
 		select {
 		case <-r.Context().Done():
+			return nil
+		case <-shutdown:
 			return nil
 		case <-end:
 			return nil
