@@ -38,6 +38,10 @@ type Options struct {
 	// MetricsToken opens GET /metrics to requests bearing it; empty means
 	// /metrics is not found here (MetricsHandler serves it elsewhere).
 	MetricsToken string
+	// ReplayLimit bounds the stored events an event stream resumed with
+	// Last-Event-ID replays (500 when 0); past it the client is told to
+	// reset.
+	ReplayLimit int
 }
 
 // New returns the API over d.
