@@ -72,7 +72,7 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, clock casede
 	}
 	a := &App{cfg: cfg, log: log, DB: db, Desk: d, clock: clock, stopping: make(chan struct{})}
 	proxies := edge.Proxies(cfg.Proxies())
-	apiServer := api.New(d, log, api.Options{Proxies: proxies, MetricsToken: cfg.MetricsToken})
+	apiServer := api.New(d, log, api.Options{Proxies: proxies, MetricsToken: cfg.MetricsToken, CORSOrigins: cfg.Origins()})
 	apiHandler := apiServer.Handler()
 	mux := http.NewServeMux()
 	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics"} {
