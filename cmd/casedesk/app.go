@@ -18,6 +18,7 @@ import (
 	"github.com/casedesk/casedesk/internal/desk"
 	"github.com/casedesk/casedesk/internal/edge"
 	"github.com/casedesk/casedesk/internal/live"
+	"github.com/casedesk/casedesk/internal/sse"
 	"github.com/casedesk/casedesk/internal/store"
 	"github.com/casedesk/casedesk/internal/web"
 	"github.com/casedesk/casedesk/internal/worker"
@@ -36,6 +37,9 @@ type App struct {
 	// metrics serves /metrics on --metrics-addr, when that is set.
 	metrics   *http.Server
 	metricsLn net.Listener
+	// stopping closes when the main server begins to shut down, ending the
+	// event streams (sse.WithShutdown) so that they do not hold it.
+	stopping chan struct{}
 }
 
 // Open opens and migrates the database and builds the application.
@@ -66,9 +70,9 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, clock casede
 	if clock == nil {
 		clock = casedesk.SystemClock{}
 	}
-	a := &App{cfg: cfg, log: log, DB: db, Desk: d, clock: clock}
+	a := &App{cfg: cfg, log: log, DB: db, Desk: d, clock: clock, stopping: make(chan struct{})}
 	proxies := edge.Proxies(cfg.Proxies())
-	apiServer := api.New(d, log, api.Options{Proxies: proxies, MetricsToken: cfg.MetricsToken})
+	apiServer := api.New(d, log, api.Options{Proxies: proxies, MetricsToken: cfg.MetricsToken, CORSOrigins: cfg.Origins()})
 	apiHandler := apiServer.Handler()
 	mux := http.NewServeMux()
 	for _, p := range []string{"/api/", "/healthz", "/readyz", "/metrics"} {
@@ -77,6 +81,8 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, clock casede
 	mux.Handle("/", web.New(d, log, web.Options{Policy: d, BaseURL: cfg.PublicURL, ResetLinks: links,
 		SecureCookies: cfg.CookiesSecure(), Proxies: proxies, Observe: apiServer.ObservePage}).Handler())
 	a.srv = a.server(edge.Pace{Grace: cfg.BodyTimeout, MinRate: cfg.BodyMinRate}.Handler(mux))
+	a.srv.BaseContext = func(net.Listener) context.Context { return sse.WithShutdown(context.Background(), a.stopping) }
+	a.srv.RegisterOnShutdown(sync.OnceFunc(func() { close(a.stopping) }))
 	if cfg.MetricsAddr != "" {
 		a.metrics = a.server(apiServer.MetricsHandler())
 	}
@@ -133,7 +139,8 @@ func (a *App) PublicURL() string { return a.cfg.PublicURL }
 func (a *App) URL() string { return "http://" + a.ln.Addr().String() }
 
 // Run serves until ctx ends, then shuts down gracefully: it stops accepting,
-// lets requests in flight finish within the shutdown timeout, and closes the
+// ends the event streams at once (their clients reconnect), lets other
+// requests in flight finish within the shutdown timeout, and closes the
 // database after the last acknowledged write.
 func (a *App) Run(ctx context.Context) error {
 	wctx, stopWorkers := context.WithCancel(ctx)

@@ -8,6 +8,7 @@ import (
 	"crypto/subtle"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -38,6 +39,15 @@ type Options struct {
 	// MetricsToken opens GET /metrics to requests bearing it; empty means
 	// /metrics is not found here (MetricsHandler serves it elsewhere).
 	MetricsToken string
+	// CORSOrigins are the web origins ("https://app.example.com", lower
+	// case, or "*" for any) whose pages may call the API from a browser;
+	// none by default. Credentials (cookies) are never allowed: the API
+	// takes bearer tokens.
+	CORSOrigins []string
+	// ReplayLimit bounds the stored events an event stream resumed with
+	// Last-Event-ID replays (500 when 0); past it the client is told to
+	// reset.
+	ReplayLimit int
 }
 
 // New returns the API over d.
@@ -151,16 +161,76 @@ func (s *Server) Routes() []Route {
 	}
 }
 
-// Handler returns the HTTP handler for every route.
+// Handler returns the HTTP handler for every route. A path with routes for
+// other methods answers 405 with Allow (OPTIONS: 204 with Allow), any other
+// 404, both as problem documents; cross-origin requests are served as
+// Options.CORSOrigins allow.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.Routes() {
 		mux.Handle(rt.Method+" "+rt.Pattern, s.wrap(rt))
 	}
-	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := edge.Allowed(mux, r, "/"); allow != "" {
+			w.Header().Set("Allow", allow)
+			if r.Method == http.MethodOptions {
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+			writeError(w, r, s.log, &transportError{code: CodeMethodNotAllowed,
+				msg: r.Method + " is not allowed on " + r.URL.Path + "; allowed: " + allow})
+			return
+		}
 		writeError(w, r, s.log, casedesk.Errorf(casedesk.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))
 	})
-	return mux
+	return s.cors(mux)
+}
+
+// corsHeaders are the request headers a cross-origin page may send, and
+// exposedHeaders the answer's headers it may read.
+const (
+	corsHeaders    = "Authorization, Content-Type, Idempotency-Key, If-None-Match, Last-Event-ID, X-Request-Id"
+	exposedHeaders = "Allow, Content-Disposition, Content-Range, ETag, Idempotent-Replayed, Location, Retry-After, X-Request-Id"
+)
+
+// cors applies the CORS policy: closed unless Options.CORSOrigins names the
+// request's Origin (or is "*"); an allowed origin's preflight is answered
+// here with the methods its path supports. Credentials are never allowed,
+// so "*" is safe to answer as such.
+func (s *Server) cors(mux *http.ServeMux) http.Handler {
+	if len(s.opts.CORSOrigins) == 0 {
+		return mux
+	}
+	anyOrigin := slices.Contains(s.opts.CORSOrigins, "*")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Add("Vary", "Origin")
+		origin := r.Header.Get("Origin")
+		if origin == "" || !anyOrigin && !slices.Contains(s.opts.CORSOrigins, strings.ToLower(origin)) {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		if anyOrigin {
+			h.Set("Access-Control-Allow-Origin", "*")
+		} else {
+			h.Set("Access-Control-Allow-Origin", origin)
+		}
+		if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+			allow := edge.Allowed(mux, r, "/")
+			if allow == "" {
+				mux.ServeHTTP(w, r)
+				return
+			}
+			h.Set("Access-Control-Allow-Methods", allow)
+			h.Set("Access-Control-Allow-Headers", corsHeaders)
+			h.Set("Access-Control-Max-Age", "600")
+			h.Add("Vary", "Access-Control-Request-Method, Access-Control-Request-Headers")
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		h.Set("Access-Control-Expose-Headers", exposedHeaders)
+		mux.ServeHTTP(w, r)
+	})
 }
 
 type statusWriter struct {

@@ -3,12 +3,16 @@ package api_test
 import (
 	"bufio"
 	"context"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/casedesk/casedesk/internal/api"
 	"github.com/casedesk/casedesk/internal/desk"
 	"github.com/casedesk/casedesk/internal/live"
 	"github.com/casedesk/casedesk/internal/store"
@@ -40,7 +44,7 @@ func startRelay(t testing.TB, d *desk.Desk) {
 	}
 }
 
-type sseEvent struct{ kind, data string }
+type sseEvent struct{ id, kind, data string }
 
 // subscribe opens the live stream as role and returns its events.
 func (f *fixture) subscribe(t *testing.T, role string) <-chan sseEvent {
@@ -52,10 +56,20 @@ func (f *fixture) subscribe(t *testing.T, role string) <-chan sseEvent {
 // and returns its events; the channel closes when the stream ends.
 func subscribeAt(t *testing.T, base, token string) <-chan sseEvent {
 	t.Helper()
+	return subscribeFrom(t, base, token, "")
+}
+
+// subscribeFrom is subscribeAt resuming after the event id lastID ("": a
+// new stream).
+func subscribeFrom(t *testing.T, base, token, lastID string) <-chan sseEvent {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	req, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/v1/events", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
+	if lastID != "" {
+		req.Header.Set("Last-Event-ID", lastID)
+	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +89,8 @@ func subscribeAt(t *testing.T, base, token string) <-chan sseEvent {
 		for sc.Scan() {
 			line := sc.Text()
 			switch {
+			case strings.HasPrefix(line, "id: "):
+				e.id = line[len("id: "):]
 			case strings.HasPrefix(line, "event: "):
 				e.kind = line[len("event: "):]
 			case strings.HasPrefix(line, "data: "):
@@ -142,6 +158,83 @@ func TestLiveEvents(t *testing.T) {
 		sawNote := false
 		for !sawNote {
 			sawNote = next(t, agent).kind == "note"
+		}
+	})
+}
+
+// TestResumeFromLastEventID: a stream resumed with Last-Event-ID replays
+// the stored events after it that the viewer may see, then goes on live:
+// the same events, in the same order, as a stream that never broke. Past
+// the replay limit it sends "reset" instead, and goes on live.
+func TestResumeFromLastEventID(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		startRelay(t, f.desk)
+		unbroken := f.subscribe(t, "admin")
+		n := f.xRequest()
+		first := next(t, unbroken)
+		if first.kind != "created" || first.id == "" {
+			t.Fatalf("first event: %+v", first)
+		}
+		if _, err := f.desk.AddMessage(ctx, f.actors["agent"], n, desk.NewMessage{Body: "secret note", Internal: true}); err != nil {
+			t.Fatal(err)
+		}
+		missed, err := f.desk.AddMessage(ctx, f.actors["agent"], n, desk.NewMessage{Body: "missed answer"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st := f.do("otheradmin", "POST", "/api/v1/requests", map[string]any{"category": "billing", "title": "y", "description": "d"}, nil); st != 201 {
+			t.Fatalf("create in Y: %d", st)
+		}
+		resumed := subscribeFrom(t, f.srv.URL, f.tokens["admin"], first.id)
+		live, err := f.desk.AddMessage(ctx, f.actors["agent"], n, desk.NewMessage{Body: "live answer"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		isMessage := func(e sseEvent, id int64) bool {
+			return e.kind == "message" && strings.Contains(e.data, `"new":"`+strconv.FormatInt(id, 10)+`"`)
+		}
+		upToLive := func(ch <-chan sseEvent) []sseEvent {
+			var es []sseEvent
+			for {
+				e := next(t, ch)
+				es = append(es, e)
+				if isMessage(e, live.ID) {
+					return es
+				}
+			}
+		}
+		want, got := upToLive(unbroken), upToLive(resumed)
+		if len(got) != len(want) {
+			t.Fatalf("resumed stream %v, unbroken %v", got, want)
+		}
+		sawMissed := false
+		for i := range want {
+			if got[i].id != want[i].id || got[i].kind != want[i].kind {
+				t.Errorf("event %d: resumed %s %s, unbroken %s %s", i, got[i].id, got[i].kind, want[i].id, want[i].kind)
+			}
+			if got[i].kind == "note" || strings.Contains(got[i].data, `"internal":true`) {
+				t.Errorf("an internal event was replayed to the customer: %+v", got[i])
+			}
+			sawMissed = sawMissed || isMessage(got[i], missed.ID)
+		}
+		if !sawMissed {
+			t.Errorf("the missed answer was not replayed: %v", got)
+		}
+
+		small := api.New(f.desk, slog.New(slog.NewTextHandler(io.Discard, nil)), api.Options{ReplayLimit: 1})
+		srv := httptest.NewServer(small.Handler())
+		t.Cleanup(srv.Close) // after the stream's cancel, which cleans up first
+		reset := subscribeFrom(t, srv.URL, f.tokens["admin"], "0")
+		if e := next(t, reset); e.kind != "reset" || e.id == "" {
+			t.Fatalf("past the replay limit: %+v, want reset", e)
+		}
+		after, err := f.desk.AddMessage(ctx, f.actors["agent"], n, desk.NewMessage{Body: "after reset"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for e := next(t, reset); !isMessage(e, after.ID); e = next(t, reset) {
 		}
 	})
 }

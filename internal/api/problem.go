@@ -39,19 +39,28 @@ const CodeMalformed = "malformed"
 // CodeTimeout is the code of a request whose body arrived too slowly.
 const CodeTimeout = "timeout"
 
+// CodeMethodNotAllowed is the code of a request whose path has routes, none
+// for its method (the Allow header lists them).
+const CodeMethodNotAllowed = "method_not_allowed"
+
+// CodeRangeNotSatisfiable is the code of a Range outside the file.
+const CodeRangeNotSatisfiable = "range_not_satisfiable"
+
 var statusOf = map[string]int{
-	casedesk.EINVALID:      http.StatusUnprocessableEntity,
-	CodeMalformed:          http.StatusBadRequest,
-	CodeTimeout:            http.StatusRequestTimeout,
-	casedesk.ENOTFOUND:     http.StatusNotFound,
-	casedesk.EFORBIDDEN:    http.StatusForbidden,
-	casedesk.EUNAUTHORIZED: http.StatusUnauthorized,
-	casedesk.ECONFLICT:     http.StatusConflict,
-	casedesk.ERATELIMIT:    http.StatusTooManyRequests,
-	casedesk.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	casedesk.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
-	casedesk.EUNAVAILABLE:  http.StatusServiceUnavailable,
-	casedesk.EINTERNAL:     http.StatusInternalServerError,
+	casedesk.EINVALID:       http.StatusUnprocessableEntity,
+	CodeMalformed:           http.StatusBadRequest,
+	CodeTimeout:             http.StatusRequestTimeout,
+	CodeMethodNotAllowed:    http.StatusMethodNotAllowed,
+	CodeRangeNotSatisfiable: http.StatusRequestedRangeNotSatisfiable,
+	casedesk.ENOTFOUND:      http.StatusNotFound,
+	casedesk.EFORBIDDEN:     http.StatusForbidden,
+	casedesk.EUNAUTHORIZED:  http.StatusUnauthorized,
+	casedesk.ECONFLICT:      http.StatusConflict,
+	casedesk.ERATELIMIT:     http.StatusTooManyRequests,
+	casedesk.ETOOLARGE:      http.StatusRequestEntityTooLarge,
+	casedesk.EUNSUPPORTED:   http.StatusUnsupportedMediaType,
+	casedesk.EUNAVAILABLE:   http.StatusServiceUnavailable,
+	casedesk.EINTERNAL:      http.StatusInternalServerError,
 }
 
 // NewProblem returns the problem document for a failure with code (one of

@@ -2,9 +2,11 @@ package api
 
 import (
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/desk"
@@ -139,14 +141,16 @@ func (s *Server) listAttachments(w http.ResponseWriter, r *http.Request, a *case
 }
 
 // uploadAttachment takes multipart/form-data with a "file" part (and an
-// optional "internal" part), or a raw body with ?name=. The body is streamed
-// to disk, never held in memory.
+// optional "internal" part), or a raw application/octet-stream body with
+// ?name=; any other media type is 415. The body is streamed to disk, never
+// held in memory.
 func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
 	limit := s.desk.Policy().AttachmentLimit
 	r.Body = http.MaxBytesReader(w, r.Body, limit+64<<10)
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil {
-		return &transportError{code: casedesk.EUNSUPPORTED, field: "Content-Type", msg: "send multipart/form-data with a file part, or the raw file with ?name="}
+	if err != nil || (mt != "multipart/form-data" && mt != "application/octet-stream") {
+		return &transportError{code: casedesk.EUNSUPPORTED, field: "Content-Type",
+			msg: "send multipart/form-data with a file part, or the raw file as application/octet-stream with ?name="}
 	}
 	internal, _ := strconv.ParseBool(r.URL.Query().Get("internal"))
 	var name string
@@ -209,9 +213,41 @@ func (s *Server) downloadAttachment(w http.ResponseWriter, r *http.Request, a *c
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": att.Name}))
 	w.Header().Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	w.Header().Set("Cache-Control", "private, no-store")
-	http.ServeContent(w, r, "", att.CreatedAt, f)
+	http.ServeContent(&rangeProblem{ResponseWriter: w, r: r, log: s.log}, r, "", att.CreatedAt, f)
 	return nil
 }
+
+// rangeProblem turns http.ServeContent's plain-text 416 into a problem
+// document, keeping the Content-Range (bytes */size) it set.
+type rangeProblem struct {
+	http.ResponseWriter
+	r    *http.Request
+	log  *slog.Logger
+	done bool
+}
+
+func (w *rangeProblem) WriteHeader(code int) {
+	if code != http.StatusRequestedRangeNotSatisfiable {
+		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	w.done = true
+	h := w.Header()
+	h.Del("Content-Length")
+	h.Del("Content-Disposition")
+	size := strings.TrimPrefix(h.Get("Content-Range"), "bytes */")
+	writeError(w.ResponseWriter, w.r, w.log, &transportError{code: CodeRangeNotSatisfiable, field: "Range",
+		msg: "the range is outside the file, which has " + size + " bytes"})
+}
+
+func (w *rangeProblem) Write(b []byte) (int, error) {
+	if w.done {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *rangeProblem) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (s *Server) presales(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
 	var in desk.Prospect

@@ -348,3 +348,21 @@ func TestCreateOverLimit(t *testing.T) {
 		}
 	})
 }
+
+// TestUploadRefusesOtherMediaTypes: an upload is multipart/form-data or
+// application/octet-stream; anything else is 415, a problem document.
+func TestUploadRefusesOtherMediaTypes(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		n := f.xRequest()
+		for _, ct := range []string{"application/json", "text/plain", "image/png", ""} {
+			res := f.raw("admin", "POST", "/api/v1/requests/"+n+"/attachments?name=a.txt", []byte("hello"), map[string]string{"Content-Type": ct})
+			var p api.Problem
+			json.NewDecoder(res.Body).Decode(&p)
+			res.Body.Close()
+			if res.StatusCode != 415 || res.Header.Get("Content-Type") != "application/problem+json" || p.Field != "Content-Type" {
+				t.Errorf("Content-Type %q: %d %s %+v", ct, res.StatusCode, res.Header.Get("Content-Type"), p)
+			}
+		}
+	})
+}

@@ -62,6 +62,11 @@ type Config struct {
 	// Without either setting /metrics is not served. --metrics-addr,
 	// CASEDESK_METRICS_ADDR.
 	MetricsAddr string
+	// CORSOrigins lists the web origins (comma separated, e.g.
+	// https://app.example.com, or * for any) whose pages may call the API
+	// from a browser; empty, the default, allows none. --cors-origins,
+	// CASEDESK_CORS_ORIGINS.
+	CORSOrigins string
 }
 
 // secretFlags are the flags whose values the usage message must not show.
@@ -106,6 +111,7 @@ func (c *Config) register(fs *flag.FlagSet, lookupEnv func(string) (string, bool
 	fs.Int64Var(&c.BodyMinRate, "body-min-rate", c.BodyMinRate, "slowest average rate, in bytes per second, a request body may arrive at (CASEDESK_BODY_MIN_RATE)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", c.MetricsToken, "bearer token that opens /metrics; without it and --metrics-addr, /metrics is not served (CASEDESK_METRICS_TOKEN)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve /metrics on this address of its own, e.g. 127.0.0.1:9090 (CASEDESK_METRICS_ADDR)")
+	fs.StringVar(&c.CORSOrigins, "cors-origins", c.CORSOrigins, "comma-separated origins (https://app.example.com) whose pages may call the API, or * for any; empty: none (CASEDESK_CORS_ORIGINS)")
 	var errs []error
 	for _, name := range []string{"addr", "data", "database-url", "attachment-limit", "shutdown-timeout", "log-level", "log-format",
 		"db-statement-timeout", "db-acquire-timeout", "request-limit", "request-limit-window",
@@ -188,7 +194,38 @@ func (c *Config) Validate() error {
 	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr && !strings.HasSuffix(c.Addr, ":0") {
 		return fmt.Errorf("--metrics-addr must differ from --addr")
 	}
+	if _, err := parseOrigins(c.CORSOrigins); err != nil {
+		return err
+	}
 	return nil
+}
+
+// Origins returns the origins allowed to call the API from a browser
+// (--cors-origins), each as scheme://host[:port] in lower case, or "*".
+// Call it after Validate.
+func (c *Config) Origins() []string {
+	o, _ := parseOrigins(c.CORSOrigins)
+	return o
+}
+
+func parseOrigins(s string) ([]string, error) {
+	var out []string
+	for f := range strings.SplitSeq(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if f == "*" {
+			out = append(out, f)
+			continue
+		}
+		u, err := url.Parse(f)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil ||
+			u.RawQuery != "" || u.Fragment != "" || (u.Path != "" && u.Path != "/") {
+			return nil, fmt.Errorf("--cors-origins: %q is not an origin such as https://app.example.com, nor *", f)
+		}
+		out = append(out, strings.ToLower(u.Scheme+"://"+u.Host))
+	}
+	return out, nil
 }
 
 // CookiesSecure says whether cookies are Secure with the __Host- prefix:

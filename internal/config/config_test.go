@@ -217,3 +217,23 @@ func TestEnvName(t *testing.T) {
 		}
 	}
 }
+
+func TestCORSOrigins(t *testing.T) {
+	c := Default()
+	c.CORSOrigins = " https://App.example.com/ , http://localhost:5173,*"
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(c.Origins(), " "); got != "https://app.example.com http://localhost:5173 *" {
+		t.Fatalf("origins: %q", got)
+	}
+	for _, bad := range []string{"app.example.com", "https://app.example.com/path", "ftp://x", "https://u@x"} {
+		c.CORSOrigins = bad
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "--cors-origins") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	if c := Default(); len(c.Origins()) != 0 {
+		t.Fatalf("default origins: %v", c.Origins())
+	}
+}

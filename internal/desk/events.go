@@ -194,3 +194,32 @@ func (v *Viewer) Left() time.Duration { return v.left }
 
 // Close stops watching for access changes.
 func (v *Viewer) Close() { v.stop() }
+
+// Since returns the stored events after the id after that the viewer may
+// see, oldest first, for a stream its client resumes (Last-Event-ID), and
+// the id of the newest event it covers, seen or hidden. It reads at most
+// max events of the viewer's scope: when more were missed, it returns none,
+// false and the newest stored event's id, and the client should read what
+// it shows afresh.
+func (v *Viewer) Since(ctx context.Context, after int64, max int) (events []casedesk.Event, last int64, ok bool, err error) {
+	scope, err := requestScope(v.Actor())
+	if err != nil {
+		return nil, 0, false, err
+	}
+	es, err := v.d.db.EventsAfter(ctx, scope, after, max+1)
+	if err != nil {
+		return nil, 0, false, err
+	}
+	if len(es) > max {
+		last, err := v.d.db.LastEventID(ctx)
+		return nil, last, false, err
+	}
+	last = after
+	for _, e := range es {
+		if v.Allow(*e) {
+			events = append(events, *e)
+		}
+		last = e.ID
+	}
+	return events, last, true, nil
+}

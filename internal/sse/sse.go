@@ -31,6 +31,16 @@ type Access interface {
 	Check(ctx context.Context) error
 }
 
+type shutdownKey struct{}
+
+// WithShutdown returns ctx carrying done, for a server's base context: a
+// stream served under it ends as soon as done is closed (the server is
+// shutting down; its client reconnects elsewhere or later), while other
+// requests carry on to their end. Closing done does not cancel ctx.
+func WithShutdown(ctx context.Context, done <-chan struct{}) context.Context {
+	return context.WithValue(ctx, shutdownKey{}, done)
+}
+
 // Message is one server-sent event. ID may be empty; Data is one line.
 type Message struct {
 	ID, Event, Data string
@@ -50,11 +60,18 @@ type Stream struct {
 	// Access, if not nil, is checked before each event's messages and each
 	// time it changes; the stream ends when the viewer may no longer watch.
 	Access Access
+	// Backlog, if not nil, returns the messages of what was published
+	// before the stream opened and its client has not seen (a client
+	// resuming from Last-Event-ID), and the id of the newest event they
+	// cover. It runs once the subscription is in place, so each event is in
+	// the backlog or arrives live: live events up to that id are skipped.
+	// An error is answered before anything is written.
+	Backlog func(ctx context.Context) (ms []Message, last int64, err error)
 }
 
 // Serve subscribes to src and writes s's messages for each event until the
-// client goes away, src closes the subscription, s.For has passed or
-// s.Access refuses. The
+// client goes away, src closes the subscription, s.For has passed, the
+// server shuts down (WithShutdown) or s.Access refuses. The
 // subscription is in place before the opening line is written, so a client
 // that has read that line misses no later event. It answers EINTERNAL,
 // before writing anything, if w cannot stream.
@@ -65,6 +82,14 @@ func Serve(w http.ResponseWriter, r *http.Request, src Source, s Stream) error {
 	}
 	events, stop := src.Subscribe(256)
 	defer stop()
+	var backlog []Message
+	var seen int64
+	if s.Backlog != nil {
+		var err error
+		if backlog, seen, err = s.Backlog(r.Context()); err != nil {
+			return err
+		}
+	}
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
@@ -75,6 +100,7 @@ func Serve(w http.ResponseWriter, r *http.Request, src Source, s Stream) error {
 	} else {
 		io.WriteString(w, ": casedesk live events\n\n")
 	}
+	writeMessages(w, backlog)
 	fl.Flush()
 	var end <-chan time.Time
 	if s.For > 0 {
@@ -88,9 +114,12 @@ func Serve(w http.ResponseWriter, r *http.Request, src Source, s Stream) error {
 	if s.Access != nil {
 		changed = s.Access.Changed()
 	}
+	shutdown, _ := r.Context().Value(shutdownKey{}).(<-chan struct{})
 	for {
 		select {
 		case <-r.Context().Done():
+			return nil
+		case <-shutdown:
 			return nil
 		case <-end:
 			return nil
@@ -105,20 +134,27 @@ func Serve(w http.ResponseWriter, r *http.Request, src Source, s Stream) error {
 			if !ok {
 				return nil
 			}
+			if s.Backlog != nil && e.ID <= seen {
+				continue
+			}
 			if s.Access != nil && s.Access.Check(r.Context()) != nil {
 				return nil
 			}
 			ms := s.Messages(e)
-			for _, m := range ms {
-				if m.ID != "" {
-					io.WriteString(w, "id: "+m.ID+"\n")
-				}
-				io.WriteString(w, "event: "+m.Event+"\ndata: "+m.Data+"\n\n")
-			}
+			writeMessages(w, ms)
 			if len(ms) > 0 {
 				fl.Flush()
 			}
 		}
+	}
+}
+
+func writeMessages(w io.Writer, ms []Message) {
+	for _, m := range ms {
+		if m.ID != "" {
+			io.WriteString(w, "id: "+m.ID+"\n")
+		}
+		io.WriteString(w, "event: "+m.Event+"\ndata: "+m.Data+"\n\n")
 	}
 }
 

@@ -75,6 +75,8 @@ func seq(a, b int) []int {
 
 // Static files are served under /static/ with their content hash in a query
 // string, so they can be cached for a year and still change with a release.
+// Only the right hash is immutable: a page of another release asking with
+// an old or made-up hash gets today's file for a short while only.
 var staticHashes = func() map[string]string {
 	m := map[string]string{}
 	fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
@@ -99,7 +101,7 @@ func staticHandler() http.Handler {
 			http.NotFound(w, r)
 			return
 		}
-		if r.URL.Query().Get("v") != "" {
+		if v := r.URL.Query().Get("v"); v != "" && v == staticHashes[r.URL.Path] {
 			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 		} else {
 			w.Header().Set("Cache-Control", "public, max-age=300")

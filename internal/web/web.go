@@ -200,9 +200,23 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle(rt.pattern, s.wrap(rt))
 	}
 	mux.Handle("GET /static/", staticHandler())
-	mux.Handle("/", s.wrap(route{"/", public, func(w http.ResponseWriter, r *http.Request, p *page) error {
+	notFound := s.wrap(route{"/", public, func(w http.ResponseWriter, r *http.Request, p *page) error {
 		return casedesk.Errorf(casedesk.ENOTFOUND, "page not found")
-	}}))
+	}})
+	// The catch-all answers every method, so it tells a path that exists
+	// for other methods (405 with Allow) from one that does not.
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if allow := edge.Allowed(mux, r, "/"); allow != "" {
+			w.Header().Set("Allow", allow)
+			if r.Method == http.MethodOptions {
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+			http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+			return
+		}
+		notFound.ServeHTTP(w, r)
+	}))
 	return securityHeaders(mux)
 }
 

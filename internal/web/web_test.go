@@ -229,3 +229,25 @@ func TestPresalesForm(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestMethodNotAllowedPages: a page's path with another method is 405 with
+// Allow, not 404.
+func TestMethodNotAllowedPages(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		for path, allow := range map[string]string{"/help": "GET, HEAD, OPTIONS", "/signin": "GET, HEAD, POST, OPTIONS"} {
+			req, _ := http.NewRequest("DELETE", e.srv.URL+path, nil)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != 405 || res.Header.Get("Allow") != allow {
+				t.Errorf("DELETE %s: %d Allow %q", path, res.StatusCode, res.Header.Get("Allow"))
+			}
+		}
+		if st, _ := e.client().get("/no-such-page"); st != 404 {
+			t.Errorf("unknown page: %d", st)
+		}
+	})
+}
