@@ -55,8 +55,8 @@ const (
 // Run relays until ctx ends. On SQLite, where Announce publishes directly,
 // it returns at once.
 //
-// ready, if not nil, is called once, when the relay first listens (at once
-// on SQLite): every line committed after that reaches the broker. Tests wait
+// ready, if not nil, is called once, when the relay first listens and has read
+// what committed before (at once on SQLite): every line and access change committed after that reaches the broker, in commit order. Tests wait
 // for it instead of retrying. Run returns an error only when it cannot
 // start; a lost connection is logged and listened again after a second.
 func (r *Relay) Run(ctx context.Context, ready func()) error {
@@ -90,10 +90,15 @@ func (r *Relay) Run(ctx context.Context, ready func()) error {
 				// what committed since last is read below; access changes
 				// sent meanwhile are lost, so anyone's may have changed.
 				r.Broker.AccessChanged(Change{})
+				s.moves(ctx)
+				s.lines(ctx)
+				// Ready once caught up: what commits from now on reaches
+				// the broker in commit order, access changes included.
 				if ready != nil {
 					ready()
 					ready = nil
 				}
+				return
 			}
 			s.moves(ctx)
 			s.lines(ctx)
