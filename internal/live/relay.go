@@ -55,9 +55,10 @@ const (
 // Run relays until ctx ends. On SQLite, where Announce publishes directly,
 // it returns at once.
 //
-// ready, if not nil, is called once, when the relay first listens and has read
-// what committed before (at once on SQLite): every line and access change committed after that reaches the broker, in commit order. Tests wait
-// for it instead of retrying. Run returns an error only when it cannot
+// ready, if not nil, is called once, when the relay first listens and has
+// read what committed before (at once on SQLite): every line and access
+// change committed after that reaches the broker, in commit order. Tests
+// wait for it instead of retrying. Run returns an error only when it cannot
 // start; a lost connection is logged and listened again after a second.
 func (r *Relay) Run(ctx context.Context, ready func()) error {
 	if r.DB.Engine() != store.Postgres {
