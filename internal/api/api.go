@@ -6,6 +6,7 @@ package api
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -161,7 +162,8 @@ func (s *Server) Routes() []Route {
 	}
 }
 
-// Handler returns the HTTP handler for every route. A path with routes for
+// Handler returns the HTTP handler for every route, each request with an id
+// and a line in the access log (edge.Access). A path with routes for
 // other methods answers 405 with Allow (OPTIONS: 204 with Allow), any other
 // 404, both as problem documents; cross-origin requests are served as
 // Options.CORSOrigins allow.
@@ -183,7 +185,7 @@ func (s *Server) Handler() http.Handler {
 		}
 		writeError(w, r, s.log, casedesk.Errorf(casedesk.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))
 	})
-	return s.cors(mux)
+	return edge.Access{Log: s.log, Proxies: s.opts.Proxies}.Handler(s.cors(mux))
 }
 
 // corsHeaders are the request headers a cross-origin page may send, and
@@ -283,13 +285,8 @@ func (s *Server) wrap(rt Route) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
-		elapsed := time.Since(start)
 		s.reqs.WithLabelValues(r.Method, rt.Pattern, strconv.Itoa(sw.status)).Inc()
-		s.latency.WithLabelValues(r.Method, rt.Pattern).Observe(elapsed.Seconds())
-		if s.log.Enabled(r.Context(), slog.LevelDebug) {
-			s.log.LogAttrs(r.Context(), slog.LevelDebug, "request", slog.String("method", r.Method), slog.String("route", rt.Pattern),
-				slog.String("path", r.URL.Path), slog.Int("status", sw.status), slog.Duration("elapsed", elapsed))
-		}
+		s.latency.WithLabelValues(r.Method, rt.Pattern).Observe(time.Since(start).Seconds())
 	})
 }
 
@@ -317,9 +314,11 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ *casedesk.Acto
 	if err := s.desk.DB().Ready(ctx); err != nil {
 		s.log.Warn("not ready", "err", err)
 		w.Header().Set("Retry-After", retryAfterSeconds(max(casedesk.ErrorRetryAfter(err), time.Second)))
+		p := NewProblem(casedesk.EUNAVAILABLE, "", "the database does not answer or cannot write")
+		p.RequestID = edge.RequestID(r.Context())
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte(`{"type":"urn:casedesk:problem:unavailable","title":"Service Unavailable","status":503,"detail":"the database does not answer or cannot write","code":"unavailable"}`))
+		json.NewEncoder(w).Encode(p)
 		return nil
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": string(s.desk.DB().Engine())})
