@@ -257,18 +257,23 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // wrap authenticates the caller, runs the handler, turns errors into problem
-// documents and records metrics.
+// documents, gives a GET's JSON answer an ETag (etagWriter) and records
+// metrics.
 func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		sw.Header().Set("X-Content-Type-Options", "nosniff")
+		var out http.ResponseWriter = sw
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			out = &etagWriter{ResponseWriter: sw, r: r}
+		}
 		err := func() error {
 			if rt.Access == Metrics {
 				if err := s.checkMetricsToken(r, s.opts.MetricsToken); err != nil {
 					return err
 				}
-				return rt.handle(sw, r, nil)
+				return rt.handle(out, r, nil)
 			}
 			a, err := s.actor(r)
 			if err != nil {
@@ -277,10 +282,13 @@ func (s *Server) wrap(rt Route) http.Handler {
 			if rt.Access != Public && a.Anonymous() {
 				return casedesk.Errorf(casedesk.EUNAUTHORIZED, "sign in first: send Authorization: Bearer <token> (POST /api/v1/auth/login returns one)")
 			}
-			return rt.handle(sw, r, a)
+			return rt.handle(out, r, a)
 		}()
 		if err != nil {
-			writeError(sw, r, s.log, err)
+			writeError(out, r, s.log, err)
+		}
+		if ew, ok := out.(*etagWriter); ok {
+			ew.finish()
 		}
 		if sw.status == 0 {
 			sw.status = http.StatusOK
