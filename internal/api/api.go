@@ -163,7 +163,8 @@ func (s *Server) Routes() []Route {
 }
 
 // Handler returns the HTTP handler for every route, each request with an id
-// and a line in the access log (edge.Access). A path with routes for
+// and a line in the access log (edge.Access), text answers gzipped for
+// clients that accept it (edge.Gzip). A path with routes for
 // other methods answers 405 with Allow (OPTIONS: 204 with Allow), any other
 // 404, both as problem documents; cross-origin requests are served as
 // Options.CORSOrigins allow.
@@ -185,7 +186,7 @@ func (s *Server) Handler() http.Handler {
 		}
 		writeError(w, r, s.log, casedesk.Errorf(casedesk.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))
 	})
-	return edge.Access{Log: s.log, Proxies: s.opts.Proxies}.Handler(s.cors(mux))
+	return edge.Access{Log: s.log, Proxies: s.opts.Proxies}.Handler(edge.Gzip(s.cors(mux)))
 }
 
 // corsHeaders are the request headers a cross-origin page may send, and
