@@ -20,6 +20,7 @@ import (
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/config"
+	"github.com/casedesk/casedesk/internal/edge"
 	"github.com/casedesk/casedesk/internal/loadtest"
 	"github.com/casedesk/casedesk/internal/web"
 )
@@ -133,9 +134,9 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	lvl.UnmarshalText([]byte(cfg.LogLevel))
 	opts := &slog.HandlerOptions{Level: lvl}
 	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
+		return slog.New(edge.LogHandler(slog.NewJSONHandler(w, opts)))
 	}
-	return slog.New(slog.NewTextHandler(w, opts))
+	return slog.New(edge.LogHandler(slog.NewTextHandler(w, opts)))
 }
 
 func serve(ctx context.Context, args []string, stdout, stderr io.Writer, demo bool) error {

@@ -6,6 +6,7 @@ package api
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -161,7 +162,9 @@ func (s *Server) Routes() []Route {
 	}
 }
 
-// Handler returns the HTTP handler for every route. A path with routes for
+// Handler returns the HTTP handler for every route, each request with an id
+// and a line in the access log (edge.Access), text answers gzipped for
+// clients that accept it (edge.Gzip). A path with routes for
 // other methods answers 405 with Allow (OPTIONS: 204 with Allow), any other
 // 404, both as problem documents; cross-origin requests are served as
 // Options.CORSOrigins allow.
@@ -183,7 +186,7 @@ func (s *Server) Handler() http.Handler {
 		}
 		writeError(w, r, s.log, casedesk.Errorf(casedesk.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))
 	})
-	return s.cors(mux)
+	return edge.Access{Log: s.log, Proxies: s.opts.Proxies}.Handler(edge.Gzip(s.cors(mux)))
 }
 
 // corsHeaders are the request headers a cross-origin page may send, and
@@ -255,18 +258,23 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // wrap authenticates the caller, runs the handler, turns errors into problem
-// documents and records metrics.
+// documents, gives a GET's JSON answer an ETag (etagWriter) and records
+// metrics.
 func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		sw.Header().Set("X-Content-Type-Options", "nosniff")
+		var out http.ResponseWriter = sw
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			out = &etagWriter{ResponseWriter: sw, r: r}
+		}
 		err := func() error {
 			if rt.Access == Metrics {
 				if err := s.checkMetricsToken(r, s.opts.MetricsToken); err != nil {
 					return err
 				}
-				return rt.handle(sw, r, nil)
+				return rt.handle(out, r, nil)
 			}
 			a, err := s.actor(r)
 			if err != nil {
@@ -275,21 +283,19 @@ func (s *Server) wrap(rt Route) http.Handler {
 			if rt.Access != Public && a.Anonymous() {
 				return casedesk.Errorf(casedesk.EUNAUTHORIZED, "sign in first: send Authorization: Bearer <token> (POST /api/v1/auth/login returns one)")
 			}
-			return rt.handle(sw, r, a)
+			return rt.handle(out, r, a)
 		}()
 		if err != nil {
-			writeError(sw, r, s.log, err)
+			writeError(out, r, s.log, err)
+		}
+		if ew, ok := out.(*etagWriter); ok {
+			ew.finish()
 		}
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
-		elapsed := time.Since(start)
 		s.reqs.WithLabelValues(r.Method, rt.Pattern, strconv.Itoa(sw.status)).Inc()
-		s.latency.WithLabelValues(r.Method, rt.Pattern).Observe(elapsed.Seconds())
-		if s.log.Enabled(r.Context(), slog.LevelDebug) {
-			s.log.LogAttrs(r.Context(), slog.LevelDebug, "request", slog.String("method", r.Method), slog.String("route", rt.Pattern),
-				slog.String("path", r.URL.Path), slog.Int("status", sw.status), slog.Duration("elapsed", elapsed))
-		}
+		s.latency.WithLabelValues(r.Method, rt.Pattern).Observe(time.Since(start).Seconds())
 	})
 }
 
@@ -317,9 +323,11 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request, _ *casedesk.Acto
 	if err := s.desk.DB().Ready(ctx); err != nil {
 		s.log.Warn("not ready", "err", err)
 		w.Header().Set("Retry-After", retryAfterSeconds(max(casedesk.ErrorRetryAfter(err), time.Second)))
+		p := NewProblem(casedesk.EUNAVAILABLE, "", "the database does not answer or cannot write")
+		p.RequestID = edge.RequestID(r.Context())
 		w.Header().Set("Content-Type", "application/problem+json")
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte(`{"type":"urn:casedesk:problem:unavailable","title":"Service Unavailable","status":503,"detail":"the database does not answer or cannot write","code":"unavailable"}`))
+		json.NewEncoder(w).Encode(p)
 		return nil
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "database": string(s.desk.DB().Engine())})

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/edge"
 )
 
 // Problem is an RFC 9457 problem document. Field names the offending input
@@ -23,6 +24,9 @@ type Problem struct {
 	Code   string         `json:"code"`
 	Field  string         `json:"field,omitempty"`
 	Errors []FieldProblem `json:"errors,omitempty"`
+	// RequestID, an extension member, is the id of the failed request, as
+	// in its X-Request-Id header and the server's log lines.
+	RequestID string `json:"request_id,omitempty"`
 }
 
 // FieldProblem is one offending input of a problem document.
@@ -93,6 +97,7 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 			p.Errors = append(p.Errors, FieldProblem{Field: e.Field, Detail: e.Message})
 		}
 	}
+	p.RequestID = edge.RequestID(r.Context())
 	status := p.Status
 	if status == http.StatusInternalServerError {
 		log.ErrorContext(r.Context(), "internal error", "method", r.Method, "path", r.URL.Path, "err", err)

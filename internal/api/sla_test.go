@@ -49,6 +49,10 @@ func TestPreview(t *testing.T) {
 				}
 				return
 			}
+			if p.RequestID == "" {
+				t.Error("no request_id")
+			}
+			p.RequestID = "" // random
 			if !reflect.DeepEqual(p, tt.want) {
 				t.Fatalf("problem\n%+v\nwant\n%+v", p, tt.want)
 			}

@@ -1,6 +1,7 @@
 // Package edge holds what casedesk's HTTP surfaces share at the edge of the
-// network: who the client is behind trusted reverse proxies, and how long a
-// request body may take to arrive.
+// network: who the client is behind trusted reverse proxies, how long a
+// request body may take to arrive, each request's id and access log line,
+// and gzip for text answers.
 package edge
 
 import (

@@ -1,8 +1,12 @@
 package edge
 
 import (
+	"bytes"
+	"context"
+	"log/slog"
 	"net/http/httptest"
 	"net/netip"
+	"strings"
 	"testing"
 )
 
@@ -52,5 +56,15 @@ func TestClientIP(t *testing.T) {
 				t.Errorf("ClientIP = %q, want %q", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestLogHandler(t *testing.T) {
+	var buf bytes.Buffer
+	log := slog.New(LogHandler(slog.NewTextHandler(&buf, nil))).With("part", "x")
+	log.ErrorContext(WithRequestID(context.Background(), "abc"), "failed")
+	log.Error("outside a request")
+	if got := buf.String(); !strings.Contains(got, `msg=failed part=x request_id=abc`) || strings.Count(got, "request_id") != 1 {
+		t.Errorf("log:\n%s", got)
 	}
 }

@@ -226,7 +226,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *page, err error
 	setRetryAfter(w, err)
 	if status == 0 {
 		status = http.StatusInternalServerError
-		s.log.Error("web: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.ErrorContext(r.Context(), "web: request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	if code == casedesk.EUNAUTHORIZED && r.Method == http.MethodGet {
 		http.Redirect(w, r, "/signin?next="+safeNext(r.URL.RequestURI()), http.StatusSeeOther)
@@ -241,7 +241,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *page, err error
 	p.Title = p.T("error." + strconv.Itoa(status))
 	p.Data = ep
 	if err := s.render(w, r, p, "error", status); err != nil {
-		s.log.Error("web: render error page", "err", err)
+		s.log.ErrorContext(r.Context(), "web: render error page", "err", err)
 		http.Error(w, http.StatusText(status), status)
 	}
 }

@@ -193,7 +193,9 @@ func (s *Server) routes() []route {
 	}, s.consoleRoutes()...)
 }
 
-// Handler returns the pages' handler.
+// Handler returns the pages' handler, each request with an id and a line
+// in the access log (edge.Access), text answers gzipped for clients that
+// accept it (edge.Gzip).
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range s.routes() {
@@ -217,7 +219,7 @@ func (s *Server) Handler() http.Handler {
 		}
 		notFound.ServeHTTP(w, r)
 	}))
-	return securityHeaders(mux)
+	return edge.Access{Log: s.log, Proxies: s.proxies}.Handler(edge.Gzip(securityHeaders(mux)))
 }
 
 // securityHeaders sets the headers every answer carries: a strict content
