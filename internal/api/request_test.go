@@ -105,12 +105,15 @@ func TestIdempotentCreate(t *testing.T) {
 		if n != 1 {
 			t.Fatalf("%d requests stored for one idempotency key", n)
 		}
-		// The same key with another body is a conflict, not a silent replay.
+		// The same key with another body is 422 naming the header
+		// (draft-ietf-httpapi-idempotency-key-header), not a silent replay.
 		body["title"] = "Something else"
 		res := f.raw("admin", "POST", "/api/v1/requests", body, hdr)
+		var p struct{ Code, Field string }
+		json.NewDecoder(res.Body).Decode(&p)
 		res.Body.Close()
-		if res.StatusCode != 409 {
-			t.Fatalf("key reused with another body: %d", res.StatusCode)
+		if res.StatusCode != 422 || p.Field != "Idempotency-Key" || p.Code != "invalid" {
+			t.Fatalf("key reused with another body: %d %+v", res.StatusCode, p)
 		}
 		// Keys are per user: another admin's same key makes a new request.
 		res = f.raw("partner", "POST", "/api/v1/requests", map[string]any{"organization_id": f.x.ID, "category": "technical", "title": "Mail flow broken", "description": "since 9:00"}, hdr)

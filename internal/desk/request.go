@@ -38,7 +38,8 @@ type NewRequest struct {
 // triage, except for organizations with elevated support, whose admins may
 // set it themselves. With a non-empty idempotency key, a retry of the same
 // create returns the request the first call made (created false) instead of
-// a second one; the same key with a different body is ECONFLICT.
+// a second one; the same key with a different body is EINVALID on the field
+// Idempotency-Key (422, as draft-ietf-httpapi-idempotency-key-header says).
 func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest, idemKey string) (*casedesk.Request, bool, error) {
 	scope, err := requestScope(a)
 	if err != nil {
@@ -165,8 +166,7 @@ func (d *Desk) underRequestLimit(ctx context.Context, q store.Queries, scope sto
 // replay loads the request an idempotency key made into r.
 func (d *Desk) replay(ctx context.Context, q store.Queries, scope store.Scope, id int64, fp, want string, r *casedesk.Request) error {
 	if fp != want {
-		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "Idempotency-Key",
-			Message: "this Idempotency-Key was already used with a different request body; use a new key for a new request"}
+		return keyReused()
 	}
 	got, err := q.Request(ctx, scope, id)
 	if err != nil {
@@ -734,4 +734,12 @@ func (d *Desk) Names(ctx context.Context, a *casedesk.Actor, org int64, userIDs,
 		return nil, nil, casedesk.Invalid("ids", "at most 500 names at a time")
 	}
 	return d.db.ActorNames(ctx, store.OrgScope(org), userIDs, orgIDs)
+}
+
+// keyReused is the answer to an idempotency key used before with a different
+// body: invalid input naming the header (422 in the API), as
+// draft-ietf-httpapi-idempotency-key-header asks.
+func keyReused() error {
+	return casedesk.Invalid("Idempotency-Key",
+		"this Idempotency-Key was already used with a different request body; use a new key for a new operation")
 }
