@@ -66,6 +66,7 @@ func TestIdempotentCreate(t *testing.T) {
 		var wg sync.WaitGroup
 		numbers := make([]string, 8)
 		statuses := make([]int, 8)
+		replayed := make([]string, 8)
 		for i := range numbers {
 			wg.Add(1)
 			go func() {
@@ -74,7 +75,7 @@ func TestIdempotentCreate(t *testing.T) {
 				var r reqJSON
 				json.NewDecoder(res.Body).Decode(&r)
 				res.Body.Close()
-				numbers[i], statuses[i] = r.Number, res.StatusCode
+				numbers[i], statuses[i], replayed[i] = r.Number, res.StatusCode, res.Header.Get("Idempotent-Replayed")
 			}()
 		}
 		wg.Wait()
@@ -83,16 +84,18 @@ func TestIdempotentCreate(t *testing.T) {
 			if numbers[i] != numbers[0] || numbers[0] == "" {
 				t.Fatalf("retries gave different requests: %v (statuses %v)", numbers, statuses)
 			}
-			switch statuses[i] {
-			case 201:
-				created++
-			case 200:
-			default:
+			// A replay answers as the first call did: 201.
+			if statuses[i] != 201 {
 				t.Fatalf("status %d", statuses[i])
+			}
+			if replayed[i] == "" {
+				created++
+			} else if replayed[i] != "true" {
+				t.Fatalf("Idempotent-Replayed: %q", replayed[i])
 			}
 		}
 		if created != 1 {
-			t.Fatalf("%d creates answered 201, want exactly 1", created)
+			t.Fatalf("%d creates were not replays, want exactly 1", created)
 		}
 		var page struct{ Items []reqJSON }
 		f.do("admin", "GET", "/api/v1/requests?limit=200", nil, &page)

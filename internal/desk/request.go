@@ -2,9 +2,6 @@ package desk
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -45,8 +42,8 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 	if err != nil {
 		return nil, false, err
 	}
-	if len(idemKey) > 200 {
-		return nil, false, casedesk.Invalid("Idempotency-Key", "the Idempotency-Key header must be at most 200 characters")
+	if err := checkKey(idemKey); err != nil {
+		return nil, false, err
 	}
 	org := in.OrganizationID
 	if org == 0 {
@@ -74,22 +71,17 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 	if r.Channel == casedesk.ChannelPhone && !a.IsStaff() {
 		return nil, false, casedesk.Invalid("channel", "only the provider's agents log phone requests; request a callback instead")
 	}
-	fingerprint := ""
-	if idemKey != "" {
-		b, _ := json.Marshal(in)
-		sum := sha256.Sum256(append(b, strconv.FormatInt(org, 10)...))
-		fingerprint = hex.EncodeToString(sum[:])
-	}
+	fp := fingerprint(in, strconv.FormatInt(org, 10))
 	var created bool
 	err = d.write(ctx, func(tx *store.Tx) error {
 		created = false
 		if idemKey != "" {
-			id, fp, err := tx.IdempotentRequest(ctx, a.User.ID, idemKey)
+			id, got, err := tx.IdempotencyKey(ctx, a.User.ID, store.IdemRequest, idemKey)
 			if err != nil {
 				return err
 			}
 			if id != 0 {
-				return d.replay(ctx, tx.Queries, scope, id, fp, fingerprint, r)
+				return d.replay(ctx, tx.Queries, scope, id, got, fp, r)
 			}
 		}
 		if !a.IsStaff() {
@@ -105,7 +97,7 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 		}
 		tx.AfterCommit(func() { d.counts.add(OpenedKey{Channel: r.Channel, Category: r.Category}) })
 		if idemKey != "" {
-			if err := tx.SaveIdempotencyKey(ctx, a.User.ID, idemKey, fingerprint, r.ID, now); err != nil {
+			if err := tx.SaveIdempotencyKey(ctx, a.User.ID, store.IdemRequest, idemKey, fp, r.ID, now); err != nil {
 				return err
 			}
 		}
@@ -125,11 +117,11 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 	if errors.Is(err, store.ErrKeyTaken) {
 		// Another instance committed the same key first (PostgreSQL): answer
 		// with what it created.
-		id, fp, err := d.db.IdempotentRequest(ctx, a.User.ID, idemKey)
+		id, got, err := d.db.IdempotencyKey(ctx, a.User.ID, store.IdemRequest, idemKey)
 		if err != nil {
 			return nil, false, err
 		}
-		if err := d.replay(ctx, d.db.Queries, scope, id, fp, fingerprint, r); err != nil {
+		if err := d.replay(ctx, d.db.Queries, scope, id, got, fp, r); err != nil {
 			return nil, false, err
 		}
 		return r, false, nil
@@ -734,12 +726,4 @@ func (d *Desk) Names(ctx context.Context, a *casedesk.Actor, org int64, userIDs,
 		return nil, nil, casedesk.Invalid("ids", "at most 500 names at a time")
 	}
 	return d.db.ActorNames(ctx, store.OrgScope(org), userIDs, orgIDs)
-}
-
-// keyReused is the answer to an idempotency key used before with a different
-// body: invalid input naming the header (422 in the API), as
-// draft-ietf-httpapi-idempotency-key-header asks.
-func keyReused() error {
-	return casedesk.Invalid("Idempotency-Key",
-		"this Idempotency-Key was already used with a different request body; use a new key for a new operation")
 }
