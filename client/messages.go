@@ -48,8 +48,13 @@ func (c *Client) AddMessage(ctx context.Context, number, body string, internal b
 // PostMessage posts a message with every option: a logged call, attached
 // uploads, an idempotency key.
 func (c *Client) PostMessage(ctx context.Context, number string, m NewMessage) (*Message, error) {
-	out := new(Message)
-	if _, err := c.Exchange(ctx, http.MethodPost, requestPath(number)+"/messages", idempotencyHeader(m.IdempotencyKey), m, out); err != nil {
+	return post[Message](ctx, c, requestPath(number)+"/messages", m.IdempotencyKey, m)
+}
+
+// post creates with an Idempotency-Key header when key is not empty.
+func post[T any](ctx context.Context, c *Client, path, key string, in any) (*T, error) {
+	out := new(T)
+	if _, err := c.Exchange(ctx, http.MethodPost, path, idempotencyHeader(key), in, out); err != nil {
 		return nil, err
 	}
 	return out, nil

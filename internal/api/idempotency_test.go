@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
 	"sync"
 	"testing"
@@ -119,5 +120,59 @@ func TestIdempotentMessagesAndUploads(t *testing.T) {
 		// A key longer than 200 characters is refused.
 		long := map[string]string{"Idempotency-Key": string(bytes.Repeat([]byte("k"), 201))}
 		reused("long key", send("admin", "POST", msgs, reply, long))
+	})
+}
+
+// TestIdempotentOperatorCreates: POST /organizations and
+// …/subscriptions, which nothing else keeps from being made twice, take an
+// Idempotency-Key too.
+func TestIdempotentOperatorCreates(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		for _, c := range []struct {
+			what, path, list string
+			body, other      map[string]any
+		}{
+			{"organization", "/api/v1/organizations", "/api/v1/organizations?limit=200",
+				map[string]any{"kind": "customer", "name": "Retry GmbH", "country": "DE"},
+				map[string]any{"kind": "customer", "name": "Retry AG", "country": "DE"}},
+			{"subscription", fmt.Sprintf("/api/v1/organizations/%d/subscriptions", f.x.ID), fmt.Sprintf("/api/v1/organizations/%d/subscriptions", f.x.ID),
+				map[string]any{"plan_code": "business", "seats": 3},
+				map[string]any{"plan_code": "business", "seats": 4}},
+		} {
+			count := func() int {
+				var page struct{ Items []json.RawMessage }
+				if st := f.do("operator", "GET", c.list, nil, &page); st != 200 {
+					t.Fatalf("%s: list: %d", c.what, st)
+				}
+				return len(page.Items)
+			}
+			before := count()
+			key := map[string]string{"Idempotency-Key": "op-" + c.what}
+			var ids [2]int64
+			for i := range ids {
+				res := f.raw("operator", "POST", c.path, c.body, key)
+				var v struct{ ID int64 }
+				json.NewDecoder(res.Body).Decode(&v)
+				res.Body.Close()
+				if want := []string{"", "true"}[i]; res.StatusCode != 201 || res.Header.Get("Idempotent-Replayed") != want {
+					t.Fatalf("%s call %d: %d, Idempotent-Replayed %q", c.what, i+1, res.StatusCode, res.Header.Get("Idempotent-Replayed"))
+				}
+				ids[i] = v.ID
+			}
+			if ids[0] == 0 || ids[0] != ids[1] {
+				t.Fatalf("%s: ids %v", c.what, ids)
+			}
+			res := f.raw("operator", "POST", c.path, c.other, key)
+			var p struct{ Code, Field string }
+			json.NewDecoder(res.Body).Decode(&p)
+			res.Body.Close()
+			if res.StatusCode != 422 || p.Field != "Idempotency-Key" {
+				t.Fatalf("%s with another body: %d %+v", c.what, res.StatusCode, p)
+			}
+			if got := count(); got != before+1 {
+				t.Fatalf("%s: %d after, want %d", c.what, got, before+1)
+			}
+		}
 	})
 }

@@ -127,9 +127,11 @@ type IdemKind string
 
 // The operations idempotency keys are kept for.
 const (
-	IdemRequest    IdemKind = "request"    // a request opened (requests.id)
-	IdemMessage    IdemKind = "message"    // a message added (messages.id)
-	IdemAttachment IdemKind = "attachment" // an attachment uploaded (attachments.id)
+	IdemRequest    IdemKind = "request"      // a request opened (requests.id)
+	IdemMessage    IdemKind = "message"      // a message added (messages.id)
+	IdemAttachment IdemKind = "attachment"   // an attachment uploaded (attachments.id)
+	IdemOrg        IdemKind = "organization" // an organization created (organizations.id)
+	IdemSub        IdemKind = "subscription" // a subscription added (subscriptions.id)
 )
 
 // IdempotencyKey returns the resource id and body fingerprint recorded for

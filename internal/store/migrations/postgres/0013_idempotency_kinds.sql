@@ -1,6 +1,7 @@
 -- Idempotency keys are for every create a retry could duplicate, not only
 -- requests (desk/idempotency.go): a key belongs to its user and to one kind of
--- operation ('request', 'message', 'attachment'), and names the resource the
+-- operation ('request', 'message', 'attachment', 'organization',
+-- 'subscription'), and names the resource the
 -- first call made, whose table the kind tells.
 CREATE TABLE idempotency_keys_new (
     user_id     BIGINT  NOT NULL,
