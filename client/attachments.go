@@ -34,8 +34,12 @@ func (c *Client) ListAttachments(ctx context.Context, number string) ([]Attachme
 // UploadAttachment uploads content as a file named name on a request, as
 // multipart/form-data streamed from content (never held in memory). An
 // internal file is seen by staff only. The upload is unsent until a message
-// names it in AttachmentIDs.
-func (c *Client) UploadAttachment(ctx context.Context, number, name string, content io.Reader, internal bool) (*Attachment, error) {
+// names it in AttachmentIDs. Options: WithIdempotencyKey.
+func (c *Client) UploadAttachment(ctx context.Context, number, name string, content io.Reader, internal bool, opts ...UploadOption) (*Attachment, error) {
+	var o uploadOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
 	go func() {
@@ -52,7 +56,7 @@ func (c *Client) UploadAttachment(ctx context.Context, number, name string, cont
 	if internal {
 		path += "?internal=true"
 	}
-	resp, err := c.send(ctx, http.MethodPost, path, nil, pr, mw.FormDataContentType(), true)
+	resp, err := c.send(ctx, http.MethodPost, path, idempotencyHeader(o.key), pr, mw.FormDataContentType(), true)
 	pr.CloseWithError(io.ErrClosedPipe) // ends the writer if the server answered early
 	if err != nil {
 		return nil, err
@@ -63,6 +67,18 @@ func (c *Client) UploadAttachment(ctx context.Context, number, name string, cont
 		return nil, err
 	}
 	return out, nil
+}
+
+// UploadOption is an option of UploadAttachment.
+type UploadOption func(*uploadOptions)
+
+type uploadOptions struct{ key string }
+
+// WithIdempotencyKey sends key as the Idempotency-Key header: a retry of the
+// upload with the same key, name and content returns the attachment the
+// first call stored instead of storing another.
+func WithIdempotencyKey(key string) UploadOption {
+	return func(o *uploadOptions) { o.key = key }
 }
 
 // Download is an attachment's content being read. The caller must close

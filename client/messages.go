@@ -33,6 +33,10 @@ type NewMessage struct {
 	// AttachmentIDs are the caller's unsent uploads on the request to send
 	// with the message; their internal flag must match the message's.
 	AttachmentIDs []int64 `json:"attachment_ids,omitempty"`
+	// IdempotencyKey, when set, is sent as the Idempotency-Key header: a
+	// retry with the same key and message returns the message the first
+	// call added instead of adding another.
+	IdempotencyKey string `json:"-"`
 }
 
 // AddMessage posts a message on a request; internal messages are only
@@ -42,9 +46,27 @@ func (c *Client) AddMessage(ctx context.Context, number, body string, internal b
 }
 
 // PostMessage posts a message with every option: a logged call, attached
-// uploads.
+// uploads, an idempotency key.
 func (c *Client) PostMessage(ctx context.Context, number string, m NewMessage) (*Message, error) {
-	return call[Message](ctx, c, http.MethodPost, requestPath(number)+"/messages", m)
+	return post[Message](ctx, c, requestPath(number)+"/messages", m.IdempotencyKey, m)
+}
+
+// post creates with an Idempotency-Key header when key is not empty.
+func post[T any](ctx context.Context, c *Client, path, key string, in any) (*T, error) {
+	out := new(T)
+	if _, err := c.Exchange(ctx, http.MethodPost, path, idempotencyHeader(key), in, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// idempotencyHeader is the Idempotency-Key header with key, or none when key
+// is empty.
+func idempotencyHeader(key string) http.Header {
+	if key == "" {
+		return nil
+	}
+	return http.Header{"Idempotency-Key": {key}}
 }
 
 // ListMessages returns the messages of a request visible to the caller.

@@ -34,6 +34,10 @@ type NewOrganization struct {
 	Country  string `json:"country,omitempty"`
 	TimeZone string `json:"time_zone,omitempty"`
 	Language string `json:"language,omitempty"`
+	// IdempotencyKey, when set, is sent as the Idempotency-Key header: a
+	// retry with the same key and body returns the organization the first
+	// call created instead of creating another.
+	IdempotencyKey string `json:"-"`
 }
 
 // OrganizationUpdate is the body of PATCH /api/v1/organizations/{id}; nil
@@ -90,7 +94,7 @@ func (c *Client) Organizations(ctx context.Context, opts OrgListOptions) iter.Se
 // CreateOrganization creates a customer or partner organization
 // (operators).
 func (c *Client) CreateOrganization(ctx context.Context, o NewOrganization) (*Organization, error) {
-	return call[Organization](ctx, c, http.MethodPost, APIPrefix+"/organizations", o)
+	return post[Organization](ctx, c, APIPrefix+"/organizations", o.IdempotencyKey, o)
 }
 
 // GetOrganization returns an organization.

@@ -194,12 +194,8 @@ func Ptr[T any](v T) *T { return &v }
 // CreateRequest opens a request. A non-empty idempotencyKey is sent as the
 // Idempotency-Key header; replaying it returns the request created first.
 func (c *Client) CreateRequest(ctx context.Context, r NewRequest, idempotencyKey string) (*Request, error) {
-	var h http.Header
-	if idempotencyKey != "" {
-		h = http.Header{"Idempotency-Key": {idempotencyKey}}
-	}
 	out := new(Request)
-	if _, err := c.Exchange(ctx, http.MethodPost, APIPrefix+"/requests", h, r, out); err != nil {
+	if _, err := c.Exchange(ctx, http.MethodPost, APIPrefix+"/requests", idempotencyHeader(idempotencyKey), r, out); err != nil {
 		return nil, err
 	}
 	return out, nil

@@ -29,6 +29,10 @@ type NewSubscription struct {
 	StartsAt *time.Time `json:"starts_at,omitempty"` // nil: now
 	RenewsAt *time.Time `json:"renews_at,omitempty"`
 	Status   string     `json:"status,omitempty"`
+	// IdempotencyKey, when set, is sent as the Idempotency-Key header: a
+	// retry with the same key and body returns the subscription the first
+	// call added instead of adding another.
+	IdempotencyKey string `json:"-"`
 }
 
 // SubscriptionUpdate is the body of PATCH …/subscriptions/{sub}; nil fields
@@ -47,7 +51,7 @@ func (c *Client) ListSubscriptions(ctx context.Context, orgID int64) ([]Subscrip
 
 // CreateSubscription adds a subscription to an organization (operators).
 func (c *Client) CreateSubscription(ctx context.Context, orgID int64, s NewSubscription) (*Subscription, error) {
-	return call[Subscription](ctx, c, http.MethodPost, orgPath(orgID)+"/subscriptions", s)
+	return post[Subscription](ctx, c, orgPath(orgID)+"/subscriptions", s.IdempotencyKey, s)
 }
 
 // UpdateSubscription changes a subscription (operators).

@@ -45,10 +45,11 @@ func (s *Server) createOrg(w http.ResponseWriter, r *http.Request, a *casedesk.A
 		return err
 	}
 	o := &casedesk.Organization{Kind: in.Kind, Name: in.Name, Country: in.Country, TimeZone: in.TimeZone, Language: in.Language}
-	if err := s.desk.CreateOrganization(r.Context(), a, o); err != nil {
+	created, err := s.desk.CreateOrganizationWithKey(r.Context(), a, o, r.Header.Get("Idempotency-Key"))
+	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, o)
+	writeCreated(w, o, created)
 	return nil
 }
 
@@ -187,10 +188,11 @@ func (s *Server) createSub(w http.ResponseWriter, r *http.Request, a *casedesk.A
 		return err
 	}
 	sub := &casedesk.Subscription{PlanCode: in.PlanCode, Trial: in.Trial, Seats: in.Seats, StartsAt: in.StartsAt, RenewsAt: in.RenewsAt, Status: in.Status}
-	if err := s.desk.AddSubscription(r.Context(), a, id, sub); err != nil {
+	created, err := s.desk.AddSubscriptionWithKey(r.Context(), a, id, sub, r.Header.Get("Idempotency-Key"))
+	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, sub)
+	writeCreated(w, sub, created)
 	return nil
 }
 

@@ -60,13 +60,18 @@ func (s *Server) createRequest(w http.ResponseWriter, r *http.Request, a *casede
 		return err
 	}
 	w.Header().Set("Location", "/api/v1/requests/"+req.Number)
-	status := http.StatusCreated
+	writeCreated(w, req, created)
+	return nil
+}
+
+// writeCreated answers a create: 201 with the resource, also when it is a
+// replay of an Idempotency-Key (the answer the first call had, with
+// Idempotent-Replayed: true).
+func writeCreated(w http.ResponseWriter, v any, created bool) {
 	if !created {
-		status = http.StatusOK
 		w.Header().Set("Idempotent-Replayed", "true")
 	}
-	writeJSON(w, status, req)
-	return nil
+	writeJSON(w, http.StatusCreated, v)
 }
 
 func (s *Server) getRequest(w http.ResponseWriter, r *http.Request, a *casedesk.Actor) error {
@@ -114,11 +119,11 @@ func (s *Server) addMessage(w http.ResponseWriter, r *http.Request, a *casedesk.
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	m, err := s.desk.AddMessage(r.Context(), a, r.PathValue("number"), in)
+	m, created, err := s.desk.AddMessageWithKey(r.Context(), a, r.PathValue("number"), in, r.Header.Get("Idempotency-Key"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, m)
+	writeCreated(w, m, created)
 	return nil
 }
 
@@ -183,7 +188,7 @@ func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request, a *cas
 			return casedesk.Invalid("name", "name is required: the file's name, as ?name=")
 		}
 	}
-	att, err := s.desk.AddAttachment(r.Context(), a, r.PathValue("number"), name, internal, content)
+	att, created, err := s.desk.AddAttachmentWithKey(r.Context(), a, r.PathValue("number"), name, internal, content, r.Header.Get("Idempotency-Key"))
 	if err != nil {
 		if _, ok := err.(*http.MaxBytesError); ok {
 			return casedesk.Errorf(casedesk.ETOOLARGE, "the file is larger than the limit of %d MiB", limit>>20)
@@ -193,7 +198,7 @@ func (s *Server) uploadAttachment(w http.ResponseWriter, r *http.Request, a *cas
 		}
 		return err
 	}
-	writeJSON(w, http.StatusCreated, att)
+	writeCreated(w, att, created)
 	return nil
 }
 

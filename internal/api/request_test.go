@@ -66,6 +66,7 @@ func TestIdempotentCreate(t *testing.T) {
 		var wg sync.WaitGroup
 		numbers := make([]string, 8)
 		statuses := make([]int, 8)
+		replayed := make([]string, 8)
 		for i := range numbers {
 			wg.Add(1)
 			go func() {
@@ -74,7 +75,7 @@ func TestIdempotentCreate(t *testing.T) {
 				var r reqJSON
 				json.NewDecoder(res.Body).Decode(&r)
 				res.Body.Close()
-				numbers[i], statuses[i] = r.Number, res.StatusCode
+				numbers[i], statuses[i], replayed[i] = r.Number, res.StatusCode, res.Header.Get("Idempotent-Replayed")
 			}()
 		}
 		wg.Wait()
@@ -83,16 +84,18 @@ func TestIdempotentCreate(t *testing.T) {
 			if numbers[i] != numbers[0] || numbers[0] == "" {
 				t.Fatalf("retries gave different requests: %v (statuses %v)", numbers, statuses)
 			}
-			switch statuses[i] {
-			case 201:
-				created++
-			case 200:
-			default:
+			// A replay answers as the first call did: 201.
+			if statuses[i] != 201 {
 				t.Fatalf("status %d", statuses[i])
+			}
+			if replayed[i] == "" {
+				created++
+			} else if replayed[i] != "true" {
+				t.Fatalf("Idempotent-Replayed: %q", replayed[i])
 			}
 		}
 		if created != 1 {
-			t.Fatalf("%d creates answered 201, want exactly 1", created)
+			t.Fatalf("%d creates were not replays, want exactly 1", created)
 		}
 		var page struct{ Items []reqJSON }
 		f.do("admin", "GET", "/api/v1/requests?limit=200", nil, &page)
@@ -105,12 +108,15 @@ func TestIdempotentCreate(t *testing.T) {
 		if n != 1 {
 			t.Fatalf("%d requests stored for one idempotency key", n)
 		}
-		// The same key with another body is a conflict, not a silent replay.
+		// The same key with another body is 422 naming the header
+		// (draft-ietf-httpapi-idempotency-key-header), not a silent replay.
 		body["title"] = "Something else"
 		res := f.raw("admin", "POST", "/api/v1/requests", body, hdr)
+		var p struct{ Code, Field string }
+		json.NewDecoder(res.Body).Decode(&p)
 		res.Body.Close()
-		if res.StatusCode != 409 {
-			t.Fatalf("key reused with another body: %d", res.StatusCode)
+		if res.StatusCode != 422 || p.Field != "Idempotency-Key" || p.Code != "invalid" {
+			t.Fatalf("key reused with another body: %d %+v", res.StatusCode, p)
 		}
 		// Keys are per user: another admin's same key makes a new request.
 		res = f.raw("partner", "POST", "/api/v1/requests", map[string]any{"organization_id": f.x.ID, "category": "technical", "title": "Mail flow broken", "description": "since 9:00"}, hdr)

@@ -27,28 +27,52 @@ type NewMessage struct {
 // them sets it back to open; a staff reply to a new one opens it. Uploaded
 // attachments named in AttachmentIDs are tied to the message.
 func (d *Desk) AddMessage(ctx context.Context, a *casedesk.Actor, number string, in NewMessage) (*casedesk.Message, error) {
+	m, _, err := d.AddMessageWithKey(ctx, a, number, in, "")
+	return m, err
+}
+
+// AddMessageWithKey is AddMessage with an idempotency key (none when empty):
+// a retry with the key and the same message on the same request returns the
+// message the first call added (created false) instead of adding another;
+// the key with another message or request is EINVALID on Idempotency-Key.
+func (d *Desk) AddMessageWithKey(ctx context.Context, a *casedesk.Actor, number string, in NewMessage, idemKey string) (*casedesk.Message, bool, error) {
 	scope, err := requestScope(a)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	id, err := requestID(number)
 	if err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	if err := checkKey(idemKey); err != nil {
+		return nil, false, err
 	}
 	m := &casedesk.Message{AuthorID: a.User.ID, AuthorName: a.User.Name, Body: in.Body, Internal: in.Internal, Kind: in.Kind}
 	if err := m.Validate(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if (m.Internal || m.Kind == casedesk.MessagePhone) && !a.IsStaff() {
-		return nil, &casedesk.Error{Code: casedesk.EFORBIDDEN, Field: "internal", Message: "internal notes and phone logs are for the provider's staff"}
+		return nil, false, &casedesk.Error{Code: casedesk.EFORBIDDEN, Field: "internal", Message: "internal notes and phone logs are for the provider's staff"}
 	}
 	if len(in.AttachmentIDs) > 20 {
-		return nil, casedesk.Invalid("attachment_ids", "at most 20 attachments per message")
+		return nil, false, casedesk.Invalid("attachment_ids", "at most 20 attachments per message")
 	}
+	fp := fingerprint(in, strconv.FormatInt(id, 10))
+	var created bool
 	err = d.write(ctx, func(tx *store.Tx) error {
+		created = false
 		r, err := tx.Request(ctx, scope, id)
 		if err != nil {
 			return err
+		}
+		if idemKey != "" {
+			mid, got, err := tx.IdempotencyKey(ctx, a.User.ID, store.IdemMessage, idemKey)
+			if err != nil {
+				return err
+			}
+			if mid != 0 {
+				return replayMessage(ctx, tx.Queries, scope, a, r.ID, mid, got, fp, m)
+			}
 		}
 		if r.Status == casedesk.StatusClosed {
 			return casedesk.Errorf(casedesk.ECONFLICT, "request %s is closed; reopen it to continue the conversation", r.Number)
@@ -59,6 +83,12 @@ func (d *Desk) AddMessage(ctx context.Context, a *casedesk.Actor, number string,
 		if err := tx.CreateMessage(ctx, scope, m); err != nil {
 			return err
 		}
+		if idemKey != "" {
+			if err := tx.SaveIdempotencyKey(ctx, a.User.ID, store.IdemMessage, idemKey, fp, m.ID, now); err != nil {
+				return err
+			}
+		}
+		created = true
 		m.Attachments = []casedesk.Attachment{}
 		for i, aid := range in.AttachmentIDs {
 			att, err := tx.Attachment(ctx, scope, r.ID, aid)
@@ -110,10 +140,41 @@ func (d *Desk) AddMessage(ctx context.Context, a *casedesk.Actor, number string,
 		}
 		return d.clocksAfterUpdate(ctx, tx, r, r.Severity, oldStatus, now, &a.User.ID)
 	})
-	if err != nil {
-		return nil, err
+	if errors.Is(err, store.ErrKeyTaken) {
+		// Another instance committed the same key first (PostgreSQL): answer
+		// with what it added.
+		mid, got, err := d.db.IdempotencyKey(ctx, a.User.ID, store.IdemMessage, idemKey)
+		if err != nil {
+			return nil, false, err
+		}
+		if err := replayMessage(ctx, d.db.Queries, scope, a, id, mid, got, fp, m); err != nil {
+			return nil, false, err
+		}
+		return m, false, nil
 	}
-	return m, nil
+	if err != nil {
+		return nil, false, err
+	}
+	return m, created, nil
+}
+
+// replayMessage loads the message an idempotency key added to the request
+// into m, if the fingerprint is the one recorded.
+func replayMessage(ctx context.Context, q store.Queries, scope store.Scope, a *casedesk.Actor, requestID, id int64, fp, want string, m *casedesk.Message) error {
+	if fp != want {
+		return keyReused()
+	}
+	ms, err := q.Messages(ctx, scope, requestID, a.IsStaff())
+	if err != nil {
+		return err
+	}
+	for _, got := range ms {
+		if got.ID == id {
+			*m = *got
+			return nil
+		}
+	}
+	return casedesk.Errorf(casedesk.ENOTFOUND, "message %d not found", id)
 }
 
 // Messages returns a request's conversation; internal notes only for staff.
@@ -129,44 +190,106 @@ func (d *Desk) Messages(ctx context.Context, a *casedesk.Actor, number string) (
 // with its type sniffed from the content. It is sent with the next message
 // that names it; internal uploads are for staff notes only.
 func (d *Desk) AddAttachment(ctx context.Context, a *casedesk.Actor, number, name string, internal bool, content io.Reader) (*casedesk.Attachment, error) {
+	att, _, err := d.AddAttachmentWithKey(ctx, a, number, name, internal, content, "")
+	return att, err
+}
+
+// AddAttachmentWithKey is AddAttachment with an idempotency key (none when
+// empty): a retry with the key and the same file (name, content, internal)
+// on the same request returns the attachment the first call stored (created
+// false) instead of another; the key with another file or request is
+// EINVALID on Idempotency-Key.
+func (d *Desk) AddAttachmentWithKey(ctx context.Context, a *casedesk.Actor, number, name string, internal bool, content io.Reader, idemKey string) (*casedesk.Attachment, bool, error) {
 	r, err := d.Request(ctx, a, number)
 	if err != nil {
-		return nil, err
+		return nil, false, err
+	}
+	if err := checkKey(idemKey); err != nil {
+		return nil, false, err
 	}
 	if internal && !a.IsStaff() {
-		return nil, &casedesk.Error{Code: casedesk.EFORBIDDEN, Field: "internal", Message: "internal attachments are for the provider's staff"}
+		return nil, false, &casedesk.Error{Code: casedesk.EFORBIDDEN, Field: "internal", Message: "internal attachments are for the provider's staff"}
 	}
 	name = cleanName(name)
 	if err := casedesk.CheckText("name", name, 1, 200); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	info, err := d.blobs.Put(content, d.policy.AttachmentLimit)
 	if errors.Is(err, blob.ErrTooLarge) {
-		return nil, casedesk.Errorf(casedesk.ETOOLARGE, "the file is larger than the limit of %d MiB", d.policy.AttachmentLimit>>20)
+		return nil, false, casedesk.Errorf(casedesk.ETOOLARGE, "the file is larger than the limit of %d MiB", d.policy.AttachmentLimit>>20)
 	}
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if info.Size == 0 {
-		return nil, casedesk.Invalid("file", "the file is empty")
+		return nil, false, casedesk.Invalid("file", "the file is empty")
 	}
 	scope, _ := requestScope(a)
 	att := &casedesk.Attachment{RequestID: r.ID, UploaderID: a.User.ID, Name: name, ContentType: info.ContentType,
 		Size: info.Size, SHA256: info.SHA256, Internal: internal, CreatedAt: d.now()}
+	// The content is stored already (by its hash, so a replay stores nothing
+	// new); the fingerprint is of what names it.
+	fp := fingerprint(struct {
+		Name     string `json:"name"`
+		Internal bool   `json:"internal"`
+		SHA256   string `json:"sha256"`
+	}{name, internal, info.SHA256}, strconv.FormatInt(r.ID, 10))
+	var created bool
 	err = d.write(ctx, func(tx *store.Tx) error {
+		created = false
 		if _, err := tx.Request(ctx, scope, r.ID); err != nil {
 			return err
+		}
+		if idemKey != "" {
+			id, got, err := tx.IdempotencyKey(ctx, a.User.ID, store.IdemAttachment, idemKey)
+			if err != nil {
+				return err
+			}
+			if id != 0 {
+				return replayAttachment(ctx, tx.Queries, scope, r.ID, id, got, fp, att)
+			}
 		}
 		if err := tx.CreateAttachment(ctx, scope, att); err != nil {
 			return err
 		}
+		if idemKey != "" {
+			if err := tx.SaveIdempotencyKey(ctx, a.User.ID, store.IdemAttachment, idemKey, fp, att.ID, att.CreatedAt); err != nil {
+				return err
+			}
+		}
+		created = true
 		return tx.CreateEvent(ctx, scope, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
 			OnBehalfOf: onBehalfOf(a, r.OrgID), Kind: casedesk.EventAttachment, New: name, Internal: internal, At: att.CreatedAt})
 	})
-	if err != nil {
-		return nil, err
+	if errors.Is(err, store.ErrKeyTaken) {
+		// Another instance committed the same key first (PostgreSQL).
+		id, got, err := d.db.IdempotencyKey(ctx, a.User.ID, store.IdemAttachment, idemKey)
+		if err != nil {
+			return nil, false, err
+		}
+		if err := replayAttachment(ctx, d.db.Queries, scope, r.ID, id, got, fp, att); err != nil {
+			return nil, false, err
+		}
+		return att, false, nil
 	}
-	return att, nil
+	if err != nil {
+		return nil, false, err
+	}
+	return att, created, nil
+}
+
+// replayAttachment loads the attachment an idempotency key stored on the
+// request into att, if the fingerprint is the one recorded.
+func replayAttachment(ctx context.Context, q store.Queries, scope store.Scope, requestID, id int64, fp, want string, att *casedesk.Attachment) error {
+	if fp != want {
+		return keyReused()
+	}
+	got, err := q.Attachment(ctx, scope, requestID, id)
+	if err != nil {
+		return err
+	}
+	*att = *got
+	return nil
 }
 
 // cleanName keeps the last element of a client-supplied file name, without

@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"errors"
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/auth"
@@ -19,17 +20,72 @@ func (d *Desk) ProviderOrganization(ctx context.Context) (*casedesk.Organization
 
 // CreateOrganization adds a customer or partner organization (operators).
 func (d *Desk) CreateOrganization(ctx context.Context, a *casedesk.Actor, o *casedesk.Organization) error {
+	_, err := d.CreateOrganizationWithKey(ctx, a, o, "")
+	return err
+}
+
+// CreateOrganizationWithKey is CreateOrganization with an idempotency key
+// (none when empty): a retry with the key and the same organization loads
+// the one the first call created into o (created false) instead of creating
+// another; the key with another organization is EINVALID on Idempotency-Key.
+func (d *Desk) CreateOrganizationWithKey(ctx context.Context, a *casedesk.Actor, o *casedesk.Organization, idemKey string) (bool, error) {
 	if err := needOperator(a); err != nil {
-		return err
+		return false, err
+	}
+	if err := checkKey(idemKey); err != nil {
+		return false, err
 	}
 	if o.Kind == casedesk.OrgProvider {
-		return casedesk.Invalid("kind", "there is one provider organization; create customers or partners")
+		return false, casedesk.Invalid("kind", "there is one provider organization; create customers or partners")
 	}
 	if err := o.Validate(); err != nil {
+		return false, err
+	}
+	fp := fingerprint(o, "")
+	o.CreatedAt = d.now()
+	var created bool
+	err := d.write(ctx, func(tx *store.Tx) error {
+		created = false
+		if idemKey != "" {
+			id, got, err := tx.IdempotencyKey(ctx, a.User.ID, store.IdemOrg, idemKey)
+			if err != nil {
+				return err
+			}
+			if id != 0 {
+				return replayOrg(ctx, tx.Queries, id, got, fp, o)
+			}
+		}
+		if err := tx.CreateOrganization(ctx, o); err != nil {
+			return err
+		}
+		created = true
+		if idemKey == "" {
+			return nil
+		}
+		return tx.SaveIdempotencyKey(ctx, a.User.ID, store.IdemOrg, idemKey, fp, o.ID, o.CreatedAt)
+	})
+	if errors.Is(err, store.ErrKeyTaken) {
+		id, got, err := d.db.IdempotencyKey(ctx, a.User.ID, store.IdemOrg, idemKey)
+		if err != nil {
+			return false, err
+		}
+		return false, replayOrg(ctx, d.db.Queries, id, got, fp, o)
+	}
+	return created, err
+}
+
+// replayOrg loads the organization an operator's idempotency key created
+// into o, if the fingerprint is the one recorded.
+func replayOrg(ctx context.Context, q store.Queries, id int64, fp, want string, o *casedesk.Organization) error {
+	if fp != want {
+		return keyReused()
+	}
+	got, err := q.Organization(ctx, store.AllOrgs, id) // operators only
+	if err != nil {
 		return err
 	}
-	o.CreatedAt = d.now()
-	return d.write(ctx, func(tx *store.Tx) error { return tx.CreateOrganization(ctx, o) })
+	*o = *got
+	return nil
 }
 
 // Organization returns an organization the actor may see.

@@ -2,9 +2,6 @@ package desk
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -38,14 +35,15 @@ type NewRequest struct {
 // triage, except for organizations with elevated support, whose admins may
 // set it themselves. With a non-empty idempotency key, a retry of the same
 // create returns the request the first call made (created false) instead of
-// a second one; the same key with a different body is ECONFLICT.
+// a second one; the same key with a different body is EINVALID on the field
+// Idempotency-Key (422, as draft-ietf-httpapi-idempotency-key-header says).
 func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest, idemKey string) (*casedesk.Request, bool, error) {
 	scope, err := requestScope(a)
 	if err != nil {
 		return nil, false, err
 	}
-	if len(idemKey) > 200 {
-		return nil, false, casedesk.Invalid("Idempotency-Key", "the Idempotency-Key header must be at most 200 characters")
+	if err := checkKey(idemKey); err != nil {
+		return nil, false, err
 	}
 	org := in.OrganizationID
 	if org == 0 {
@@ -73,22 +71,17 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 	if r.Channel == casedesk.ChannelPhone && !a.IsStaff() {
 		return nil, false, casedesk.Invalid("channel", "only the provider's agents log phone requests; request a callback instead")
 	}
-	fingerprint := ""
-	if idemKey != "" {
-		b, _ := json.Marshal(in)
-		sum := sha256.Sum256(append(b, strconv.FormatInt(org, 10)...))
-		fingerprint = hex.EncodeToString(sum[:])
-	}
+	fp := fingerprint(in, strconv.FormatInt(org, 10))
 	var created bool
 	err = d.write(ctx, func(tx *store.Tx) error {
 		created = false
 		if idemKey != "" {
-			id, fp, err := tx.IdempotentRequest(ctx, a.User.ID, idemKey)
+			id, got, err := tx.IdempotencyKey(ctx, a.User.ID, store.IdemRequest, idemKey)
 			if err != nil {
 				return err
 			}
 			if id != 0 {
-				return d.replay(ctx, tx.Queries, scope, id, fp, fingerprint, r)
+				return d.replay(ctx, tx.Queries, scope, id, got, fp, r)
 			}
 		}
 		if !a.IsStaff() {
@@ -104,7 +97,7 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 		}
 		tx.AfterCommit(func() { d.counts.add(OpenedKey{Channel: r.Channel, Category: r.Category}) })
 		if idemKey != "" {
-			if err := tx.SaveIdempotencyKey(ctx, a.User.ID, idemKey, fingerprint, r.ID, now); err != nil {
+			if err := tx.SaveIdempotencyKey(ctx, a.User.ID, store.IdemRequest, idemKey, fp, r.ID, now); err != nil {
 				return err
 			}
 		}
@@ -124,11 +117,11 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 	if errors.Is(err, store.ErrKeyTaken) {
 		// Another instance committed the same key first (PostgreSQL): answer
 		// with what it created.
-		id, fp, err := d.db.IdempotentRequest(ctx, a.User.ID, idemKey)
+		id, got, err := d.db.IdempotencyKey(ctx, a.User.ID, store.IdemRequest, idemKey)
 		if err != nil {
 			return nil, false, err
 		}
-		if err := d.replay(ctx, d.db.Queries, scope, id, fp, fingerprint, r); err != nil {
+		if err := d.replay(ctx, d.db.Queries, scope, id, got, fp, r); err != nil {
 			return nil, false, err
 		}
 		return r, false, nil
@@ -165,8 +158,7 @@ func (d *Desk) underRequestLimit(ctx context.Context, q store.Queries, scope sto
 // replay loads the request an idempotency key made into r.
 func (d *Desk) replay(ctx context.Context, q store.Queries, scope store.Scope, id int64, fp, want string, r *casedesk.Request) error {
 	if fp != want {
-		return &casedesk.Error{Code: casedesk.ECONFLICT, Field: "Idempotency-Key",
-			Message: "this Idempotency-Key was already used with a different request body; use a new key for a new request"}
+		return keyReused()
 	}
 	got, err := q.Request(ctx, scope, id)
 	if err != nil {

@@ -2,6 +2,8 @@ package desk
 
 import (
 	"context"
+	"errors"
+	"strconv"
 	"time"
 
 	"github.com/casedesk/casedesk"
@@ -66,15 +68,40 @@ func (d *Desk) Subscriptions(ctx context.Context, a *casedesk.Actor, org int64) 
 // AddSubscription records a subscription of org (operators; billing changes
 // by customers go through billing requests).
 func (d *Desk) AddSubscription(ctx context.Context, a *casedesk.Actor, org int64, s *casedesk.Subscription) error {
+	_, err := d.AddSubscriptionWithKey(ctx, a, org, s, "")
+	return err
+}
+
+// AddSubscriptionWithKey is AddSubscription with an idempotency key (none
+// when empty): a retry with the key and the same subscription of the same
+// organization loads the one the first call added into s (created false)
+// instead of adding another; the key with another subscription or
+// organization is EINVALID on Idempotency-Key.
+func (d *Desk) AddSubscriptionWithKey(ctx context.Context, a *casedesk.Actor, org int64, s *casedesk.Subscription, idemKey string) (bool, error) {
 	if err := needOperator(a); err != nil {
-		return err
+		return false, err
+	}
+	if err := checkKey(idemKey); err != nil {
+		return false, err
 	}
 	if err := s.Validate(); err != nil {
-		return err
+		return false, err
 	}
 	var rc *recompute
 	scope := store.OrgScope(org)
+	fp := fingerprint(s, strconv.FormatInt(org, 10))
+	var created bool
 	err := d.write(ctx, func(tx *store.Tx) error {
+		created, rc = false, nil
+		if idemKey != "" {
+			id, got, err := tx.IdempotencyKey(ctx, a.User.ID, store.IdemSub, idemKey)
+			if err != nil {
+				return err
+			}
+			if id != 0 {
+				return replaySub(ctx, tx.Queries, scope, id, got, fp, s)
+			}
+		}
 		o, err := tx.Organization(ctx, scope, org)
 		if err != nil {
 			return err
@@ -93,14 +120,41 @@ func (d *Desk) AddSubscription(ctx context.Context, a *casedesk.Actor, org int64
 		if err := tx.CreateSubscription(ctx, scope, s); err != nil {
 			return err
 		}
+		if idemKey != "" {
+			if err := tx.SaveIdempotencyKey(ctx, a.User.ID, store.IdemSub, idemKey, fp, s.ID, s.CreatedAt); err != nil {
+				return err
+			}
+		}
+		created = true
 		rc, err = d.startRecompute(ctx, tx, store.OrgScope(org), "plan "+s.PlanCode, &a.User.ID)
 		return err
 	})
+	if errors.Is(err, store.ErrKeyTaken) {
+		id, got, err := d.db.IdempotencyKey(ctx, a.User.ID, store.IdemSub, idemKey)
+		if err != nil {
+			return false, err
+		}
+		return false, replaySub(ctx, d.db.Queries, scope, id, got, fp, s)
+	}
+	if err != nil || rc == nil {
+		return created, err
+	}
+	_, err = d.runRecompute(ctx, rc)
+	return created, err
+}
+
+// replaySub loads the subscription an operator's idempotency key added into
+// s, if the fingerprint is the one recorded.
+func replaySub(ctx context.Context, q store.Queries, scope store.Scope, id int64, fp, want string, s *casedesk.Subscription) error {
+	if fp != want {
+		return keyReused()
+	}
+	got, err := q.Subscription(ctx, scope, id)
 	if err != nil {
 		return err
 	}
-	_, err = d.runRecompute(ctx, rc)
-	return err
+	*s = *got
+	return nil
 }
 
 // SubscriptionPatch changes a subscription.

@@ -30,7 +30,7 @@ var unscoped = map[string]string{
 	"Queries.RevokeToken":          "tokens belong to their user",
 	"Queries.RevokeTokenByHash":    "sign-out by the secret's hash",
 	"Queries.RevokeUserTokens":     "tokens belong to their user (deactivation, password reset)",
-	"Queries.IdempotentRequest":    "keys belong to their user; the request named is then read within the caller's scope",
+	"Queries.IdempotencyKey":       "keys belong to their user; the resource named is then read within the caller's scope",
 	"Queries.SaveIdempotencyKey":   "keys belong to their user",
 	"Queries.CreatePasswordReset":  "reset links belong to their user and are used before sign-in",
 	"Queries.RecentPasswordResets": "reset links belong to their user",

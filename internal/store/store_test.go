@@ -184,7 +184,7 @@ func TestIdempotencyKeyUnique(t *testing.T) {
 		o := mustOrg(t, db, casedesk.OrgCustomer, "A")
 		r := mustRequest(t, db, o.ID, "x")
 		save := func() error {
-			return db.Write(ctx, func(tx *store.Tx) error { return tx.SaveIdempotencyKey(ctx, 7, "k", "fp", r.ID, t0) })
+			return db.Write(ctx, func(tx *store.Tx) error { return tx.SaveIdempotencyKey(ctx, 7, store.IdemRequest, "k", "fp", r.ID, t0) })
 		}
 		if err := save(); err != nil {
 			t.Fatal(err)
@@ -192,7 +192,7 @@ func TestIdempotencyKeyUnique(t *testing.T) {
 		if err := save(); !errors.Is(err, store.ErrKeyTaken) {
 			t.Fatalf("second save: %v", err)
 		}
-		id, fp, err := db.IdempotentRequest(ctx, 7, "k")
+		id, fp, err := db.IdempotencyKey(ctx, 7, store.IdemRequest, "k")
 		if err != nil || id != r.ID || fp != "fp" {
 			t.Fatalf("lookup: %d %q %v", id, fp, err)
 		}

@@ -120,12 +120,27 @@ func (q *Queries) RevokeUserTokens(ctx context.Context, userID, keep int64, at t
 	return nil
 }
 
-// IdempotentRequest returns the request id and body fingerprint recorded for
-// the user's key, or 0 when the key is new.
-func (q *Queries) IdempotentRequest(ctx context.Context, userID int64, key string) (int64, string, error) {
+// IdemKind names the kind of operation an idempotency key was used for; a
+// key belongs to its user and its kind, and names a resource of the kind's
+// table.
+type IdemKind string
+
+// The operations idempotency keys are kept for.
+const (
+	IdemRequest    IdemKind = "request"      // a request opened (requests.id)
+	IdemMessage    IdemKind = "message"      // a message added (messages.id)
+	IdemAttachment IdemKind = "attachment"   // an attachment uploaded (attachments.id)
+	IdemOrg        IdemKind = "organization" // an organization created (organizations.id)
+	IdemSub        IdemKind = "subscription" // a subscription added (subscriptions.id)
+)
+
+// IdempotencyKey returns the resource id and body fingerprint recorded for
+// the user's key of the kind, or 0 when the key is new.
+func (q *Queries) IdempotencyKey(ctx context.Context, userID int64, kind IdemKind, key string) (int64, string, error) {
 	var id int64
 	var fp string
-	err := q.queryRow(ctx, "SELECT request_id, fingerprint FROM idempotency_keys WHERE user_id = $1 AND key = $2", userID, key).Scan(&id, &fp)
+	err := q.queryRow(ctx, "SELECT resource_id, fingerprint FROM idempotency_keys WHERE user_id = $1 AND kind = $2 AND key = $3",
+		userID, string(kind), key).Scan(&id, &fp)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, "", nil
 	}
@@ -138,10 +153,12 @@ func (q *Queries) IdempotentRequest(ctx context.Context, userID int64, key strin
 // ErrKeyTaken reports a concurrent use of the same idempotency key.
 var ErrKeyTaken = errors.New("store: idempotency key taken")
 
-// SaveIdempotencyKey records that the user's key created the request.
-func (q *Queries) SaveIdempotencyKey(ctx context.Context, userID int64, key, fingerprint string, requestID int64, at time.Time) error {
-	_, err := q.exec(ctx, "INSERT INTO idempotency_keys (user_id, key, fingerprint, request_id, created_at) VALUES ($1, $2, $3, $4, $5)",
-		userID, key, fingerprint, requestID, ts(at))
+// SaveIdempotencyKey records that the user's key of the kind, with a body of
+// the fingerprint, created the resource; ErrKeyTaken when the key is recorded
+// already.
+func (q *Queries) SaveIdempotencyKey(ctx context.Context, userID int64, kind IdemKind, key, fingerprint string, resourceID int64, at time.Time) error {
+	_, err := q.exec(ctx, "INSERT INTO idempotency_keys (user_id, kind, key, fingerprint, resource_id, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+		userID, string(kind), key, fingerprint, resourceID, ts(at))
 	if isUniqueViolation(err) {
 		return ErrKeyTaken
 	}

@@ -201,24 +201,33 @@ func TestIdempotencyKeysPerUser(t *testing.T) {
 		ctx := context.Background()
 		o := mustOrg(t, db, casedesk.OrgCustomer, "A")
 		r1, r2 := mustRequest(t, db, o.ID, "one"), mustRequest(t, db, o.ID, "two")
-		if id, fp, err := db.IdempotentRequest(ctx, 7, "k"); err != nil || id != 0 || fp != "" {
+		if id, fp, err := db.IdempotencyKey(ctx, 7, store.IdemRequest, "k"); err != nil || id != 0 || fp != "" {
 			t.Fatalf("unknown key: %d %q %v", id, fp, err)
 		}
 		mustWrite(t, db, func(ctx context.Context, tx *store.Tx) error {
-			return tx.SaveIdempotencyKey(ctx, 7, "k", "fp1", r1.ID, t0)
+			return tx.SaveIdempotencyKey(ctx, 7, store.IdemRequest, "k", "fp1", r1.ID, t0)
 		})
-		// The same key of another user is another key.
+		// The same key of another user, or of another kind of operation,
+		// is another key.
 		mustWrite(t, db, func(ctx context.Context, tx *store.Tx) error {
-			return tx.SaveIdempotencyKey(ctx, 8, "k", "fp2", r2.ID, t0)
+			return tx.SaveIdempotencyKey(ctx, 8, store.IdemRequest, "k", "fp2", r2.ID, t0)
+		})
+		mustWrite(t, db, func(ctx context.Context, tx *store.Tx) error {
+			return tx.SaveIdempotencyKey(ctx, 7, store.IdemMessage, "k", "fp3", 42, t0)
 		})
 		for _, tt := range []struct {
 			user int64
+			kind store.IdemKind
 			key  string
 			id   int64
 			fp   string
-		}{{7, "k", r1.ID, "fp1"}, {8, "k", r2.ID, "fp2"}, {7, "K", 0, ""}, {9, "k", 0, ""}} {
-			if id, fp, err := db.IdempotentRequest(ctx, tt.user, tt.key); err != nil || id != tt.id || fp != tt.fp {
-				t.Errorf("user %d key %q: %d %q %v, want %d %q", tt.user, tt.key, id, fp, err, tt.id, tt.fp)
+		}{
+			{7, store.IdemRequest, "k", r1.ID, "fp1"}, {8, store.IdemRequest, "k", r2.ID, "fp2"},
+			{7, store.IdemMessage, "k", 42, "fp3"}, {7, store.IdemAttachment, "k", 0, ""},
+			{7, store.IdemRequest, "K", 0, ""}, {9, store.IdemRequest, "k", 0, ""},
+		} {
+			if id, fp, err := db.IdempotencyKey(ctx, tt.user, tt.kind, tt.key); err != nil || id != tt.id || fp != tt.fp {
+				t.Errorf("user %d %s key %q: %d %q %v, want %d %q", tt.user, tt.kind, tt.key, id, fp, err, tt.id, tt.fp)
 			}
 		}
 	})
