@@ -398,7 +398,7 @@ func TestBrowser(t *testing.T) {
 		b.do(chromedp.SendKeys(chromedp.CSS("#title"), "Partner: set up SSO"),
 			chromedp.SendKeys(chromedp.CSS("#description"), "Opened by Proseware for Fabrikam."),
 			chromedp.Click(chromedp.CSS("#submit-request")), chromedp.WaitVisible(chromedp.CSS("#facts")))
-		b.contains("#facts", "on behalf of Proseware Solutions")
+		b.contains("#facts", "Priya Patel (Proseware Solutions) on behalf of Fabrikam GmbH")
 		b.do(chromedp.Navigate(e.srv.URL+"/requests"), chromedp.WaitVisible(chromedp.CSS("#requests")))
 		b.contains("#requests", "Proseware Solutions")
 		b.shot("partner-requests")

@@ -25,7 +25,8 @@ type orgData struct {
 type eventView struct {
 	*casedesk.Event
 	Actor    string
-	OnBehalf string
+	OnBehalf string // the actor's organization, when it acted for the event's…
+	For      string // …organization, the customer's
 	Text     string
 }
 
@@ -75,7 +76,7 @@ func (s *Server) events(r *http.Request, p *page, evs []*casedesk.Event) []event
 			users = append(users, *e.ActorID)
 		}
 		if e.OnBehalfOf != nil {
-			orgs = append(orgs, *e.OnBehalfOf)
+			orgs = append(orgs, *e.OnBehalfOf, e.OrgID)
 		}
 	}
 	slices.Sort(users)
@@ -94,7 +95,7 @@ func (s *Server) events(r *http.Request, p *page, evs []*casedesk.Event) []event
 			v.Actor = p.T("event.someone")
 		}
 		if e.OnBehalfOf != nil {
-			v.OnBehalf = on[*e.OnBehalfOf]
+			v.OnBehalf, v.For = on[*e.OnBehalfOf], on[e.OrgID]
 		}
 		v.Text = eventText(p, e)
 		out = append(out, v)

@@ -37,8 +37,8 @@ type listData struct {
 
 type listRow struct {
 	*casedesk.Request
-	OpenedBy string
-	OnBehalf string
+	OpenedBy string // "Priya Patel (Proseware Solutions)" when a partner or the provider opened it
+	OnBehalf string // the customer organization they opened it for
 }
 
 var sortKeys = []string{"updated", "number", "status", "severity", "category"}
@@ -72,7 +72,12 @@ func (s *Server) listRequests(w http.ResponseWriter, r *http.Request, p *page) e
 	for _, req := range rs {
 		row := listRow{Request: req, OpenedBy: users[req.OpenedByID]}
 		if req.OnBehalfOfOrgID != nil {
-			row.OnBehalf = orgs[*req.OnBehalfOfOrgID]
+			// The stored organization is the one that acted (partner or
+			// provider); it acted on behalf of the request's own.
+			if by := orgs[*req.OnBehalfOfOrgID]; by != "" {
+				row.OpenedBy = p.T("who.org", row.OpenedBy, by)
+			}
+			row.OnBehalf = orgs[req.OrgID]
 		}
 		d.Rows = append(d.Rows, row)
 	}
@@ -107,17 +112,17 @@ func (s *Server) names(ctx context.Context, p *page, rs []*casedesk.Request, ms 
 	for _, r := range rs {
 		users = append(users, r.OpenedByID)
 		if r.OnBehalfOfOrgID != nil {
-			orgs = append(orgs, *r.OnBehalfOfOrgID)
-		}
-	}
-	for _, m := range ms {
-		if m.OnBehalfOf != nil {
-			orgs = append(orgs, *m.OnBehalfOf)
+			orgs = append(orgs, *r.OnBehalfOfOrgID, r.OrgID)
 		}
 	}
 	org := p.CustomerID
 	if len(rs) > 0 {
 		org = rs[0].OrgID
+	}
+	for _, m := range ms {
+		if m.OnBehalfOf != nil {
+			orgs = append(orgs, *m.OnBehalfOf, org)
+		}
 	}
 	slices.Sort(users)
 	slices.Sort(orgs)
@@ -334,7 +339,8 @@ type detailData struct {
 	Messages    []messageView
 	Files       []*casedesk.Attachment // attached to the request itself
 	OpenedBy    string
-	OnBehalf    string
+	OnBehalf    string // the partner or provider organization that opened it…
+	Customer    string // …on behalf of this one, the request's organization
 	CanReopen   bool
 	TooLate     bool // closed longer ago than the reopen window
 	ReopenDays  int
@@ -353,8 +359,8 @@ type detailData struct {
 type messageView struct {
 	*casedesk.Message
 	HTML     template.HTML
-	OnBehalf string
-	Support  bool // written by the provider's people
+	OnBehalf string // the author's organization, when it acted for the request's
+	Support  bool   // written by the provider's people
 }
 
 func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, p *page) error {
@@ -411,6 +417,7 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page, number 
 	}
 	users, orgs := s.names(ctx, p, []*casedesk.Request{req}, msgs)
 	d.OpenedBy = users[req.OpenedByID]
+	d.Customer = orgs[req.OrgID]
 	if req.OnBehalfOfOrgID != nil {
 		d.OnBehalf = orgs[*req.OnBehalfOfOrgID]
 	}

@@ -184,7 +184,29 @@ func TestPartnerDelegation(t *testing.T) {
 
 		// A reply on behalf shows who it was for.
 		st, body = p.post("/requests/"+yr.Number, "/requests/"+yr.Number+"/reply", url.Values{"body": {"Partner here."}})
-		must(t, st == 200 && strings.Contains(body, "Priya Patel") && strings.Contains(body, "on behalf of Proseware Solutions"), "reply on behalf: %d", st)
+		must(t, st == 200 && strings.Contains(body, "Priya Patel (Proseware Solutions) on behalf of 云帆科技") &&
+			!strings.Contains(body, "on behalf of Proseware"), "reply on behalf names the customer: %d\n%s", st, body)
+		// The customer's admin sees it in their language, on the request and in the history.
+		w := e.client()
+		w.signIn("wei")
+		_, body = w.get("/requests/" + yr.Number)
+		must(t, strings.Contains(body, "Priya Patel（Proseware Solutions）代表 云帆科技"), "zh reply on behalf:\n%s", body)
+		_, body = w.get("/organization")
+		must(t, strings.Contains(body, "Priya Patel（Proseware Solutions）代表 云帆科技") && !strings.Contains(body, "代表 Proseware"), "zh history on behalf:\n%s", body)
+
+		// A request the partner opens for Fabrikam: opened by the partner's
+		// user, on behalf of the customer, in the list, on the page and in history.
+		st, body = p.post("/", "/customer", url.Values{"customer_id": {itoa(e.fabrikam.ID)}, "next": {"/requests"}})
+		must(t, st == 200, "switch back: %d", st)
+		pr := e.openRequest("priya", e.fabrikam.ID, "Opened by the partner")
+		_, body = p.get("/requests")
+		must(t, strings.Contains(body, "Priya Patel (Proseware Solutions)") && strings.Contains(body, "Fabrikam GmbH</td>"), "list on behalf:\n%s", body)
+		an := e.client()
+		an.signIn("anna")
+		_, body = an.get("/requests/" + pr.Number)
+		must(t, strings.Contains(body, "Priya Patel (Proseware Solutions) on behalf of Fabrikam GmbH") && !strings.Contains(body, "on behalf of Proseware"), "detail on behalf:\n%s", body)
+		_, body = an.get("/organization")
+		must(t, strings.Contains(body, "Priya Patel (Proseware Solutions) on behalf of Fabrikam GmbH"), "history on behalf:\n%s", body)
 
 		// Yunfan revokes: the partner no longer sees its requests.
 		a := e.client()
