@@ -196,7 +196,7 @@ func TestPartnerDelegation(t *testing.T) {
 
 		// A request the partner opens for Fabrikam: opened by the partner's
 		// user, on behalf of the customer, in the list, on the page and in history.
-		st, body = p.post("/", "/customer", url.Values{"customer_id": {itoa(e.fabrikam.ID)}, "next": {"/requests"}})
+		st, _ = p.post("/", "/customer", url.Values{"customer_id": {itoa(e.fabrikam.ID)}, "next": {"/requests"}})
 		must(t, st == 200, "switch back: %d", st)
 		pr := e.openRequest("priya", e.fabrikam.ID, "Opened by the partner")
 		_, body = p.get("/requests")
