@@ -20,7 +20,7 @@ import (
 	"github.com/casedesk/casedesk/internal/auth"
 	"github.com/casedesk/casedesk/internal/blob"
 	"github.com/casedesk/casedesk/internal/desk"
-	"github.com/casedesk/casedesk/internal/live"
+	"github.com/casedesk/casedesk/internal/live/livetest"
 	"github.com/casedesk/casedesk/internal/store"
 	"github.com/casedesk/casedesk/internal/store/storetest"
 )
@@ -80,25 +80,9 @@ func newServer(t *testing.T, db *store.DB) *server {
 	return s
 }
 
-// startRelay runs the live relay until the test ends, so that the event
-// stream hears of changes on PostgreSQL too.
-func startRelay(t *testing.T, d *desk.Desk) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	ready, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		relay := &live.Relay{DB: d.DB(), Broker: d.Events(), Moves: desk.MoveEvents}
-		if err := relay.Run(ctx, func() { close(ready) }); err != nil {
-			t.Errorf("event relay: %v", err)
-		}
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	select {
-	case <-ready:
-	case <-done:
-	}
-}
+// startRelay runs d's live relay until the test ends and returns once it
+// has caught up: every change committed after that reaches d's subscribers.
+func startRelay(t testing.TB, d *desk.Desk) { t.Helper(); livetest.Run(t, d.Relay()) }
 
 // client returns a client of the server that records its calls.
 func (s *server) client() *Client {

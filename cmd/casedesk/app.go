@@ -17,7 +17,6 @@ import (
 	"github.com/casedesk/casedesk/internal/config"
 	"github.com/casedesk/casedesk/internal/desk"
 	"github.com/casedesk/casedesk/internal/edge"
-	"github.com/casedesk/casedesk/internal/live"
 	"github.com/casedesk/casedesk/internal/sse"
 	"github.com/casedesk/casedesk/internal/store"
 	"github.com/casedesk/casedesk/internal/web"
@@ -150,7 +149,7 @@ func (a *App) Run(ctx context.Context) error {
 		w.Run(wctx)
 	})
 	workers.Go(func() {
-		relay := &live.Relay{DB: a.DB, Broker: a.Desk.Events(), Moves: desk.MoveEvents, Log: a.log}
+		relay := a.Desk.Relay()
 		if err := relay.Run(wctx, nil); err != nil {
 			a.log.Error("event relay", "err", err)
 		}

@@ -14,35 +14,14 @@ import (
 
 	"github.com/casedesk/casedesk/internal/api"
 	"github.com/casedesk/casedesk/internal/desk"
-	"github.com/casedesk/casedesk/internal/live"
+	"github.com/casedesk/casedesk/internal/live/livetest"
 	"github.com/casedesk/casedesk/internal/store"
 	"github.com/casedesk/casedesk/internal/store/storetest"
 )
 
-// startRelay runs a live.Relay for d until the test ends and returns once it
-// listens: every change committed after that reaches d's subscribers.
-func startRelay(t testing.TB, d *desk.Desk) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	ready, done := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(done)
-		relay := &live.Relay{DB: d.DB(), Broker: d.Events(), Moves: desk.MoveEvents}
-		if err := relay.Run(ctx, func() { close(ready) }); err != nil {
-			t.Errorf("event relay: %v", err)
-		}
-	}()
-	t.Cleanup(func() { cancel(); <-done })
-	select {
-	case <-ready:
-	case <-done: // on SQLite it returns at once, after calling ready
-		select {
-		case <-ready:
-		default:
-			t.Fatal("the event relay ended before it listened")
-		}
-	}
-}
+// startRelay runs d's live relay until the test ends and returns once it
+// has caught up: every change committed after that reaches d's subscribers.
+func startRelay(t testing.TB, d *desk.Desk) { t.Helper(); livetest.Run(t, d.Relay()) }
 
 type sseEvent struct{ id, kind, data string }
 

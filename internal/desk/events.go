@@ -223,3 +223,9 @@ func (v *Viewer) Since(ctx context.Context, after int64, max int) (events []case
 	}
 	return events, last, true, nil
 }
+
+// Relay returns the live.Relay that brings this desk's subscribers the
+// changes other instances commit (PostgreSQL); cmd/casedesk runs it.
+func (d *Desk) Relay() *live.Relay {
+	return &live.Relay{DB: d.db, Broker: d.events, Moves: MoveEvents, Log: d.log}
+}
