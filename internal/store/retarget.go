@@ -100,10 +100,26 @@ func (db *DB) RetargetClocks(ctx context.Context, run *RetargetRun) error {
 	if db.engine == SQLite {
 		return db.retargetSQLite(ctx, run)
 	}
+	return db.retargetBatches(ctx, run, nil, func(tx *Tx, after int64) ([]ClockMove, int, int64, error) {
+		return tx.retargetPostgres(ctx, run, after, db.retargetHook)
+	})
+}
+
+// retargetBatches runs batch after batch, each in a write transaction of its
+// own that hands what it re-saved to run.Saved, until a batch sees fewer
+// clocks than run.Batch. before, when set, runs ahead of each transaction,
+// outside the writer (SQLite's waits there for the batch computed beside
+// it); batch recomputes the clocks after the id it is given and returns
+// those it saved, how many it saw and the last id.
+func (db *DB) retargetBatches(ctx context.Context, run *RetargetRun, before func(),
+	batch func(tx *Tx, after int64) (saved []ClockMove, seen int, last int64, err error)) error {
 	for after := int64(0); ; {
+		if before != nil {
+			before()
+		}
 		var seen int
 		if err := db.Write(ctx, func(tx *Tx) error {
-			saved, n, last, err := tx.retargetPostgres(ctx, run, after, db.retargetHook)
+			saved, n, last, err := batch(tx, after)
 			if err != nil {
 				return err
 			}

@@ -314,29 +314,16 @@ func (db *DB) retargetSQLite(ctx context.Context, run *RetargetRun) error {
 		_ = db.retargetAhead(actx, run, 0, run.Batch, ahead)
 	}()
 	defer func() { stop(); <-done }()
-	for after := int64(0); ; {
-		computed := <-ahead // nil once the computation beside is over
+	var computed *aheadBatch
+	next := func() {
+		computed = <-ahead // nil once the computation beside is over
 		if db.retargetHook != nil {
 			db.retargetHook()
 		}
-		var seen int
-		if err := db.Write(ctx, func(tx *Tx) error {
-			saved, n, last, err := tx.retargetBatch(ctx, db.retargets, run, computed, after)
-			if err != nil {
-				return err
-			}
-			seen, after = n, last
-			if len(saved) == 0 {
-				return nil
-			}
-			return run.Saved(tx, saved)
-		}); err != nil {
-			return err
-		}
-		if seen < run.Batch {
-			return nil
-		}
 	}
+	return db.retargetBatches(ctx, run, next, func(tx *Tx, after int64) ([]ClockMove, int, int64, error) {
+		return tx.retargetBatch(ctx, db.retargets, run, computed, after)
+	})
 }
 
 // retargetBatch recomputes the next batch of running clocks with ids above
