@@ -4,10 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/casedesk/casedesk/internal/jsonfield"
 )
 
 // The JSON form of a calendar, in which casedesk stores calendars, operators
@@ -29,67 +30,53 @@ const (
 
 // FieldError is JSON input that does not decode, naming the offending
 // value by its path (e.g. "calendar.weekly.mon[0]").
-type FieldError struct {
-	Field string
-	Msg   string
-}
-
-func (e *FieldError) Error() string {
-	if e.Field == "" {
-		return e.Msg
-	}
-	return e.Field + ": " + e.Msg
-}
-
-func fieldErr(field, format string, args ...any) *FieldError {
-	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
-}
+type FieldError = jsonfield.FieldError
 
 // ParseJSON decodes a calendar in its JSON form. Unknown fields are errors;
 // errors are *FieldError with paths under "calendar". Time zones are loaded
 // once per process.
 func ParseJSON(data []byte) (*Calendar, error) {
 	const path = "calendar"
-	m, err := object(data, path, "type", "tz", "weekly", "holidays")
+	m, err := jsonfield.Object(data, path, "type", "tz", "weekly", "holidays")
 	if err != nil {
 		return nil, err
 	}
 	r, ok := m["type"]
 	if !ok {
-		return nil, fieldErr(path+".type", "required")
+		return nil, jsonfield.Errorf(path+".type", "required")
 	}
-	typ, err := decodeString(r, path+".type")
+	typ, err := jsonfield.String(r, path+".type")
 	if err != nil {
 		return nil, err
 	}
 	const twentyFourSeven, businessHours = "24x7", "business_hours"
 	if typ != twentyFourSeven && typ != businessHours {
-		return nil, fieldErr(path+".type", "must be %q or %q, got %q", twentyFourSeven, businessHours, typ)
+		return nil, jsonfield.Errorf(path+".type", "must be %q or %q, got %q", twentyFourSeven, businessHours, typ)
 	}
 	is247 := typ == twentyFourSeven
 	// The other fields are optional on 24x7 but still checked when given.
 	var loc *time.Location
-	if r, ok := m["tz"]; ok && !(is247 && isNull(r)) {
-		name, err := decodeString(r, path+".tz")
+	if r, ok := m["tz"]; ok && !(is247 && jsonfield.IsNull(r)) {
+		name, err := jsonfield.String(r, path+".tz")
 		if err != nil {
 			return nil, err
 		}
 		if loc, err = zones.load(name); err != nil {
-			return nil, fieldErr(path+".tz", "%v", err)
+			return nil, jsonfield.Errorf(path+".tz", "%v", err)
 		}
 	} else if !is247 {
-		return nil, fieldErr(path+".tz", "required for business_hours")
+		return nil, jsonfield.Errorf(path+".tz", "required for business_hours")
 	}
 	var weekly [7][]Interval
-	if r, ok := m["weekly"]; ok && !(is247 && isNull(r)) {
+	if r, ok := m["weekly"]; ok && !(is247 && jsonfield.IsNull(r)) {
 		if weekly, err = decodeWeekly(r, path+".weekly", !is247); err != nil {
 			return nil, err
 		}
 	} else if !is247 {
-		return nil, fieldErr(path+".weekly", "required for business_hours")
+		return nil, jsonfield.Errorf(path+".weekly", "required for business_hours")
 	}
 	var holidays []Holiday
-	if r, ok := m["holidays"]; ok && !isNull(r) {
+	if r, ok := m["holidays"]; ok && !jsonfield.IsNull(r) {
 		if holidays, err = decodeHolidays(r, path+".holidays"); err != nil {
 			return nil, err
 		}
@@ -103,7 +90,7 @@ func ParseJSON(data []byte) (*Calendar, error) {
 		if strings.Contains(err.Error(), "holiday") {
 			field = path + ".holidays"
 		}
-		return nil, fieldErr(field, "%s", strings.TrimPrefix(err.Error(), "calendar: "))
+		return nil, jsonfield.Errorf(field, "%s", strings.TrimPrefix(err.Error(), "calendar: "))
 	}
 	return cal, nil
 }
@@ -114,51 +101,51 @@ var weekdayKeys = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"} // t
 // needHours: some day must have hours.
 func decodeWeekly(raw json.RawMessage, path string, needHours bool) ([7][]Interval, error) {
 	var weekly [7][]Interval
-	days, err := object(raw, path, weekdayKeys...)
+	days, err := jsonfield.Object(raw, path, weekdayKeys...)
 	if err != nil {
 		return weekly, err
 	}
 	total := 0
 	for wd, key := range weekdayKeys {
 		r, ok := days[key]
-		if !ok || isNull(r) {
+		if !ok || jsonfield.IsNull(r) {
 			continue
 		}
 		dp := path + "." + key
-		items, err := decodeArray(r, dp)
+		items, err := jsonfield.Array(r, dp)
 		if err != nil {
-			return weekly, fieldErr(dp, "must be an array of \"HH:MM-HH:MM\" strings")
+			return weekly, jsonfield.Errorf(dp, "must be an array of \"HH:MM-HH:MM\" strings")
 		}
 		for i, it := range items {
 			ip := fmt.Sprintf("%s[%d]", dp, i)
-			s, err := decodeString(it, ip)
+			s, err := jsonfield.String(it, ip)
 			if err != nil {
-				return weekly, fieldErr(ip, "must be a string \"HH:MM-HH:MM\"")
+				return weekly, jsonfield.Errorf(ip, "must be a string \"HH:MM-HH:MM\"")
 			}
 			iv, err := ParseInterval(s)
 			if err != nil {
-				return weekly, fieldErr(ip, "%v", err)
+				return weekly, jsonfield.Errorf(ip, "%v", err)
 			}
 			if n := len(weekly[wd]); n > 0 && iv.Start < weekly[wd][n-1].End {
-				return weekly, fieldErr(ip, "interval %s overlaps or precedes %s; list a day's intervals in order without overlap", iv, weekly[wd][n-1])
+				return weekly, jsonfield.Errorf(ip, "interval %s overlaps or precedes %s; list a day's intervals in order without overlap", iv, weekly[wd][n-1])
 			}
 			weekly[wd] = append(weekly[wd], iv)
 			total += iv.End - iv.Start
 		}
 	}
 	if total == 0 && needHours {
-		return weekly, fieldErr(path, "no business hours on any day")
+		return weekly, jsonfield.Errorf(path, "no business hours on any day")
 	}
 	return weekly, nil
 }
 
 func decodeHolidays(raw json.RawMessage, path string) ([]Holiday, error) {
-	items, err := decodeArray(raw, path)
+	items, err := jsonfield.Array(raw, path)
 	if err != nil {
-		return nil, fieldErr(path, "must be an array of \"YYYY-MM-DD\" or \"MM-DD\" strings")
+		return nil, jsonfield.Errorf(path, "must be an array of \"YYYY-MM-DD\" or \"MM-DD\" strings")
 	}
 	if len(items) > MaxHolidays {
-		return nil, fieldErr(path, "at most %d holidays", MaxHolidays)
+		return nil, jsonfield.Errorf(path, "at most %d holidays", MaxHolidays)
 	}
 	var out []Holiday
 	for i, it := range items {
@@ -179,52 +166,52 @@ func decodeHoliday(raw json.RawMessage, path string) (Holiday, error) {
 	date, name, uid := "", "", ""
 	yearly, yearlyFalse := false, false
 	if bytes.HasPrefix(bytes.TrimSpace(raw), []byte("{")) {
-		m, err := object(raw, path, "date", "name", "yearly", "uid")
+		m, err := jsonfield.Object(raw, path, "date", "name", "yearly", "uid")
 		if err != nil {
 			return Holiday{}, err
 		}
 		r, ok := m["date"]
 		if !ok {
-			return Holiday{}, fieldErr(path+".date", "required")
+			return Holiday{}, jsonfield.Errorf(path+".date", "required")
 		}
-		if date, err = decodeString(r, path+".date"); err != nil {
+		if date, err = jsonfield.String(r, path+".date"); err != nil {
 			return Holiday{}, err
 		}
 		if r, ok := m["name"]; ok {
-			if name, err = decodeString(r, path+".name"); err != nil {
+			if name, err = jsonfield.String(r, path+".name"); err != nil {
 				return Holiday{}, err
 			}
 			if len(name) > MaxHolidayNameLen {
-				return Holiday{}, fieldErr(path+".name", "at most %d characters", MaxHolidayNameLen)
+				return Holiday{}, jsonfield.Errorf(path+".name", "at most %d characters", MaxHolidayNameLen)
 			}
 		}
 		if r, ok := m["uid"]; ok {
-			if uid, err = decodeString(r, path+".uid"); err != nil {
+			if uid, err = jsonfield.String(r, path+".uid"); err != nil {
 				return Holiday{}, err
 			}
 			if len(uid) > MaxHolidayNameLen {
-				return Holiday{}, fieldErr(path+".uid", "at most %d characters", MaxHolidayNameLen)
+				return Holiday{}, jsonfield.Errorf(path+".uid", "at most %d characters", MaxHolidayNameLen)
 			}
 		}
 		if r, ok := m["yearly"]; ok {
-			if json.Unmarshal(r, &yearly) != nil || isNull(r) {
-				return Holiday{}, fieldErr(path+".yearly", "must be true or false")
+			if json.Unmarshal(r, &yearly) != nil || jsonfield.IsNull(r) {
+				return Holiday{}, jsonfield.Errorf(path+".yearly", "must be true or false")
 			}
 			yearlyFalse = !yearly
 		}
 		path += ".date"
 	} else {
 		var err error
-		if date, err = decodeString(raw, path); err != nil {
-			return Holiday{}, fieldErr(path, "must be a string \"YYYY-MM-DD\" or \"MM-DD\" (yearly), or {\"date\": …, \"name\": …}")
+		if date, err = jsonfield.String(raw, path); err != nil {
+			return Holiday{}, jsonfield.Errorf(path, "must be a string \"YYYY-MM-DD\" or \"MM-DD\" (yearly), or {\"date\": …, \"name\": …}")
 		}
 	}
 	h, err := parseHoliday(date)
 	if err != nil {
-		return Holiday{}, fieldErr(path, "%v", err)
+		return Holiday{}, jsonfield.Errorf(path, "%v", err)
 	}
 	if h.Yearly && yearlyFalse {
-		return Holiday{}, fieldErr(strings.TrimSuffix(path, ".date")+".yearly", "a MM-DD date is yearly; give YYYY-MM-DD for a single date")
+		return Holiday{}, jsonfield.Errorf(strings.TrimSuffix(path, ".date")+".yearly", "a MM-DD date is yearly; give YYYY-MM-DD for a single date")
 	}
 	h.Yearly = h.Yearly || yearly
 	h.Name, h.UID = name, uid
@@ -306,46 +293,4 @@ func (z *zoneCache) load(name string) (*time.Location, error) {
 	}
 	z.mu.Unlock()
 	return l, nil
-}
-
-// Strict, path-aware JSON decoding: every error names the value by its JSON
-// path, and unknown fields are errors.
-
-func isNull(raw json.RawMessage) bool {
-	return len(raw) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
-}
-
-// object decodes raw as a JSON object whose keys must all be in allowed.
-func object(raw json.RawMessage, path string, allowed ...string) (map[string]json.RawMessage, error) {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
-		return nil, fieldErr(path, "must be an object")
-	}
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if !slices.Contains(allowed, k) {
-			return nil, fieldErr(path+"."+k, "unknown field (allowed: %s)", strings.Join(allowed, ", "))
-		}
-	}
-	return m, nil
-}
-
-func decodeString(raw json.RawMessage, path string) (string, error) {
-	var s string
-	if isNull(raw) || json.Unmarshal(raw, &s) != nil {
-		return "", fieldErr(path, "must be a string")
-	}
-	return s, nil
-}
-
-func decodeArray(raw json.RawMessage, path string) ([]json.RawMessage, error) {
-	var a []json.RawMessage
-	if isNull(raw) || json.Unmarshal(raw, &a) != nil {
-		return nil, fieldErr(path, "must be an array")
-	}
-	return a, nil
 }

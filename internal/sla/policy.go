@@ -10,7 +10,7 @@ import (
 	"slices"
 
 	"github.com/casedesk/casedesk"
-	"github.com/casedesk/casedesk/internal/calendar"
+	"github.com/casedesk/casedesk/internal/jsonfield"
 )
 
 // MaxTargetMinutes bounds a minutes target (one year of round-the-clock minutes).
@@ -125,30 +125,26 @@ func DefaultPolicy() Policy {
 // field by its JSON path, e.g. "initial_response.enterprise.B.minutes". It
 // is the calendar's: a preview embeds a calendar in its JSON form, and the
 // errors of both read alike.
-type FieldError = calendar.FieldError
-
-func fieldErr(field, format string, args ...any) *FieldError {
-	return &FieldError{Field: field, Msg: fmt.Sprintf(format, args...)}
-}
+type FieldError = jsonfield.FieldError
 
 // validate checks the entitlement; path prefixes field names in errors.
 func (e Entitlement) validate(path string) error {
 	switch e.Coverage {
 	case casedesk.Coverage24x7, casedesk.CoverageBusinessHours:
 	default:
-		return fieldErr(path+".coverage", "unknown coverage %q (want %q or %q)", e.Coverage, casedesk.Coverage24x7, casedesk.CoverageBusinessHours)
+		return jsonfield.Errorf(path+".coverage", "unknown coverage %q (want %q or %q)", e.Coverage, casedesk.Coverage24x7, casedesk.CoverageBusinessHours)
 	}
 	switch e.Target.Kind {
 	case casedesk.TargetMinutes:
 		if e.Target.Minutes < 1 || e.Target.Minutes > MaxTargetMinutes {
-			return fieldErr(path+".minutes", "must be between 1 and %d, got %d", MaxTargetMinutes, e.Target.Minutes)
+			return jsonfield.Errorf(path+".minutes", "must be between 1 and %d, got %d", MaxTargetMinutes, e.Target.Minutes)
 		}
 	case casedesk.TargetNextBusinessDay, casedesk.TargetNone:
 		if e.Target.Minutes != 0 {
-			return fieldErr(path+".minutes", "only allowed with target %q", casedesk.TargetMinutes)
+			return jsonfield.Errorf(path+".minutes", "only allowed with target %q", casedesk.TargetMinutes)
 		}
 	default:
-		return fieldErr(path+".target", "unknown target %q (want %q, %q or %q)", e.Target.Kind, casedesk.TargetMinutes, casedesk.TargetNextBusinessDay, casedesk.TargetNone)
+		return jsonfield.Errorf(path+".target", "unknown target %q (want %q, %q or %q)", e.Target.Kind, casedesk.TargetMinutes, casedesk.TargetNextBusinessDay, casedesk.TargetNone)
 	}
 	return nil
 }
@@ -159,11 +155,11 @@ func (e Entitlement) Validate() error { return e.validate("entitlement") }
 func (t Table) validate(path string, complete bool) error {
 	for _, f := range sortedKeys(t) {
 		if !f.Valid() {
-			return fieldErr(path+"."+string(f), "unknown family (want business, enterprise, frontline or elevated)")
+			return jsonfield.Errorf(path+"."+string(f), "unknown family (want business, enterprise, frontline or elevated)")
 		}
 		for _, s := range sortedKeys(t[f]) {
 			if !s.Known() {
-				return fieldErr(path+"."+string(f)+"."+string(s), "unknown severity (want A, B or C)")
+				return jsonfield.Errorf(path+"."+string(f)+"."+string(s), "unknown severity (want A, B or C)")
 			}
 			if err := t[f][s].validate(path + "." + string(f) + "." + string(s)); err != nil {
 				return err
@@ -173,11 +169,11 @@ func (t Table) validate(path string, complete bool) error {
 	if complete {
 		for _, f := range casedesk.Families() {
 			if t[f] == nil {
-				return fieldErr(path+"."+string(f), "missing")
+				return jsonfield.Errorf(path+"."+string(f), "missing")
 			}
 			for _, s := range casedesk.Severities() {
 				if _, ok := t[f][s]; !ok {
-					return fieldErr(path+"."+string(f)+"."+string(s), "missing")
+					return jsonfield.Errorf(path+"."+string(f)+"."+string(s), "missing")
 				}
 			}
 		}
@@ -197,13 +193,13 @@ func sortedKeys[K ~string, V any](m map[K]V) []K {
 // Validate checks the policy. Errors are *FieldError naming the JSON path.
 func (p Policy) Validate() error {
 	if p.Version < 1 {
-		return fieldErr("version", "must be at least 1, got %d", p.Version)
+		return jsonfield.Errorf("version", "must be at least 1, got %d", p.Version)
 	}
 	if math.IsNaN(p.WarnShare) || p.WarnShare <= 0 || p.WarnShare >= 1 {
-		return fieldErr("warn_share", "must be greater than 0 and less than 1, got %v", p.WarnShare)
+		return jsonfield.Errorf("warn_share", "must be greater than 0 and less than 1, got %v", p.WarnShare)
 	}
 	if p.ReopenDays < 0 || p.ReopenDays > 3650 {
-		return fieldErr("reopen_days", "must be between 0 and 3650, got %d", p.ReopenDays)
+		return jsonfield.Errorf("reopen_days", "must be between 0 and 3650, got %d", p.ReopenDays)
 	}
 	if err := p.Entries.validate("initial_response", true); err != nil {
 		return err

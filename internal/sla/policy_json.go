@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/jsonfield"
 )
 
 // JSON form of a Policy (see docs/sla.md):
@@ -80,7 +81,7 @@ func (p Policy) MarshalJSON() ([]byte, error) {
 // resolution disabled). Unknown fields are errors. Every error is a
 // *FieldError naming the JSON path of the offending field.
 func (p *Policy) UnmarshalJSON(data []byte) error {
-	m, err := object(data, "", "version", "warn_share", "pause_while_waiting", "reopen_days", "initial_response", "next_reply", "resolution")
+	m, err := jsonfield.Object(data, "", "version", "warn_share", "pause_while_waiting", "reopen_days", "initial_response", "next_reply", "resolution")
 	if err != nil {
 		var fe *FieldError
 		if errors.As(err, &fe) && fe.Field == "" {
@@ -92,29 +93,29 @@ func (p *Policy) UnmarshalJSON(data []byte) error {
 	q := Policy{WarnShare: d.WarnShare, PauseWhileWaiting: d.PauseWhileWaiting, ReopenDays: d.ReopenDays}
 	raw, ok := m["version"]
 	if !ok {
-		return fieldErr("version", "required")
+		return jsonfield.Errorf("version", "required")
 	}
-	if q.Version, err = decodeInt(raw, "version"); err != nil {
+	if q.Version, err = jsonfield.Int(raw, "version"); err != nil {
 		return err
 	}
 	if raw, ok := m["warn_share"]; ok {
-		if q.WarnShare, err = decodeFloat(raw, "warn_share"); err != nil {
+		if q.WarnShare, err = jsonfield.Float(raw, "warn_share"); err != nil {
 			return err
 		}
 	}
 	if raw, ok := m["pause_while_waiting"]; ok {
-		if q.PauseWhileWaiting, err = decodeBool(raw, "pause_while_waiting"); err != nil {
+		if q.PauseWhileWaiting, err = jsonfield.Bool(raw, "pause_while_waiting"); err != nil {
 			return err
 		}
 	}
 	if raw, ok := m["reopen_days"]; ok {
-		if q.ReopenDays, err = decodeInt(raw, "reopen_days"); err != nil {
+		if q.ReopenDays, err = jsonfield.Int(raw, "reopen_days"); err != nil {
 			return err
 		}
 	}
 	raw, ok = m["initial_response"]
 	if !ok {
-		return fieldErr("initial_response", "required")
+		return jsonfield.Errorf("initial_response", "required")
 	}
 	if q.Entries, err = decodeTable(raw, "initial_response"); err != nil {
 		return err
@@ -128,19 +129,19 @@ func (p *Policy) UnmarshalJSON(data []byte) error {
 		{"resolution", &q.ResolutionEnabled, &q.Resolution},
 	} {
 		raw, ok := m[mt.name]
-		if !ok || isNull(raw) {
+		if !ok || jsonfield.IsNull(raw) {
 			continue
 		}
-		mm, err := object(raw, mt.name, "enabled", "targets")
+		mm, err := jsonfield.Object(raw, mt.name, "enabled", "targets")
 		if err != nil {
 			return err
 		}
 		if r, ok := mm["enabled"]; ok {
-			if *mt.enabled, err = decodeBool(r, mt.name+".enabled"); err != nil {
+			if *mt.enabled, err = jsonfield.Bool(r, mt.name+".enabled"); err != nil {
 				return err
 			}
 		}
-		if r, ok := mm["targets"]; ok && !isNull(r) {
+		if r, ok := mm["targets"]; ok && !jsonfield.IsNull(r) {
 			if *mt.table, err = decodeTable(r, mt.name+".targets"); err != nil {
 				return err
 			}
@@ -154,25 +155,25 @@ func (p *Policy) UnmarshalJSON(data []byte) error {
 }
 
 func decodeTable(raw json.RawMessage, path string) (Table, error) {
-	fams, err := object(raw, path)
+	fams, err := jsonfield.Object(raw, path)
 	if err != nil {
 		return nil, err
 	}
 	t := Table{}
 	for _, f := range sortedKeys(fams) {
-		fp := join(path, f)
+		fp := jsonfield.Join(path, f)
 		if !casedesk.Family(f).Valid() {
-			return nil, fieldErr(fp, "unknown family (want business, enterprise, frontline or elevated)")
+			return nil, jsonfield.Errorf(fp, "unknown family (want business, enterprise, frontline or elevated)")
 		}
-		sevs, err := object(fams[f], fp)
+		sevs, err := jsonfield.Object(fams[f], fp)
 		if err != nil {
 			return nil, err
 		}
 		row := map[casedesk.Severity]Entitlement{}
 		for _, s := range sortedKeys(sevs) {
-			sp := join(fp, s)
+			sp := jsonfield.Join(fp, s)
 			if !casedesk.Severity(s).Known() {
-				return nil, fieldErr(sp, "unknown severity (want A, B or C)")
+				return nil, jsonfield.Errorf(sp, "unknown severity (want A, B or C)")
 			}
 			e, err := decodeEntitlement(sevs[s], sp)
 			if err != nil {
@@ -186,34 +187,34 @@ func decodeTable(raw json.RawMessage, path string) (Table, error) {
 }
 
 func decodeEntitlement(raw json.RawMessage, path string) (Entitlement, error) {
-	m, err := object(raw, path, "coverage", "target", "minutes")
+	m, err := jsonfield.Object(raw, path, "coverage", "target", "minutes")
 	if err != nil {
 		return Entitlement{}, err
 	}
 	var e Entitlement
 	r, ok := m["coverage"]
 	if !ok {
-		return e, fieldErr(join(path, "coverage"), "required")
+		return e, jsonfield.Errorf(jsonfield.Join(path, "coverage"), "required")
 	}
-	s, err := decodeString(r, join(path, "coverage"))
+	s, err := jsonfield.String(r, jsonfield.Join(path, "coverage"))
 	if err != nil {
 		return e, err
 	}
 	e.Coverage = casedesk.Coverage(s)
 	r, ok = m["target"]
 	if !ok {
-		return e, fieldErr(join(path, "target"), "required")
+		return e, jsonfield.Errorf(jsonfield.Join(path, "target"), "required")
 	}
-	if s, err = decodeString(r, join(path, "target")); err != nil {
+	if s, err = jsonfield.String(r, jsonfield.Join(path, "target")); err != nil {
 		return e, err
 	}
 	e.Target.Kind = casedesk.TargetKind(s)
 	if r, ok := m["minutes"]; ok {
-		if e.Target.Minutes, err = decodeInt(r, join(path, "minutes")); err != nil {
+		if e.Target.Minutes, err = jsonfield.Int(r, jsonfield.Join(path, "minutes")); err != nil {
 			return e, err
 		}
 	} else if e.Target.Kind == casedesk.TargetMinutes {
-		return e, fieldErr(join(path, "minutes"), "required with target %q", casedesk.TargetMinutes)
+		return e, jsonfield.Errorf(jsonfield.Join(path, "minutes"), "required with target %q", casedesk.TargetMinutes)
 	}
 	if err := e.validate(path); err != nil {
 		return e, err

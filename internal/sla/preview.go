@@ -7,6 +7,7 @@ import (
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/calendar"
+	"github.com/casedesk/casedesk/internal/jsonfield"
 )
 
 // Preview: compute a due time from a self-contained JSON description, for
@@ -50,7 +51,7 @@ func (r PreviewResult) MarshalJSON() ([]byte, error) {
 // when the input is not an object; unknown fields are errors). On failure
 // the result carries the input's id, when it has a readable one.
 func PreviewOne(data []byte) (PreviewResult, error) {
-	m, err := object(data, "", "id", "calendar", "opened_at", "target_minutes", "pauses")
+	m, err := jsonfield.Object(data, "", "id", "calendar", "opened_at", "target_minutes", "pauses")
 	if err != nil {
 		var v any
 		if err := json.Unmarshal(data, &v); err != nil {
@@ -67,7 +68,7 @@ func PreviewOne(data []byte) (PreviewResult, error) {
 	}
 	var id string
 	if raw, ok := m["id"]; ok {
-		if id, err = decodeString(raw, "id"); err != nil {
+		if id, err = jsonfield.String(raw, "id"); err != nil {
 			return PreviewResult{}, err
 		}
 	}
@@ -75,7 +76,7 @@ func PreviewOne(data []byte) (PreviewResult, error) {
 
 	raw, ok := m["calendar"]
 	if !ok {
-		return fail(fieldErr("calendar", "required"))
+		return fail(jsonfield.Errorf("calendar", "required"))
 	}
 	cal, err := calendar.ParseJSON(raw)
 	if err != nil {
@@ -83,7 +84,7 @@ func PreviewOne(data []byte) (PreviewResult, error) {
 	}
 	raw, ok = m["opened_at"]
 	if !ok {
-		return fail(fieldErr("opened_at", "required"))
+		return fail(jsonfield.Errorf("opened_at", "required"))
 	}
 	opened, err := decodeTime(raw, "opened_at")
 	if err != nil {
@@ -91,17 +92,17 @@ func PreviewOne(data []byte) (PreviewResult, error) {
 	}
 	raw, ok = m["target_minutes"]
 	if !ok {
-		return fail(fieldErr("target_minutes", "required"))
+		return fail(jsonfield.Errorf("target_minutes", "required"))
 	}
-	minutes, err := decodeInt(raw, "target_minutes")
+	minutes, err := jsonfield.Int(raw, "target_minutes")
 	if err != nil {
 		return fail(err)
 	}
 	if minutes < 1 || minutes > MaxTargetMinutes {
-		return fail(fieldErr("target_minutes", "must be between 1 and %d, got %d", MaxTargetMinutes, minutes))
+		return fail(jsonfield.Errorf("target_minutes", "must be between 1 and %d, got %d", MaxTargetMinutes, minutes))
 	}
 	var pauses []Pause
-	if raw, ok := m["pauses"]; ok && !isNull(raw) {
+	if raw, ok := m["pauses"]; ok && !jsonfield.IsNull(raw) {
 		if pauses, err = decodePauses(raw); err != nil {
 			return fail(err)
 		}
@@ -120,37 +121,37 @@ func PreviewOne(data []byte) (PreviewResult, error) {
 		return fail(err)
 	}
 	if clock.Due.UTC().Year() > 9999 {
-		return fail(fieldErr("target_minutes", "due time would be after the year 9999"))
+		return fail(jsonfield.Errorf("target_minutes", "due time would be after the year 9999"))
 	}
 	return PreviewResult{ID: id, DueAt: clock.Due.UTC()}, nil
 }
 
 func decodeTime(raw json.RawMessage, path string) (time.Time, error) {
-	s, err := decodeString(raw, path)
+	s, err := jsonfield.String(raw, path)
 	if err != nil {
-		return time.Time{}, fieldErr(path, "must be an RFC 3339 timestamp string")
+		return time.Time{}, jsonfield.Errorf(path, "must be an RFC 3339 timestamp string")
 	}
 	t, err := time.Parse(time.RFC3339, s)
 	if err != nil {
-		return time.Time{}, fieldErr(path, "%q is not an RFC 3339 timestamp (e.g. 2026-12-24T16:30:00Z)", s)
+		return time.Time{}, jsonfield.Errorf(path, "%q is not an RFC 3339 timestamp (e.g. 2026-12-24T16:30:00Z)", s)
 	}
 	return t, nil
 }
 
 func decodePauses(raw json.RawMessage) ([]Pause, error) {
-	items, err := decodeArray(raw, "pauses")
+	items, err := jsonfield.Array(raw, "pauses")
 	if err != nil {
-		return nil, fieldErr("pauses", "must be an array of [from, to] pairs")
+		return nil, jsonfield.Errorf("pauses", "must be an array of [from, to] pairs")
 	}
 	if len(items) > MaxPreviewPauses {
-		return nil, fieldErr("pauses", "at most %d pauses", MaxPreviewPauses)
+		return nil, jsonfield.Errorf("pauses", "at most %d pauses", MaxPreviewPauses)
 	}
 	var out []Pause
 	for i, it := range items {
 		path := fmt.Sprintf("pauses[%d]", i)
-		pair, err := decodeArray(it, path)
+		pair, err := jsonfield.Array(it, path)
 		if err != nil || len(pair) != 2 {
-			return nil, fieldErr(path, "must be a [from, to] pair of RFC 3339 timestamps")
+			return nil, jsonfield.Errorf(path, "must be a [from, to] pair of RFC 3339 timestamps")
 		}
 		from, err := decodeTime(pair[0], path+"[0]")
 		if err != nil {
@@ -161,7 +162,7 @@ func decodePauses(raw json.RawMessage) ([]Pause, error) {
 			return nil, err
 		}
 		if to.Before(from) {
-			return nil, fieldErr(path+"[1]", "pause ends before it starts")
+			return nil, jsonfield.Errorf(path+"[1]", "pause ends before it starts")
 		}
 		out = append(out, Pause{From: from, To: to})
 	}
