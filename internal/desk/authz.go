@@ -285,3 +285,34 @@ func inboxErr(a *casedesk.Actor) error {
 	_, err := inboxOf(a)
 	return err
 }
+
+// outboxScope is what an actor may see of the outbox and retry: operators
+// and supervisors see every delivery (they run the channels); nobody else
+// any.
+func outboxScope(a *casedesk.Actor) (store.Scope, error) {
+	if err := needStaff(a); err != nil {
+		return store.Scope{}, err
+	}
+	if !a.IsOperator() && !a.IsSupervisor() {
+		return store.Scope{}, casedesk.Errorf(casedesk.EFORBIDDEN, "only operators and supervisors see the outbox")
+	}
+	return store.AllOrgs, nil
+}
+
+// noticeTopics returns the notification topics a may switch for themself:
+// the customer side's for customer and partner admins, the provider side's
+// for staff who work requests; none for others.
+func noticeTopics(a *casedesk.Actor) ([]casedesk.Topic, error) {
+	if a.Anonymous() {
+		return nil, errUnauthenticated()
+	}
+	switch {
+	case a.OrgKind == casedesk.OrgProvider:
+		if a.User.Role == casedesk.RoleAgent || a.User.Role == casedesk.RoleSupervisor {
+			return casedesk.StaffTopics, nil
+		}
+	case a.User.Role.IsCustomerAdmin() || a.User.Role == casedesk.RolePartnerAdmin:
+		return casedesk.CustomerTopics, nil
+	}
+	return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "you receive no request notifications")
+}

@@ -35,6 +35,11 @@ type Policy struct {
 	RequestLimit       int
 	RequestLimitWindow time.Duration
 	PasswordParams     auth.Params
+	// Outbox: a delivery not sent within DeliveryMaxAge of its queueing
+	// becomes dead; a claimed one is held for DeliveryLease before another
+	// sender may try it (a sender that died with it).
+	DeliveryMaxAge time.Duration
+	DeliveryLease  time.Duration
 	// AutoAssign routes a request to an agent when it is triaged (routing.go).
 	AutoAssign bool
 }
@@ -46,7 +51,7 @@ func DefaultPolicy() Policy {
 		LoginWindow: 15 * time.Minute, LoginFreePair: 3, LoginFreeAccount: 10, LoginFreeAddress: 20,
 		LoginDelay: time.Second, LoginMaxDelay: 5 * time.Minute, LoginKnownFor: 30 * 24 * time.Hour,
 		PresalesPerHour: 10, RequestLimit: 100, RequestLimitWindow: 10 * time.Minute,
-		PasswordParams: auth.Default, AutoAssign: true,
+		PasswordParams: auth.Default, AutoAssign: true, DeliveryMaxAge: 24 * time.Hour, DeliveryLease: 2 * time.Minute,
 	}
 }
 
@@ -62,12 +67,19 @@ type Desk struct {
 	sla    slaCache
 	// slaWake tells the SLA worker that alert instants may have moved.
 	slaWake chan struct{}
-	events  *live.Broker
-	counts  counts
+	// outboxWake tells the outbox worker that deliveries were queued.
+	outboxWake chan struct{}
+	events     *live.Broker
+	counts     counts
+	mail       bool
 }
 
 // Options configure New.
 type Options struct {
+	// Mail says that outbound mail is configured: notifications then queue
+	// mails in the outbox; without it they stay in-app and the pages that
+	// would mail (password reset, invitations) say mail is off.
+	Mail   bool
 	Clock  casedesk.Clock
 	Policy *Policy
 	Logger *slog.Logger
@@ -76,8 +88,9 @@ type Options struct {
 // New returns a Desk on db, with attachments in blobs.
 func New(db *store.DB, blobs *blob.Store, o Options) *Desk {
 	d := &Desk{db: db, blobs: blobs, clock: o.Clock, log: o.Logger, tokens: newTokenCache(), limits: newLimiter(),
-		slaWake: make(chan struct{}, 1), events: live.NewBroker()}
+		slaWake: make(chan struct{}, 1), outboxWake: make(chan struct{}, 1), events: live.NewBroker()}
 	d.sla.cals = map[int64]cachedCal{}
+	d.mail = o.Mail
 	if d.clock == nil {
 		d.clock = casedesk.SystemClock{}
 	}
@@ -94,6 +107,9 @@ func New(db *store.DB, blobs *blob.Store, o Options) *Desk {
 	d.events.WatchAccess(d.tokens.forget)
 	return d
 }
+
+// Mail reports whether outbound mail is configured.
+func (d *Desk) Mail() bool { return d.mail }
 
 // Policy returns the policy in force.
 func (d *Desk) Policy() Policy { return d.policy }

@@ -24,45 +24,6 @@ var notifyKinds = map[casedesk.EventKind]bool{
 	casedesk.EventSLAWarn: true, casedesk.EventSLABreach: true,
 }
 
-// notify writes the notifications caused by the events tx wrote and returns
-// who was notified of which event. Nobody is notified of their own change.
-func (d *Desk) notify(ctx context.Context, tx *store.Tx) (map[int64][]int64, error) {
-	var out map[int64][]int64
-	tams := map[int64]int64{} // organization → its active account manager, 0 for none
-	for _, e := range tx.Events() {
-		if !notifyKinds[e.Kind] {
-			continue
-		}
-		tam, ok := tams[e.OrgID]
-		if !ok {
-			var err error
-			if tam, err = d.activeTAM(ctx, tx, e.OrgID); err != nil {
-				return nil, err
-			}
-			tams[e.OrgID] = tam
-		}
-		if tam == 0 || (e.ActorID != nil && *e.ActorID == tam) {
-			continue
-		}
-		n := &store.Notification{UserID: tam, OrgID: e.OrgID, RequestID: e.RequestID, EventID: e.ID, Kind: e.Kind, CreatedAt: e.At}
-		switch e.Kind {
-		case casedesk.EventSeverityChanged:
-			n.Detail = e.New
-		case casedesk.EventSLAWarn, casedesk.EventSLABreach:
-			m, _ := e.Clock()
-			n.Detail = string(m)
-		}
-		if err := tx.CreateNotification(ctx, store.OrgScope(e.OrgID), n); err != nil {
-			return nil, err
-		}
-		if out == nil {
-			out = map[int64][]int64{}
-		}
-		out[e.ID] = append(out[e.ID], tam)
-	}
-	return out, nil
-}
-
 // activeTAM returns the account manager of org if they may still work
 // requests (active agent or supervisor), else 0: only staff are notified.
 func (d *Desk) activeTAM(ctx context.Context, tx *store.Tx, org int64) (int64, error) {

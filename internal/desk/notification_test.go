@@ -126,8 +126,20 @@ func TestTAMNotifications(t *testing.T) {
 				t.Errorf("%s marks an inbox: %v", a.User.Role, err)
 			}
 		}
-		if ns, _, _ := w.d.Notifications(ctx, sup, false, "", 0); len(ns) != 0 {
-			t.Errorf("the supervisor sees the account manager's notifications: %d", len(ns))
+		// The supervisor on shift hears of the warning and the breach (issue
+		// 13) in lines of their own, never the account manager's.
+		mine := map[int64]bool{}
+		for _, n := range inbox(false) {
+			mine[n.ID] = true
+		}
+		ns, _, _ := w.d.Notifications(ctx, sup, false, "", 0)
+		if len(ns) != 2 || ns[0].Kind != casedesk.EventSLABreach || ns[1].Kind != casedesk.EventSLAWarn {
+			t.Errorf("the supervisor's inbox: %d lines, want the breach and the warning", len(ns))
+		}
+		for _, n := range ns {
+			if mine[n.ID] {
+				t.Errorf("the supervisor sees the account manager's notification %d", n.ID)
+			}
 		}
 		first := inbox(false)[4].ID
 		if _, err := w.d.MarkNotificationsRead(ctx, sup, []int64{first}, false); casedesk.ErrorCode(err) != casedesk.ENOTFOUND {

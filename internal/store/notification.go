@@ -22,6 +22,7 @@ type Notification struct {
 	Title     string             `json:"title"`
 	EventID   int64              `json:"event_id"`
 	Kind      casedesk.EventKind `json:"kind"`
+	Topic     casedesk.Topic     `json:"topic"`
 	Detail    string             `json:"detail,omitempty"`
 	CreatedAt time.Time          `json:"created_at"`
 	ReadAt    *time.Time         `json:"read_at"`
@@ -34,9 +35,9 @@ func (q *Queries) CreateNotification(ctx context.Context, scope Scope, n *Notifi
 	if err := scope.admit(n.OrgID, n.RequestID); err != nil {
 		return err
 	}
-	err := q.queryRow(ctx, `INSERT INTO notifications (user_id, org_id, request_id, event_id, kind, detail, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		n.UserID, n.OrgID, n.RequestID, n.EventID, n.Kind, n.Detail, ts(n.CreatedAt)).Scan(&n.ID)
+	err := q.queryRow(ctx, `INSERT INTO notifications (user_id, org_id, request_id, event_id, kind, topic, detail, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		n.UserID, n.OrgID, n.RequestID, n.EventID, n.Kind, n.Topic, n.Detail, ts(n.CreatedAt)).Scan(&n.ID)
 	if err != nil {
 		return fmt.Errorf("store: create notification: %w", err)
 	}
@@ -62,7 +63,7 @@ func (q *Queries) Notifications(ctx context.Context, scope Scope, user int64, f 
 	if f.Before > 0 {
 		where += " AND n.id < " + a.add(f.Before)
 	}
-	rows, err := q.query(ctx, `SELECT n.id, n.user_id, n.org_id, o.name, n.request_id, r.title, n.event_id, n.kind, n.detail,
+	rows, err := q.query(ctx, `SELECT n.id, n.user_id, n.org_id, o.name, n.request_id, r.title, n.event_id, n.kind, n.topic, n.detail,
 		n.created_at, n.read_at
 		FROM notifications n JOIN requests r ON r.id = n.request_id JOIN organizations o ON o.id = n.org_id
 		WHERE `+where+" ORDER BY n.id DESC LIMIT "+a.add(limit(f.Limit)), a...)
@@ -75,7 +76,7 @@ func (q *Queries) Notifications(ctx context.Context, scope Scope, user int64, f 
 		var n Notification
 		var created int64
 		var read sql.NullInt64
-		if err := rows.Scan(&n.ID, &n.UserID, &n.OrgID, &n.OrgName, &n.RequestID, &n.Title, &n.EventID, &n.Kind, &n.Detail,
+		if err := rows.Scan(&n.ID, &n.UserID, &n.OrgID, &n.OrgName, &n.RequestID, &n.Title, &n.EventID, &n.Kind, &n.Topic, &n.Detail,
 			&created, &read); err != nil {
 			return nil, fmt.Errorf("store: notifications: %w", err)
 		}
@@ -127,7 +128,7 @@ func (q *Queries) MarkNotificationsRead(ctx context.Context, scope Scope, user i
 	return int(n), err
 }
 
-// Notified returns, for each of the history events, the users notified of
+// Notified returns, for each of the history events, the staff notified of
 // it in scope: how another instance learns whom to tell live (PostgreSQL
 // relay, with AllOrgs).
 func (q *Queries) Notified(ctx context.Context, scope Scope, events []int64) (map[int64][]int64, error) {
@@ -140,8 +141,9 @@ func (q *Queries) Notified(ctx context.Context, scope Scope, events []int64) (ma
 	for i, id := range events {
 		in[i] = a.add(id)
 	}
-	rows, err := q.query(ctx, "SELECT event_id, user_id FROM notifications WHERE event_id IN ("+strings.Join(in, ", ")+") AND "+
-		scope.cond(&a, "org_id"), a...)
+	// Customers' lines are mail only: a console's stream tells staff.
+	rows, err := q.query(ctx, "SELECT n.event_id, n.user_id FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.event_id IN ("+
+		strings.Join(in, ", ")+") AND u.role IN ('agent', 'supervisor') AND "+scope.cond(&a, "n.org_id"), a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: notified users: %w", err)
 	}
@@ -154,4 +156,54 @@ func (q *Queries) Notified(ctx context.Context, scope Scope, events []int64) (ma
 		out[e] = append(out[e], u)
 	}
 	return out, rows.Err()
+}
+
+// NotificationOptOuts returns the topics each of the users in scope has
+// switched off (all topics are on by default).
+func (q *Queries) NotificationOptOuts(ctx context.Context, scope Scope, users []int64) (map[int64]map[casedesk.Topic]bool, error) {
+	out := map[int64]map[casedesk.Topic]bool{}
+	if len(users) == 0 {
+		return out, nil
+	}
+	var a args
+	rows, err := q.query(ctx, "SELECT n.user_id, n.topic FROM notification_optouts n JOIN users u ON u.id = n.user_id WHERE n.user_id IN ("+
+		a.list(users)+") AND "+scope.cond(&a, "u.org_id"), a...)
+	if err != nil {
+		return nil, fmt.Errorf("store: notification settings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var u int64
+		var t casedesk.Topic
+		if err := rows.Scan(&u, &t); err != nil {
+			return nil, fmt.Errorf("store: notification settings: %w", err)
+		}
+		if out[u] == nil {
+			out[u] = map[casedesk.Topic]bool{}
+		}
+		out[u][t] = true
+	}
+	return out, rows.Err()
+}
+
+// SetNotificationOptOuts replaces the topics user (in scope) has switched
+// off; ENOTFOUND when the user lies outside the scope.
+func (q *Queries) SetNotificationOptOuts(ctx context.Context, scope Scope, user int64, off []casedesk.Topic) error {
+	var a args
+	var n int
+	if err := q.queryRow(ctx, "SELECT COUNT(*) FROM users WHERE id = "+a.add(user)+" AND "+scope.cond(&a, "org_id"), a...).Scan(&n); err != nil {
+		return fmt.Errorf("store: notification settings of user %d: %w", user, err)
+	}
+	if n == 0 {
+		return &casedesk.Error{Code: casedesk.ENOTFOUND, Message: fmt.Sprintf("user %d not found", user)}
+	}
+	if _, err := q.exec(ctx, "DELETE FROM notification_optouts WHERE user_id = $1", user); err != nil {
+		return fmt.Errorf("store: notification settings of user %d: %w", user, err)
+	}
+	for _, t := range off {
+		if _, err := q.exec(ctx, "INSERT INTO notification_optouts (user_id, topic) VALUES ($1, $2) ON CONFLICT DO NOTHING", user, t); err != nil {
+			return fmt.Errorf("store: notification settings of user %d: %w", user, err)
+		}
+	}
+	return nil
 }
