@@ -311,6 +311,10 @@ func TestFlow(t *testing.T) {
 			if e := next(t, stream); e.Kind != "created" || e.Event.Number != r.Number || e.ID == "" {
 				t.Errorf("live event %+v", e)
 			}
+			// Its clock starts at opening, held to the strictest target until triage.
+			if e := next(t, stream); e.Kind != "sla_started" || e.Event.Number != r.Number || e.Event.New != "2026-11-02T10:00:00Z" {
+				t.Errorf("live event %+v", e)
+			}
 		}
 		if again := must(admin.CreateRequest(ctx, opening(0), "key-0"))(t); again.Number != numbers[0] {
 			t.Errorf("replay opened %s", again.Number)
@@ -339,7 +343,7 @@ func TestFlow(t *testing.T) {
 		num := numbers[0]
 
 		// Staff triage and work the request.
-		if q := must(agent.Queue(ctx, QueueOptions{View: QueueTriage}))(t); len(q) != 3 || q[0].SLAState != "triage" {
+		if q := must(agent.Queue(ctx, QueueOptions{View: QueueTriage}))(t); len(q) != 3 || q[0].SLAState != "running" || q[0].DueAt == nil {
 			t.Errorf("triage queue %+v", q)
 		}
 		r := must(sup.UpdateRequest(ctx, num, RequestUpdate{Severity: Ptr("B"), AssigneeID: Ptr(agentID)}))(t)

@@ -179,11 +179,11 @@ func compute(c *store.ClockRow, in clockInputs) (*sla.Clock, error) {
 }
 
 // startClocks starts the request's clocks of a cycle (0 at opening, n after
-// the n-th reopen) counted from openedAt, if it has a severity and a plan.
+// the n-th reopen) counted from openedAt, if its organization has a plan. A
+// request not yet triaged gets clocks with severity "": they are held to the
+// targets of the policy's untriaged rule (sla.Policy.UntriagedSeverity), and
+// triage re-targets them from the same opening instant (recomputeClocks).
 func (d *Desk) startClocks(ctx context.Context, tx *store.Tx, r *casedesk.Request, cycle int, openedAt time.Time, actor *int64) error {
-	if r.Severity == "" {
-		return nil
-	}
 	in, ok, err := d.inputsFor(ctx, &tx.Queries, r.OrgID)
 	if err != nil || !ok {
 		return err
@@ -252,8 +252,20 @@ func (d *Desk) recomputeOne(ctx context.Context, tx *store.Tx, c *store.ClockRow
 		return err
 	}
 	c.UpdatedAt = d.now()
+	// Re-targeted past an alert already recorded (a triage that relaxes
+	// the clock): it is no longer breached, and alerts again when due.
+	warn := c.WarnFiredAt != nil && (c.WarnAt == nil || c.WarnAt.After(c.UpdatedAt))
+	breach := c.BreachFiredAt != nil && (c.DueAt == nil || c.DueAt.After(c.UpdatedAt))
+	if breach {
+		c.Breached = false
+	}
 	if err := tx.UpdateClock(ctx, store.OrgScope(c.OrgID), c); err != nil {
 		return err
+	}
+	if warn || breach {
+		if err := tx.RearmAlerts(ctx, store.OrgScope(c.OrgID), c.ID, warn, breach); err != nil {
+			return err
+		}
 	}
 	if nu := casedesk.DueText(c.DueAt); nu != old {
 		if err := tx.CreateEvent(ctx, store.OrgScope(c.OrgID), &casedesk.Event{RequestID: c.RequestID, OrgID: c.OrgID, ActorID: actor, Kind: casedesk.EventSLARecomputed,
@@ -371,9 +383,15 @@ func nextCycle(clocks []*store.ClockRow) int {
 // and, for staff, why it is due when it is.
 type ClockView struct {
 	*store.ClockRow
-	State       string `json:"state"` // running, paused, met, breached, stopped (no target), warning
-	Remaining   string `json:"remaining,omitempty"`
-	Explanation string `json:"explanation,omitempty"`
+	State     string `json:"state"` // running, paused, met, breached, stopped (no target), warning
+	Remaining string `json:"remaining,omitempty"`
+	// HeldTo is, for a clock of a request not yet triaged (severity ""), the
+	// severity whose target it is held to until triage.
+	HeldTo      casedesk.Severity `json:"held_to_severity,omitempty"`
+	Explanation string            `json:"explanation,omitempty"`
+	// Why is the explanation as data, for staff, for the pages to word in
+	// the viewer's language and time zone; nil for customers.
+	Why *sla.Explanation `json:"-"`
 }
 
 // RequestClocks returns a request's clocks; staff also get explanations.
@@ -418,8 +436,12 @@ func (d *Desk) RequestClocks(ctx context.Context, a *casedesk.Actor, number stri
 			if c.StoppedAt == nil && !st.Breached && clk.HasDue {
 				v.Remaining = st.Remaining.String()
 			}
+			why := clk.Explain()
+			if why.Untriaged {
+				v.HeldTo = why.Severity
+			}
 			if a.IsStaff() {
-				v.Explanation = clk.Explain().String()
+				v.Explanation, v.Why = why.String(), &why
 			}
 		}
 		out = append(out, v)
@@ -488,9 +510,6 @@ func (d *Desk) clocksAfterUpdate(ctx context.Context, tx *store.Tx, r *casedesk.
 // startNextReply starts a next-reply clock at a customer's message, when the
 // policy measures next replies and none is running.
 func (d *Desk) startNextReply(ctx context.Context, tx *store.Tx, r *casedesk.Request, at time.Time, actor *int64) error {
-	if r.Severity == "" {
-		return nil
-	}
 	in, ok, err := d.inputsFor(ctx, &tx.Queries, r.OrgID)
 	if err != nil || !ok || !in.policy.NextReplyEnabled {
 		return err

@@ -30,8 +30,9 @@ func TestClockLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cs := w.clocks(r2); len(cs) != 0 {
-			t.Fatalf("no severity, no clock: %+v", cs)
+		// Until triage it is held to Enterprise's strictest target (A).
+		if cs := w.clocks(r2); len(cs) != 1 || cs[0].Severity != "" || cs[0].HeldTo != casedesk.SeverityA || !cs[0].DueAt.Equal(monday.Add(time.Hour)) {
+			t.Fatalf("untriaged clock: %+v", cs)
 		}
 		w.clock.Add(30 * time.Minute)
 		w.patch(r2, desk.RequestPatch{Severity: sev(casedesk.SeverityA)})
@@ -219,6 +220,88 @@ func TestResponseBeforeTriage(t *testing.T) {
 		cs := w.clocks(r)
 		if len(cs) != 1 || cs[0].StoppedAt == nil || !cs[0].StoppedAt.Equal(monday.Add(20*time.Minute)) || cs[0].State != "met" {
 			t.Fatalf("clock after a pre-triage answer: %+v", cs[0])
+		}
+	})
+}
+
+// TestUntriagedClock: a request without a severity is measured from its
+// opening, held to the strictest target of its family; the customer sees
+// the commitment; triage re-targets the clock from the same opening
+// instant (a triage to C relaxes it); before triage it warns and breaches.
+func TestUntriagedClock(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		r := w.open("enterprise", "")
+		cv, err := w.d.RequestClocks(ctx, w.admins["enterprise"], r.Number)
+		if err != nil || len(cv) != 1 || cv[0].HeldTo != casedesk.SeverityA || cv[0].DueAt == nil || !cv[0].DueAt.Equal(monday.Add(time.Hour)) || cv[0].State != "running" {
+			t.Fatalf("the customer's view from the first minute: %+v %v", cv, err)
+		}
+		// Untriaged past its warning and its due time: recorded like any other.
+		w.clock.T = monday.Add(61 * time.Minute)
+		if n, err := w.d.FireDue(ctx, w.clock.T); err != nil || n != 2 {
+			t.Fatalf("alerts of the untriaged clock: %d %v", n, err)
+		}
+		hist, _ := w.d.History(ctx, w.ag, r.Number)
+		if !hasEvent(hist, "sla_warn") || !hasEvent(hist, "sla_breach") {
+			t.Fatal("no warning or breach before triage")
+		}
+		if cs := w.clocks(r); cs[0].State != "breached" {
+			t.Fatalf("state %s", cs[0].State)
+		}
+		// Triage to C (no commitment on Enterprise): relaxed, from the opening.
+		w.patch(r, desk.RequestPatch{Severity: sev(casedesk.SeverityC)})
+		cs := w.clocks(r)
+		if len(cs) != 1 || cs[0].Severity != casedesk.SeverityC || cs[0].HeldTo != "" || cs[0].DueAt != nil || cs[0].State != "running" || !cs[0].OpenedAt.Equal(monday) {
+			t.Fatalf("triaged to C: %+v", cs[0])
+		}
+		// To B: next day from the opening instant.
+		w.patch(r, desk.RequestPatch{Severity: sev(casedesk.SeverityB)})
+		if got := w.due(r); !got.Equal(monday.Add(24 * time.Hour)) {
+			t.Fatalf("triaged to B: due %s", got)
+		}
+
+		// A policy that holds untriaged Enterprise requests to B: a bulk
+		// recompute re-targets a running untriaged clock.
+		r2 := w.open("enterprise", "")
+		p := sla.DefaultPolicy()
+		p.Untriaged[casedesk.FamilyEnterprise] = "B"
+		body, _ := json.Marshal(p)
+		if _, _, err := w.d.SetSLAPolicy(ctx, w.op, body); err != nil {
+			t.Fatal(err)
+		}
+		cs = w.clocks(r2)
+		if cs[0].HeldTo != casedesk.SeverityB || cs[0].TargetKind != casedesk.TargetNextBusinessDay || !cs[0].DueAt.Equal(w.clock.T.Add(24*time.Hour)) {
+			t.Fatalf("after the policy change: %+v", cs[0])
+		}
+		if moved, err := w.d.RecomputeClocks(ctx, store.AllOrgs, "replay", nil); err != nil || moved != 0 {
+			t.Fatalf("replaying untriaged clocks moved %d: %v", moved, err)
+		}
+	})
+}
+
+// TestReplyAndWaitBeforeTriage: a public reply before triage is the first
+// response, also when the request then waits on the customer; triage keeps
+// that verdict.
+func TestReplyAndWaitBeforeTriage(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		r := w.open("business", "")
+		w.clock.Add(40 * time.Minute)
+		if _, err := w.d.AddMessage(ctx, w.ag, r.Number, desk.NewMessage{Body: "which mailbox?"}); err != nil {
+			t.Fatal(err)
+		}
+		w.patch(r, desk.RequestPatch{Status: status(casedesk.StatusWaiting)})
+		cs := w.clocks(r)
+		if len(cs) != 1 || cs[0].StoppedAt == nil || !cs[0].StoppedAt.Equal(monday.Add(40*time.Minute)) || cs[0].State != "met" || *cs[0].BusinessMinutes != 40 {
+			t.Fatalf("answered before triage: %+v", cs)
+		}
+		w.clock.Add(2 * time.Hour)
+		w.patch(r, desk.RequestPatch{Severity: sev(casedesk.SeverityB)})
+		cs = w.clocks(r)
+		if len(cs) != 1 || cs[0].State != "met" || !cs[0].StoppedAt.Equal(monday.Add(40*time.Minute)) {
+			t.Fatalf("after triage: %+v", cs)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package desk_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -48,6 +49,9 @@ func TestEventsReachOtherInstances(t *testing.T) {
 			if e.OrgID != w.orgs["enterprise"].ID {
 				t.Fatalf("relayed %+v", e)
 			}
+			if strings.HasPrefix(string(e.Kind), "sla_") {
+				continue // the untriaged request's clock: started, then paused
+			}
 			kinds = append(kinds, string(e.Kind))
 		case <-deadline:
 			t.Fatalf("only %v reached the other instance", kinds)
@@ -75,7 +79,9 @@ func recomputeReachesOther(t *testing.T, w *world, r *casedesk.Request, events <
 	for {
 		select {
 		case e := <-events:
-			if e.Kind == "sla_recomputed" && e.RequestID == r.ID {
+			// The bulk recompute's move (no event id), not the lines the
+			// request's own changes wrote before.
+			if e.Kind == "sla_recomputed" && e.RequestID == r.ID && e.ID == 0 {
 				if want := w.clocks(r)[0].DueAt.UTC().Format(time.RFC3339); e.New != want || e.New == "none" || e.Internal != true {
 					t.Fatalf("relayed move: %+v, want new due %s", e, want)
 				}

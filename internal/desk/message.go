@@ -133,6 +133,10 @@ func (d *Desk) AddMessageWithKey(ctx context.Context, a *casedesk.Actor, number 
 					return err
 				}
 			}
+			// The agent who answered keeps the request (routing.go).
+			if _, err := d.keepWork(ctx, tx, a, r, now); err != nil {
+				return err
+			}
 		case !a.IsStaff():
 			if err := d.startNextReply(ctx, tx, r, now, &a.User.ID); err != nil {
 				return err

@@ -97,7 +97,7 @@ func (d *Desk) Queue(ctx context.Context, a *casedesk.Actor, view QueueView, cat
 	for i, it := range items {
 		e := QueueEntry{QueueItem: it}
 		switch {
-		case f.Triage:
+		case f.Triage && it.DueAt == nil:
 			e.State = "triage"
 		case it.DueAt == nil:
 			e.State = "no_target"

@@ -29,7 +29,8 @@ func TestQueueOrderedByDue(t *testing.T) {
 		w.clock.Add(10 * time.Minute)
 		d := w.open("business", "")
 		w.patch(d, desk.RequestPatch{Severity: sev(casedesk.SeverityB)})
-		// Untriaged.
+		// Untriaged, opened at 09:30: held to enterprise's strictest
+		// target (A, an hour) until triage, due 10:30.
 		e := w.open("enterprise", "")
 
 		numbers := func(view desk.QueueView) []string {
@@ -55,18 +56,25 @@ func TestQueueOrderedByDue(t *testing.T) {
 				}
 			}
 		}
-		// Triage routed every triaged request to the only agent.
-		eq(numbers(desk.QueueAll), a.Number, b.Number, c.Number, d.Number)
+		// Triage routed every triaged request to the only agent; the
+		// untriaged one is in the triage queue, and among all by its due time.
+		eq(numbers(desk.QueueAll), a.Number, e.Number, b.Number, c.Number, d.Number)
 		eq(numbers(desk.QueueMine), a.Number, b.Number, c.Number, d.Number)
 		eq(numbers(desk.QueueUnassigned))
 		eq(numbers(desk.QueueTriage), e.Number)
-		// At 10:40: A is breached, B (warns at 10:40) at risk.
+		// At 10:20: the untriaged request is at risk (it warns at 10:15).
+		w.clock.T = monday.Add(80 * time.Minute)
+		eq(numbers(desk.QueueAtRisk), e.Number)
+		if q, _ := w.d.Queue(ctx, w.ag, desk.QueueTriage, "", 0); q[0].State != "at_risk" || q[0].Left != "10m0s" {
+			t.Fatalf("triage queue: %s %s", q[0].State, q[0].Left)
+		}
+		// At 10:40: A and the untriaged request are breached, B (warns at 10:40) at risk.
 		w.clock.T = monday.Add(100 * time.Minute)
-		eq(numbers(desk.QueueBreached), a.Number)
+		eq(numbers(desk.QueueBreached), a.Number, e.Number)
 		eq(numbers(desk.QueueAtRisk), b.Number)
 		q, _ := w.d.Queue(ctx, w.ag, desk.QueueAll, "", 0)
-		if q[0].State != "breached" || q[1].State != "at_risk" || q[2].State != "running" || q[3].State != "no_target" {
-			t.Fatalf("states %s %s %s %s", q[0].State, q[1].State, q[2].State, q[3].State)
+		if q[0].State != "breached" || q[1].State != "breached" || q[2].State != "at_risk" || q[3].State != "running" || q[4].State != "no_target" {
+			t.Fatalf("states %s %s %s %s %s", q[0].State, q[1].State, q[2].State, q[3].State, q[4].State)
 		}
 		// Unassigned by a supervisor's hand: moves from mine to unassigned.
 		none := int64(0)

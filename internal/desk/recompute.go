@@ -133,7 +133,9 @@ func (d *Desk) retarget(ctx context.Context, q *store.Queries, org int64) (*stor
 			continue
 		}
 		rt.Metrics = append(rt.Metrics, string(m))
-		for _, s := range casedesk.Severities() {
+		// Severity "" is the untriaged requests' clocks (the policy's
+		// untriaged rule).
+		for _, s := range append([]casedesk.Severity{casedesk.SeverityNone}, casedesk.Severities()...) {
 			if e, err := in.policy.LookupMetric(m, in.family, s); err == nil {
 				k := store.RetargetKind{Coverage: string(e.Coverage), TargetKind: string(e.Target.Kind)}
 				switch e.Target.Kind {

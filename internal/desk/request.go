@@ -109,6 +109,12 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 		if err := d.startClocks(ctx, tx, r, 0, r.CreatedAt, &a.User.ID); err != nil {
 			return err
 		}
+		if r.Channel == casedesk.ChannelPhone {
+			// The agent who logged the call keeps the request.
+			if kept, err := d.keepWork(ctx, tx, a, r, now); err != nil || kept {
+				return err
+			}
+		}
 		if d.policy.AutoAssign && r.Severity != "" {
 			return d.autoAssign(ctx, tx, r, nil, false)
 		}
@@ -360,8 +366,14 @@ func (d *Desk) UpdateRequest(ctx context.Context, a *casedesk.Actor, number stri
 		if err := d.clocksAfterUpdate(ctx, tx, r, oldSeverity, oldStatus, ch.now, &a.User.ID); err != nil {
 			return err
 		}
-		if d.policy.AutoAssign && oldSeverity == "" && r.Severity != "" && p.AssigneeID == nil {
-			return d.autoAssign(ctx, tx, r, nil, false) // triaged: route it
+		if oldSeverity == "" && r.Severity != "" && p.AssigneeID == nil {
+			// Triaged: an agent keeps it, a supervisor's triage dispatches it.
+			if kept, err := d.keepWork(ctx, tx, a, r, ch.now); err != nil || kept {
+				return err
+			}
+			if d.policy.AutoAssign {
+				return d.autoAssign(ctx, tx, r, nil, false)
+			}
 		}
 		return nil
 	})

@@ -181,3 +181,31 @@ func (d *Desk) Assign(ctx context.Context, a *casedesk.Actor, number string, ass
 	}
 	return d.UpdateRequest(ctx, a, number, RequestPatch{AssigneeID: &assignee})
 }
+
+// The keep rule: an agent working a request keeps it. An agent (not a
+// supervisor, whose triage dispatches, nor an operator) who triages,
+// answers or logs a call on an unassigned request becomes its assignee,
+// and routing never takes an assigned request from anyone: it only
+// dispatches unassigned ones (autoAssign). A request leaves its agent only
+// when they or a supervisor hand it on (Assign, Transfer, Escalate).
+
+// keepsWork reports whether the actor's work on a request makes it theirs.
+func keepsWork(a *casedesk.Actor) bool {
+	return a.IsStaff() && a.User.Role == casedesk.RoleAgent
+}
+
+// keepWork makes the acting agent the assignee of an unassigned active
+// request they triaged, answered or logged a call on, recording it in the
+// history, inside the work's transaction. It reports whether it did.
+func (d *Desk) keepWork(ctx context.Context, tx *store.Tx, a *casedesk.Actor, r *casedesk.Request, now time.Time) (bool, error) {
+	if !keepsWork(a) || r.AssigneeID != nil || !r.Status.Active() {
+		return false, nil
+	}
+	r.AssigneeID = &a.User.ID
+	r.UpdatedAt = now
+	if err := tx.UpdateRequest(ctx, scopeOf(r), r); err != nil {
+		return false, err
+	}
+	return true, tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
+		Kind: casedesk.EventAssigneeChanged, Field: casedesk.AssigneeField(""), New: idString(r.AssigneeID), Internal: true, At: now})
+}

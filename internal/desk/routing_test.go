@@ -27,6 +27,7 @@ func TestRouting(t *testing.T) {
 		if _, err := w.d.UpdateUser(ctx, w.op, prov.ID, w.ag.User.ID, desk.UserPatch{Skills: &skills}); err != nil {
 			t.Fatal(err)
 		}
+		sup := supervisor(t, w)
 		mk := func(email string, langs, regions, skills []string) *casedesk.User {
 			u, _, err := w.d.CreateUser(ctx, w.op, prov.ID, desk.NewUser{Email: email, Name: email, Role: casedesk.RoleAgent,
 				Password: "agent-password", Languages: langs, Regions: regions, Skills: skills})
@@ -46,7 +47,9 @@ func TestRouting(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			w.patch(r, desk.RequestPatch{Severity: sev(s)})
+			if _, err := w.d.UpdateRequest(ctx, sup, r.Number, desk.RequestPatch{Severity: sev(s)}); err != nil { // a supervisor's triage dispatches
+				t.Fatal(err)
+			}
 			got, _ := w.d.Request(ctx, w.ag, r.Number)
 			return got
 		}
@@ -114,6 +117,7 @@ func TestTierRouting(t *testing.T) {
 		if _, err := w.d.UpdateUser(ctx, w.op, prov.ID, w.ag.User.ID, desk.UserPatch{Skills: &skills}); err != nil {
 			t.Fatal(err)
 		}
+		sup := supervisor(t, w)
 		mk := func(email string, langs, regions, skills []string) *casedesk.User {
 			t.Helper()
 			u, _, err := w.d.CreateUser(ctx, w.op, prov.ID, desk.NewUser{Email: email, Name: email, Role: casedesk.RoleAgent,
@@ -136,7 +140,9 @@ func TestTierRouting(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			w.patch(r, desk.RequestPatch{Severity: sev(s)})
+			if _, err := w.d.UpdateRequest(ctx, sup, r.Number, desk.RequestPatch{Severity: sev(s)}); err != nil { // a supervisor's triage dispatches
+				t.Fatal(err)
+			}
 			got, _ := w.d.Request(ctx, w.ag, r.Number)
 			return got
 		}
@@ -236,6 +242,113 @@ func TestTierRouting(t *testing.T) {
 		}
 		if inPool(pool) {
 			t.Fatal("a taken request stays in the tier-2 pool")
+		}
+	})
+}
+
+// supervisor adds a supervisor who dispatches by triage and takes no
+// request themselves (a skill no request has).
+func supervisor(t *testing.T, w *world) *casedesk.Actor {
+	t.Helper()
+	prov, _ := w.db.ProviderOrganization(context.Background())
+	u, _, err := w.d.CreateUser(context.Background(), w.op, prov.ID, desk.NewUser{Email: "sup@p.test", Name: "Sup", Role: casedesk.RoleSupervisor,
+		Password: "supervisor-password", Skills: []string{"none"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &casedesk.Actor{User: u, OrgKind: casedesk.OrgProvider}
+}
+
+// TestAgentKeepsWork: an agent who triages, answers or logs a call on an
+// unassigned request becomes its assignee, and routing takes it from
+// nobody: a supervisor's triage of a request an agent answered leaves it
+// with that agent; an internal note takes nothing; a supervisor's triage
+// of an untouched request dispatches it.
+func TestAgentKeepsWork(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		w := newWorld(t, db)
+		ctx := context.Background()
+		sup := supervisor(t, w)
+		prov, _ := db.ProviderOrganization(ctx)
+		other, _, err := w.d.CreateUser(ctx, w.op, prov.ID, desk.NewUser{Email: "other@p.test", Name: "Other", Role: casedesk.RoleAgent,
+			Password: "agent-password", Languages: []string{"en"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Load the world's agent so that routing would prefer the other one.
+		for range 2 {
+			r := w.open("enterprise", "")
+			w.patch(r, desk.RequestPatch{Severity: sev(casedesk.SeverityB)})
+		}
+		assignee := func(r *casedesk.Request) int64 {
+			t.Helper()
+			got, err := w.d.Request(ctx, w.ag, r.Number)
+			if err != nil || got.AssigneeID == nil {
+				return 0
+			}
+			return *got.AssigneeID
+		}
+
+		// An agent triages: theirs, though routing would pick the other.
+		r := w.open("enterprise", "")
+		w.patch(r, desk.RequestPatch{Severity: sev(casedesk.SeverityB)})
+		if assignee(r) != w.ag.User.ID {
+			t.Fatalf("triaged by the agent, assigned to %d", assignee(r))
+		}
+		// An agent answers before triage, a supervisor triages: it stays.
+		r = w.open("enterprise", "")
+		if _, err := w.d.AddMessage(ctx, w.ag, r.Number, desk.NewMessage{Body: "looking"}); err != nil {
+			t.Fatal(err)
+		}
+		if assignee(r) != w.ag.User.ID {
+			t.Fatalf("answered by the agent, assigned to %d", assignee(r))
+		}
+		if _, err := w.d.UpdateRequest(ctx, sup, r.Number, desk.RequestPatch{Severity: sev(casedesk.SeverityB)}); err != nil {
+			t.Fatal(err)
+		}
+		if assignee(r) != w.ag.User.ID {
+			t.Fatalf("routing took the answered request to %d", assignee(r))
+		}
+		// A logged call on an unassigned request, and a call logged as a new request.
+		r = w.open("enterprise", "")
+		if _, err := w.d.AddMessage(ctx, w.ag, r.Number, desk.NewMessage{Body: "called", Kind: casedesk.MessagePhone}); err != nil {
+			t.Fatal(err)
+		}
+		if assignee(r) != w.ag.User.ID {
+			t.Fatalf("call logged by the agent, assigned to %d", assignee(r))
+		}
+		r, _, err = w.d.OpenRequest(ctx, w.ag, desk.NewRequest{OrganizationID: w.orgs["enterprise"].ID, Category: "technical", Title: "t", Description: "d",
+			Channel: casedesk.ChannelPhone, Severity: casedesk.SeverityB}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if assignee(r) != w.ag.User.ID {
+			t.Fatalf("phone request logged by the agent, assigned to %d", assignee(r))
+		}
+		// A note is not work that keeps; the supervisor's triage dispatches.
+		r = w.open("enterprise", "")
+		if _, err := w.d.AddMessage(ctx, w.ag, r.Number, desk.NewMessage{Body: "note", Internal: true}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.d.UpdateRequest(ctx, sup, r.Number, desk.RequestPatch{Severity: sev(casedesk.SeverityB)}); err != nil {
+			t.Fatal(err)
+		}
+		if assignee(r) != other.ID {
+			t.Fatalf("supervisor's triage dispatched to %d, want the less loaded %d", assignee(r), other.ID)
+		}
+		// An answer by a supervisor, or by an agent on someone else's request, takes nothing.
+		if _, err := w.d.AddMessage(ctx, w.ag, r.Number, desk.NewMessage{Body: "helping"}); err != nil {
+			t.Fatal(err)
+		}
+		if assignee(r) != other.ID {
+			t.Fatalf("an answer took the request to %d", assignee(r))
+		}
+		r = w.open("enterprise", "")
+		if _, err := w.d.AddMessage(ctx, sup, r.Number, desk.NewMessage{Body: "on it"}); err != nil {
+			t.Fatal(err)
+		}
+		if assignee(r) != 0 {
+			t.Fatalf("a supervisor's answer assigned the request to %d", assignee(r))
 		}
 	})
 }

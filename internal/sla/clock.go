@@ -67,6 +67,9 @@ type ClockInput struct {
 	Metric        casedesk.Metric
 	Family        casedesk.Family
 	Severity      casedesk.Severity
+	// Untriaged: the request has no severity yet, and Severity is the one
+	// whose entitlement it is held to until triage (Policy.UntriagedSeverity).
+	Untriaged bool
 }
 
 // Clock is a computed service-level clock. It is a value: recompute it
@@ -239,7 +242,13 @@ func (c *Clock) Evaluate(at time.Time, stopped bool) Status {
 // NewClock computes the clock of a metric for a request of the given family
 // and severity under the policy: it looks up the entitlement, applies the
 // policy's warn share, and honours pauses only if PauseWhileWaiting.
+// Severity "" is an untriaged request, held to the entitlement of the
+// policy's UntriagedSeverity for the family.
 func (p Policy) NewClock(m casedesk.Metric, region *calendar.Calendar, f casedesk.Family, s casedesk.Severity, openedAt time.Time, pauses []Pause) (*Clock, error) {
+	untriaged := s == casedesk.SeverityNone
+	if untriaged {
+		s = p.UntriagedSeverity(f)
+	}
 	e, err := p.LookupMetric(m, f, s)
 	if err != nil {
 		return nil, err
@@ -249,6 +258,6 @@ func (p Policy) NewClock(m casedesk.Metric, region *calendar.Calendar, f casedes
 	}
 	return NewClock(ClockInput{
 		Calendar: region, OpenedAt: openedAt, Entitlement: e, Pauses: pauses, WarnShare: p.WarnShare,
-		PolicyVersion: p.Version, Metric: m, Family: f, Severity: s,
+		PolicyVersion: p.Version, Metric: m, Family: f, Severity: s, Untriaged: untriaged,
 	})
 }

@@ -195,7 +195,7 @@ func TestExplanation(t *testing.T) {
 		t.Fatal(err)
 	}
 	e := c.Explain()
-	if e.PolicyVersion != 1 || e.Zone != "Europe/London" || e.CalendarType != "business_hours" || len(e.Pauses) != 1 || e.Pauses[0].MinutesRemoved != 10 || len(e.Holidays) != 2 {
+	if e.PolicyVersion != 1 || e.Zone != "Europe/London" || e.CalendarType != "business_hours" || len(e.Pauses) != 1 || e.Pauses[0].Removed != 10*time.Minute || len(e.Holidays) != 2 {
 		t.Fatalf("explanation: %+v", e)
 	}
 	want := "due 2026-12-29 09:40 GMT (Europe/London) because policy v1 gives business/B initial response a target of 60 minutes on business hours in Europe/London; " +
@@ -299,5 +299,28 @@ func TestNormalizePauses(t *testing.T) {
 		if !got[i].From.Equal(want[i].From) || !got[i].To.Equal(want[i].To) {
 			t.Fatalf("got %v, want %v", got, want)
 		}
+	}
+}
+
+// The steps of the London example: opened, the pause, the two holidays in
+// date order, the due time; a clock without a commitment has no due step.
+func TestExplanationSteps(t *testing.T) {
+	cal := londonCal(t)
+	p := DefaultPolicy()
+	p.Entries[casedesk.FamilyBusiness][casedesk.SeverityB] = bh(casedesk.TargetMinutes, 60)
+	c, _ := p.NewClock(casedesk.MetricInitialResponse, cal, casedesk.FamilyBusiness, casedesk.SeverityB, ts(t, "2026-12-24T16:30:00Z"),
+		[]Pause{{From: ts(t, "2026-12-24T16:40:00Z"), To: ts(t, "2026-12-24T16:50:00Z")}})
+	var got []string
+	for _, s := range c.Explain().Steps() {
+		got = append(got, string(s.Kind)+"@"+s.At.UTC().Format("01-02T15:04"))
+	}
+	want := "opened@12-24T16:30 pause@12-24T16:40 holiday@12-25T00:00 holiday@12-28T00:00 due@12-29T09:40"
+	if strings.Join(got, " ") != want {
+		t.Fatalf("steps %v, want %s", got, want)
+	}
+	c, _ = p.NewClock(casedesk.MetricInitialResponse, cal, casedesk.FamilyBusiness, casedesk.SeverityC, ts(t, "2026-12-24T18:30:00Z"), nil)
+	steps := c.Explain().Steps()
+	if len(steps) != 2 || steps[1].Kind != StepStart || !steps[1].At.Equal(ts(t, "2026-12-29T09:00:00Z")) {
+		t.Fatalf("none: %+v", steps)
 	}
 }

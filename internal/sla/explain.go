@@ -2,6 +2,7 @@ package sla
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -9,19 +10,24 @@ import (
 	"github.com/casedesk/casedesk/internal/calendar"
 )
 
-// AppliedPause is a pause and the counting minutes it removed before Due
-// (for an open pause: before its start, so always 0).
+// AppliedPause is a pause and the counting time it removed before Due, to
+// the second (an open pause removes nothing yet: the due time waits for it).
 type AppliedPause struct {
 	Pause
-	MinutesRemoved int
+	Removed time.Duration
 }
 
-// Explanation says why a clock is due when it is.
+// Explanation says why a clock is due when it is. It is data: String words
+// it in English for logs and the API, and the pages word its Steps in the
+// viewer's language and time zone.
 type Explanation struct {
 	PolicyVersion int // 0 when the clock was not built from a policy
 	Metric        casedesk.Metric
 	Family        casedesk.Family
+	// Severity is the request's, or for an untriaged one (Untriaged) the
+	// severity whose entitlement it is held to until triage.
 	Severity      casedesk.Severity
+	Untriaged     bool
 	Coverage      casedesk.Coverage
 	CalendarType  string // "24x7" or "business_hours"
 	Zone          string // IANA name of the calendar's zone
@@ -47,6 +53,7 @@ func (c *Clock) Explain() Explanation {
 		Metric:        c.input.Metric,
 		Family:        c.input.Family,
 		Severity:      c.input.Severity,
+		Untriaged:     c.input.Untriaged,
 		Coverage:      c.Entitlement.Coverage,
 		CalendarType:  string(casedesk.CoverageBusinessHours),
 		Zone:          c.Calendar.Location().String(),
@@ -74,7 +81,7 @@ func (c *Clock) Explain() Explanation {
 				to = c.Due
 			}
 			if to.After(from) {
-				ap.MinutesRemoved = int(c.Calendar.Between(from, to) / time.Minute)
+				ap.Removed = c.Calendar.Between(from, to)
 			}
 		}
 		if !c.HasDue && !p.Open() && p.To.After(end) {
@@ -96,13 +103,7 @@ func (c *Clock) Explain() Explanation {
 //	due 2026-12-29 09:30 GMT (Europe/London) because policy v1 gives business/A
 //	a target of 60 minutes on business hours in Europe/London; counting started ...
 func (e Explanation) String() string {
-	loc := e.loc
-	if loc == nil {
-		var err error
-		if loc, err = time.LoadLocation(e.Zone); err != nil {
-			loc = time.UTC
-		}
-	}
+	loc := e.location()
 	const layout = "2006-01-02 15:04 MST"
 	f := func(t time.Time) string { return t.In(loc).Format(layout) }
 	var b strings.Builder
@@ -120,7 +121,11 @@ func (e Explanation) String() string {
 		if metric == "" {
 			metric = casedesk.MetricInitialResponse
 		}
-		fmt.Fprintf(&b, "policy v%d gives %s/%s %s ", e.PolicyVersion, e.Family, e.Severity, strings.ReplaceAll(string(metric), "_", " "))
+		if e.Untriaged {
+			fmt.Fprintf(&b, "until triage policy v%d holds %s %s to %s/%s: ", e.PolicyVersion, e.Family, strings.ReplaceAll(string(metric), "_", " "), e.Family, e.Severity)
+		} else {
+			fmt.Fprintf(&b, "policy v%d gives %s/%s %s ", e.PolicyVersion, e.Family, e.Severity, strings.ReplaceAll(string(metric), "_", " "))
+		}
 	} else {
 		b.WriteString("the entitlement is ")
 	}
@@ -147,7 +152,7 @@ func (e Explanation) String() string {
 			fmt.Fprintf(&b, "; paused since %s", f(p.From))
 			continue
 		}
-		fmt.Fprintf(&b, "; pause %s to %s removed %d counting minutes", f(p.From), f(p.To), p.MinutesRemoved)
+		fmt.Fprintf(&b, "; pause %s to %s removed %s", f(p.From), f(p.To), countingText(p.Removed))
 	}
 	if len(e.Holidays) > 0 {
 		b.WriteString("; holidays skipped:")
@@ -162,4 +167,90 @@ func (e Explanation) String() string {
 		}
 	}
 	return b.String()
+}
+
+// countingText words removed counting time to the second: "10 counting
+// minutes", "1 counting minute", or "21s of counting time" when it is not
+// whole minutes.
+func countingText(d time.Duration) string {
+	d = d.Truncate(time.Second)
+	switch {
+	case d == time.Minute:
+		return "1 counting minute"
+	case d%time.Minute == 0:
+		return fmt.Sprintf("%d counting minutes", d/time.Minute)
+	}
+	return d.String() + " of counting time"
+}
+
+// StepKind is what a step of an explanation says.
+type StepKind string
+
+// The steps of an explanation, in the order they happen.
+const (
+	// StepOpened: the request (or its reopening) at At; counting starts at
+	// once when Start equals it.
+	StepOpened StepKind = "opened"
+	// StepStart: counting starts at At, the first counting instant after
+	// an opening outside the calendar's hours.
+	StepStart StepKind = "start"
+	// StepPause: waiting on the customer from At to To, which removed
+	// Removed of counting time.
+	StepPause StepKind = "pause"
+	// StepPaused: waiting on the customer since At, not ended: the due
+	// time is unknown until it ends.
+	StepPaused StepKind = "paused"
+	// StepHoliday: Date (Name) is a holiday of the calendar inside the
+	// counting window: it does not count.
+	StepHoliday StepKind = "holiday"
+	// StepDue: the target runs out at At.
+	StepDue StepKind = "due"
+)
+
+// Step is one instant or span of an explanation.
+type Step struct {
+	Kind    StepKind
+	At, To  time.Time
+	Removed time.Duration // StepPause
+	Date    calendar.Date // StepHoliday
+	Name    string        // StepHoliday: the holiday's name, if any
+}
+
+// Steps returns the explanation as steps in time order: opened, the start
+// of counting if later, pauses and holidays, and the due time if there is
+// one.
+func (e Explanation) Steps() []Step {
+	steps := []Step{{Kind: StepOpened, At: e.OpenedAt}}
+	if !e.Start.Equal(e.OpenedAt.Truncate(time.Second)) {
+		steps = append(steps, Step{Kind: StepStart, At: e.Start})
+	}
+	var mid []Step
+	for _, p := range e.Pauses {
+		if p.Open() {
+			mid = append(mid, Step{Kind: StepPaused, At: p.From})
+			continue
+		}
+		mid = append(mid, Step{Kind: StepPause, At: p.From, To: p.To, Removed: p.Removed})
+	}
+	loc := e.location()
+	for _, h := range e.Holidays {
+		mid = append(mid, Step{Kind: StepHoliday, At: time.Date(h.Date.Year, h.Date.Month, h.Date.Day, 0, 0, 0, 0, loc), Date: h.Date, Name: h.Holiday.Name})
+	}
+	slices.SortStableFunc(mid, func(a, b Step) int { return a.At.Compare(b.At) })
+	steps = append(steps, mid...)
+	if e.HasDue && e.Target.Kind != casedesk.TargetNone {
+		steps = append(steps, Step{Kind: StepDue, At: e.Due})
+	}
+	return steps
+}
+
+// location is the calendar's zone.
+func (e Explanation) location() *time.Location {
+	if e.loc != nil {
+		return e.loc
+	}
+	if loc, err := time.LoadLocation(e.Zone); err == nil {
+		return loc
+	}
+	return time.UTC
 }

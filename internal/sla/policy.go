@@ -66,6 +66,65 @@ type Policy struct {
 	// ResolutionEnabled turns on the resolution clock with Resolution targets.
 	ResolutionEnabled bool
 	Resolution        Table
+	// Untriaged says, by family, which severity's targets a request is held
+	// to until the provider triages it (sets its severity). A family not
+	// listed is held to UntriagedStrictest.
+	Untriaged map[casedesk.Family]UntriagedRule
+}
+
+// UntriagedRule is which severity's targets an untriaged request is held
+// to: UntriagedStrictest, or a severity ("A", "B" or "C").
+type UntriagedRule string
+
+// UntriagedStrictest holds an untriaged request to the strictest
+// initial-response target its family is entitled to (Stricter), the default.
+const UntriagedStrictest UntriagedRule = "strictest"
+
+func (r UntriagedRule) valid() bool {
+	return r == UntriagedStrictest || casedesk.Severity(r).Known()
+}
+
+// UntriagedSeverity returns the severity whose targets a request of the
+// family is held to before triage: the policy's rule for the family, and
+// for UntriagedStrictest the severity with the strictest initial-response
+// entitlement (the most severe of equally strict ones).
+func (p Policy) UntriagedSeverity(f casedesk.Family) casedesk.Severity {
+	rule := p.Untriaged[f]
+	if rule != "" && rule != UntriagedStrictest {
+		return casedesk.Severity(rule)
+	}
+	best := casedesk.SeverityA
+	for _, s := range casedesk.Severities()[1:] {
+		e, ok := p.Entries[f][s]
+		if ok && Stricter(e, p.Entries[f][best]) {
+			best = s
+		}
+	}
+	return best
+}
+
+// Stricter reports whether entitlement a promises more than b, judged on
+// the entitlements alone (not on a calendar): a minutes target is stricter
+// than next business day, which is stricter than no commitment; of two
+// minutes targets the shorter is stricter; at the same target, counting
+// round the clock (24x7) is stricter than business hours.
+func Stricter(a, b Entitlement) bool {
+	rank := func(k casedesk.TargetKind) int {
+		switch k {
+		case casedesk.TargetMinutes:
+			return 0
+		case casedesk.TargetNextBusinessDay:
+			return 1
+		}
+		return 2
+	}
+	if ra, rb := rank(a.Target.Kind), rank(b.Target.Kind); ra != rb {
+		return ra < rb
+	}
+	if a.Target.Kind == casedesk.TargetMinutes && a.Target.Minutes != b.Target.Minutes {
+		return a.Target.Minutes < b.Target.Minutes
+	}
+	return a.Coverage == casedesk.Coverage24x7 && b.Coverage != casedesk.Coverage24x7
 }
 
 // DefaultWarnShare is the default Policy.WarnShare.
@@ -118,7 +177,18 @@ func DefaultPolicy() Policy {
 		WarnShare:         DefaultWarnShare,
 		PauseWhileWaiting: true,
 		ReopenDays:        DefaultReopenDays,
+		Untriaged:         DefaultUntriaged(),
 	}
+}
+
+// DefaultUntriaged holds every family's untriaged requests to its strictest
+// target.
+func DefaultUntriaged() map[casedesk.Family]UntriagedRule {
+	m := map[casedesk.Family]UntriagedRule{}
+	for _, f := range casedesk.Families() {
+		m[f] = UntriagedStrictest
+	}
+	return m
 }
 
 // FieldError is a validation or decoding error that names the offending
@@ -204,19 +274,29 @@ func (p Policy) Validate() error {
 	if err := p.Entries.validate("initial_response", true); err != nil {
 		return err
 	}
+	for _, f := range sortedKeys(p.Untriaged) {
+		if !f.Valid() {
+			return jsonfield.Errorf("untriaged."+string(f), "unknown family (want business, enterprise, frontline or elevated)")
+		}
+		if r := p.Untriaged[f]; !r.valid() {
+			return jsonfield.Errorf("untriaged."+string(f), "unknown rule %q (want %q, \"A\", \"B\" or \"C\")", r, UntriagedStrictest)
+		}
+	}
 	if err := p.NextReply.validate("next_reply.targets", p.NextReplyEnabled); err != nil {
 		return err
 	}
 	return p.Resolution.validate("resolution.targets", p.ResolutionEnabled)
 }
 
-// Lookup returns the initial-response entitlement for a family and severity.
+// Lookup returns the initial-response entitlement for a family and
+// severity; severity "" (untriaged) gives that of UntriagedSeverity.
 func (p Policy) Lookup(f casedesk.Family, s casedesk.Severity) (Entitlement, error) {
 	return p.LookupMetric(casedesk.MetricInitialResponse, f, s)
 }
 
 // LookupMetric returns the entitlement of a metric for a family and
-// severity. A disabled metric is an error.
+// severity, "" for an untriaged request (UntriagedSeverity). A disabled
+// metric is an error.
 func (p Policy) LookupMetric(m casedesk.Metric, f casedesk.Family, s casedesk.Severity) (Entitlement, error) {
 	var t Table
 	switch m {
@@ -237,6 +317,9 @@ func (p Policy) LookupMetric(m casedesk.Metric, f casedesk.Family, s casedesk.Se
 	}
 	if !f.Valid() {
 		return Entitlement{}, fmt.Errorf("sla: unknown plan family %q", f)
+	}
+	if s == casedesk.SeverityNone {
+		s = p.UntriagedSeverity(f)
 	}
 	if !s.Known() {
 		return Entitlement{}, fmt.Errorf("sla: unknown severity %q", s)

@@ -21,7 +21,8 @@ import (
 //	    ...
 //	  },
 //	  "next_reply": {"enabled": false, "targets": {}},
-//	  "resolution": {"enabled": false, "targets": {}}
+//	  "resolution": {"enabled": false, "targets": {}},
+//	  "untriaged": {"business": "strictest", ...}
 //	}
 //
 // Object keys are written in sorted order, so the encoding is stable.
@@ -47,6 +48,8 @@ type policyJSON struct {
 	InitialResponse   tableJSON  `json:"initial_response"`
 	NextReply         metricJSON `json:"next_reply"`
 	Resolution        metricJSON `json:"resolution"`
+	// Untriaged is written for every family, so an export says what applies.
+	Untriaged map[casedesk.Family]UntriagedRule `json:"untriaged"`
 }
 
 func (t Table) toJSON() tableJSON {
@@ -72,16 +75,30 @@ func (p Policy) MarshalJSON() ([]byte, error) {
 		InitialResponse:   p.Entries.toJSON(),
 		NextReply:         metricJSON{Enabled: p.NextReplyEnabled, Targets: p.NextReply.toJSON()},
 		Resolution:        metricJSON{Enabled: p.ResolutionEnabled, Targets: p.Resolution.toJSON()},
+		Untriaged:         p.untriagedRules(),
 	})
+}
+
+// untriagedRules is the policy's untriaged rule of every family, the
+// default filled in.
+func (p Policy) untriagedRules() map[casedesk.Family]UntriagedRule {
+	m := DefaultUntriaged()
+	for f, r := range p.Untriaged {
+		if r != "" {
+			m[f] = r
+		}
+	}
+	return m
 }
 
 // UnmarshalJSON decodes and validates a policy. "version" and
 // "initial_response" are required; absent optional fields take the defaults
 // (warn_share 0.75, pause_while_waiting true, reopen_days 14, next_reply and
-// resolution disabled). Unknown fields are errors. Every error is a
+// resolution disabled, every family's untriaged rule "strictest", so a
+// version stored before the rule existed reads as the default). Unknown fields are errors. Every error is a
 // *FieldError naming the JSON path of the offending field.
 func (p *Policy) UnmarshalJSON(data []byte) error {
-	m, err := jsonfield.Object(data, "", "version", "warn_share", "pause_while_waiting", "reopen_days", "initial_response", "next_reply", "resolution")
+	m, err := jsonfield.Object(data, "", "version", "warn_share", "pause_while_waiting", "reopen_days", "initial_response", "next_reply", "resolution", "untriaged")
 	if err != nil {
 		var fe *FieldError
 		if errors.As(err, &fe) && fe.Field == "" {
@@ -90,7 +107,7 @@ func (p *Policy) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	d := DefaultPolicy()
-	q := Policy{WarnShare: d.WarnShare, PauseWhileWaiting: d.PauseWhileWaiting, ReopenDays: d.ReopenDays}
+	q := Policy{WarnShare: d.WarnShare, PauseWhileWaiting: d.PauseWhileWaiting, ReopenDays: d.ReopenDays, Untriaged: DefaultUntriaged()}
 	raw, ok := m["version"]
 	if !ok {
 		return jsonfield.Errorf("version", "required")
@@ -145,6 +162,23 @@ func (p *Policy) UnmarshalJSON(data []byte) error {
 			if *mt.table, err = decodeTable(r, mt.name+".targets"); err != nil {
 				return err
 			}
+		}
+	}
+	if raw, ok := m["untriaged"]; ok && !jsonfield.IsNull(raw) {
+		fams, err := jsonfield.Object(raw, "untriaged")
+		if err != nil {
+			return err
+		}
+		for _, f := range sortedKeys(fams) {
+			fp := jsonfield.Join("untriaged", f)
+			if !casedesk.Family(f).Valid() {
+				return jsonfield.Errorf(fp, "unknown family (want business, enterprise, frontline or elevated)")
+			}
+			r, err := jsonfield.String(fams[f], fp)
+			if err != nil {
+				return err
+			}
+			q.Untriaged[casedesk.Family(f)] = UntriagedRule(r)
 		}
 	}
 	if err := q.Validate(); err != nil {

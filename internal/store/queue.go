@@ -21,19 +21,19 @@ type QueueItem struct {
 // QueueFilter selects a queue.
 type QueueFilter struct {
 	AssigneeID int64 // only this agent's requests
-	Unassigned bool
+	Unassigned bool  // triaged and unassigned
 	Category   casedesk.Category
 	Breached   bool // due before Now
 	AtRisk     bool // warned before Now, due after it
-	Triage     bool // new requests without a severity, oldest first
+	Triage     bool // new requests without a severity, by due time, then oldest first
 	Now        time.Time
 	Limit      int
 }
 
 // Queue lists the open requests in scope ordered by the due time of their running
 // initial-response clock, soonest (so breached) first, then those whose
-// target carries no commitment; or, for Triage, the untriaged ones oldest
-// first. It reads the partial index sla_clocks_queue in due order.
+// target carries no commitment; or, for Triage, the untriaged ones by the
+// due time of their clock, then oldest first. It reads the partial index sla_clocks_queue in due order.
 func (q *Queries) Queue(ctx context.Context, scope Scope, f QueueFilter) ([]*QueueItem, error) {
 	var a args
 	cond := " AND " + scope.cond(&a, "r.org_id")
@@ -41,15 +41,20 @@ func (q *Queries) Queue(ctx context.Context, scope Scope, f QueueFilter) ([]*Que
 		cond += " AND r.assignee_id = " + a.add(f.AssigneeID)
 	}
 	if f.Unassigned {
-		cond += " AND r.assignee_id IS NULL"
+		cond += " AND r.assignee_id IS NULL AND r.severity <> ''"
 	}
 	if f.Category != "" {
 		cond += " AND r.category = " + a.add(f.Category)
 	}
 	lim := limit(f.Limit)
 	if f.Triage {
-		return q.queue(ctx, "SELECT "+requestColumns+`, o.name, '', NULL, NULL FROM requests r JOIN organizations o ON o.id = r.org_id
-			WHERE r.status = 'new' AND r.severity = ''`+cond+" ORDER BY r.id LIMIT "+a.add(lim), a...)
+		// Untriaged requests have clocks too (held to their untriaged
+		// target): soonest due first, then those without a due time.
+		return q.queue(ctx, "SELECT "+requestColumns+`, o.name, COALESCE(c.family, ''), c.due_at, c.warn_at
+			FROM requests r JOIN organizations o ON o.id = r.org_id
+			LEFT JOIN sla_clocks c ON c.request_id = r.id AND c.stopped_at IS NULL AND c.metric = 'initial_response'
+			WHERE r.status = 'new' AND r.severity = ''`+cond+`
+			ORDER BY CASE WHEN c.due_at IS NULL THEN 1 ELSE 0 END, c.due_at, r.id LIMIT `+a.add(lim), a...)
 	}
 	clockCond := ""
 	switch {
@@ -80,7 +85,7 @@ func (q *Queries) Queue(ctx context.Context, scope Scope, f QueueFilter) ([]*Que
 		cond2 += " AND r.assignee_id = " + a2.add(f.AssigneeID)
 	}
 	if f.Unassigned {
-		cond2 += " AND r.assignee_id IS NULL"
+		cond2 += " AND r.assignee_id IS NULL AND r.severity <> ''"
 	}
 	if f.Category != "" {
 		cond2 += " AND r.category = " + a2.add(f.Category)

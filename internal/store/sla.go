@@ -313,6 +313,18 @@ func (q *Queries) DueAlerts(ctx context.Context, scope Scope, now time.Time, lim
 		" AND "+alertAt+" <= $1 ORDER BY "+alertAt+" LIMIT $2", a...)
 }
 
+// RearmAlerts forgets the recorded warning (warn) and breach (breach) of
+// a clock in scope, so that a clock re-targeted to a later instant (a
+// triage that relaxes it) warns and breaches again at its new instants;
+// the history keeps the alerts recorded before. ENOTFOUND outside the scope.
+func (q *Queries) RearmAlerts(ctx context.Context, scope Scope, clockID int64, warn, breach bool) error {
+	a := args{clockID, warn, breach}
+	res, err := q.exec(ctx, `UPDATE sla_clocks SET warn_fired_at = CASE WHEN $2 THEN NULL ELSE warn_fired_at END,
+		breach_fired_at = CASE WHEN $3 THEN NULL ELSE breach_fired_at END, breached = CASE WHEN $3 THEN FALSE ELSE breached END
+		WHERE id = $1 AND `+scope.cond(&a, "org_id"), a...)
+	return affectOne(res, err, "clock", clockID)
+}
+
 // MarkFired records that the warning ("warn") or breach ("breach") of a
 // clock in scope due at the instant was delivered. It reports false when
 // another instance recorded it first, the clock changed meanwhile or it lies

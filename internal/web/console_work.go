@@ -24,7 +24,7 @@ type workData struct {
 	Org         *desk.OrgPanel
 	Messages    []messageView
 	History     []eventView
-	Clocks      []desk.ClockView
+	Clocks      []clockPanel
 	Callbacks   []*store.Callback
 	Files       []*casedesk.Attachment // attached to the request itself
 	Agents      []desk.AgentStatus
@@ -87,9 +87,11 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request, p *page, number st
 	if err != nil {
 		return err
 	}
-	if d.Clocks, err = s.desk.RequestClocks(ctx, p.Actor, number); err != nil {
+	clocks, err := s.desk.RequestClocks(ctx, p.Actor, number)
+	if err != nil {
 		return err
 	}
+	d.Clocks = clockPanels(p, clocks)
 	if d.Callbacks, err = s.desk.Callbacks(ctx, p.Actor, number); err != nil {
 		return err
 	}

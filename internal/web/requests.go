@@ -349,11 +349,10 @@ type detailData struct {
 	Survey      *store.Survey
 	SurveyOpen  bool
 	Callbacks   []*store.Callback
-	Target      string // initial-response target, when there is one
-	RespondedAt string
-	Due         string // when the first answer is due, while it is pending
-	TargetMet   string // "met", "missed", "pending" or ""
-	Provider    int64
+	// Cycles are the initial-response lines, newest first: one per cycle
+	// of the request (opened, then each reopen), none without a target.
+	Cycles   []responseCycle
+	Provider int64
 }
 
 type messageView struct {
@@ -450,43 +449,72 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page, number 
 	return s.render(w, r, p, "detail", status)
 }
 
+// responseCycle is the initial-response line of one cycle of a request:
+// its target, whether the first answer of the provider's people in the
+// cycle met it, or until when it is due.
+type responseCycle struct {
+	Number    int    // 1 for the opening, n+1 after the n-th reopen
+	Reopened  string // when the cycle began, for a reopen
+	Target    string
+	Untriaged bool   // held to the strictest target until the provider sets the severity
+	Responded string // the first answer in the cycle
+	Met       string // "met", "missed", "pending" or ""
+	Due       string // when the first answer is due, while it is pending
+}
+
 // initialResponse shows the request's initial-response target and whether
-// the first answer of the provider's people met it: from the SLA engine's
-// clock when the request has one, otherwise computed here from the policy
-// for targets on a 24/7 calendar (business-hours ones need the region
-// calendar and are shown without a verdict).
+// the first answer of the provider's people met it, for each cycle (the
+// opening and each reopen): from the SLA engine's clocks when the request
+// has them, otherwise computed here from the policy for targets on a 24/7
+// calendar (business-hours ones need the region calendar and are shown
+// without a verdict).
 func (s *Server) initialResponse(ctx context.Context, p *page, d *detailData) {
 	req := d.Request
-	var first *casedesk.Message
-	for i := range d.Messages {
-		if d.Messages[i].Support {
-			first = d.Messages[i].Message
-			break
+	// firstAnswer is the provider's first answer at or after from.
+	firstAnswer := func(from time.Time, until *time.Time) *casedesk.Message {
+		for i := range d.Messages {
+			m := d.Messages[i]
+			if m.Support && !m.CreatedAt.Before(from) && (until == nil || m.CreatedAt.Before(*until)) {
+				return m.Message
+			}
 		}
-	}
-	if first != nil {
-		d.RespondedAt = p.When(first.CreatedAt)
+		return nil
 	}
 	if clocks, err := s.desk.RequestClocks(ctx, p.Actor, req.Number); err == nil {
-		var c *desk.ClockView
-		for i := range clocks {
-			if clocks[i].Metric == casedesk.MetricInitialResponse && (c == nil || clocks[i].Cycle > c.Cycle) {
-				c = &clocks[i]
+		var cs []desk.ClockView
+		for _, c := range clocks {
+			if c.Metric == casedesk.MetricInitialResponse {
+				cs = append(cs, c)
 			}
 		}
-		if c != nil {
-			d.Target = targetText(p, sla.Target{Kind: c.TargetKind, Minutes: c.TargetMinutes}) + " · " + p.T("coverage."+string(c.Coverage))
+		for i := len(cs) - 1; i >= 0; i-- {
+			c := cs[i]
+			var until *time.Time
+			if i+1 < len(cs) {
+				until = &cs[i+1].OpenedAt
+			}
+			line := responseCycle{Number: c.Cycle + 1, Untriaged: c.HeldTo != "",
+				Target: targetText(p, sla.Target{Kind: c.TargetKind, Minutes: c.TargetMinutes}) + " · " + p.T("coverage."+string(c.Coverage))}
+			if c.Cycle > 0 {
+				line.Reopened = p.Date(c.OpenedAt)
+			}
+			if m := firstAnswer(c.OpenedAt, until); m != nil {
+				line.Responded = p.When(m.CreatedAt)
+			}
 			switch c.State {
 			case "met":
-				d.TargetMet = "met"
+				line.Met = "met"
 			case "breached":
-				d.TargetMet = "missed"
+				line.Met = "missed"
 			case "running", "warning", "paused":
 				if c.DueAt != nil {
-					d.Due = p.When(*c.DueAt)
+					line.Due = p.When(*c.DueAt)
 				}
-				d.TargetMet = "pending"
+				line.Met = "pending"
 			}
+			d.Cycles = append(d.Cycles, line)
+		}
+		if len(cs) > 0 {
 			return
 		}
 	}
@@ -509,7 +537,12 @@ func (s *Server) initialResponse(ctx context.Context, p *page, d *detailData) {
 	if err != nil {
 		return
 	}
-	d.Target = targetText(p, e.Target) + " · " + p.T("coverage."+string(e.Coverage))
+	line := responseCycle{Number: 1, Target: targetText(p, e.Target) + " · " + p.T("coverage."+string(e.Coverage))}
+	first := firstAnswer(req.CreatedAt, nil)
+	if first != nil {
+		line.Responded = p.When(first.CreatedAt)
+	}
+	defer func() { d.Cycles = append(d.Cycles, line) }()
 	if e.Coverage != casedesk.Coverage24x7 || e.Target.Kind == casedesk.TargetNone {
 		return
 	}
@@ -519,12 +552,12 @@ func (s *Server) initialResponse(ctx context.Context, p *page, d *detailData) {
 	}
 	switch {
 	case first != nil && !first.CreatedAt.After(due):
-		d.TargetMet = "met"
+		line.Met = "met"
 	case first != nil || s.clock.Now().After(due):
-		d.TargetMet = "missed"
+		line.Met = "missed"
 	default:
-		d.Due = p.When(due)
-		d.TargetMet = "pending"
+		line.Due = p.When(due)
+		line.Met = "pending"
 	}
 }
 
