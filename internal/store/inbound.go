@@ -349,3 +349,21 @@ func (q *Queries) LastBounces(ctx context.Context, scope Scope, users []int64, s
 	}
 	return out, rows.Err()
 }
+
+// RequestByMessageID returns the mail identity of the request in scope that
+// the mail with the Message-ID opened; ok is false when there is none.
+func (q *Queries) RequestByMessageID(ctx context.Context, scope Scope, messageID string) (m RequestMail, ok bool, err error) {
+	if messageID == "" {
+		return RequestMail{}, false, nil
+	}
+	var a args
+	err = q.queryRow(ctx, "SELECT request_id, org_id, reply_token, message_id FROM request_mail WHERE message_id = "+
+		a.add(messageID)+" AND "+scope.cond(&a, "org_id")+" ORDER BY request_id LIMIT 1", a...).Scan(&m.RequestID, &m.OrgID, &m.ReplyToken, &m.MessageID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return RequestMail{}, false, nil
+	}
+	if err != nil {
+		return RequestMail{}, false, fmt.Errorf("store: request by message id: %w", err)
+	}
+	return m, true, nil
+}

@@ -71,3 +71,6 @@ CREATE TABLE mail_bounces (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX mail_bounces_user ON mail_bounces (user_id, id);
+
+-- Replies thread under the Message-ID of the mail that opened a request.
+CREATE INDEX request_mail_message_id ON request_mail (message_id) WHERE message_id <> '';
