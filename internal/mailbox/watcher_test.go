@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"strconv"
 	"sync"
 	"testing"
@@ -39,7 +40,7 @@ func newDesk(db *store.DB, blobDir string) *desk.Desk {
 	return desk.New(db, blobs, desk.Options{Policy: &pol, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 }
 
-func newEnv(t *testing.T, db *store.DB) *env {
+func newEnv(t testing.TB, db *store.DB) *env {
 	t.Helper()
 	ctx := context.Background()
 	host, port, _ := net.SplitHostPort(mailtest.IMAPAddr(t))
@@ -86,7 +87,7 @@ type running struct {
 	stop    func()
 }
 
-func run(t *testing.T, d *desk.Desk) *running {
+func run(t testing.TB, d *desk.Desk) *running {
 	t.Helper()
 	r := &running{idle: make(chan int64, 100), handled: make(chan *store.InboundMail, 100)}
 	w := &mailbox.Watcher{Desk: d, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), SeenFlag: true,
@@ -117,7 +118,7 @@ func run(t *testing.T, d *desk.Desk) *running {
 
 // within fails the test when a readiness signal does not come: lost mail
 // fails with a message instead of hanging.
-func within[T any](t *testing.T, c <-chan T, what string) T {
+func within[T any](t testing.TB, c <-chan T, what string) T {
 	t.Helper()
 	select {
 	case v := <-c:
@@ -198,5 +199,26 @@ func TestTwoWatchersOnePostgres(t *testing.T) {
 	lines, err := db.InboundMails(ctx, store.AllOrgs, store.InboundFilter{Outcome: store.InboundRequest})
 	if err != nil || len(lines) != n {
 		t.Fatalf("%d requests from %d mails (%v)", len(lines), n, err)
+	}
+}
+
+// BenchmarkInboundLatency measures a mail's way from its delivery to the
+// mailbox (IMAP APPEND done) to its request committed, one at a time; it
+// reports the p99 (issue 13: within 2 s).
+func BenchmarkInboundLatency(b *testing.B) {
+	db := storetest.Open(b, store.SQLite)
+	e := newEnv(b, db)
+	r := run(b, e.d)
+	within(b, r.idle, "idle")
+	lat := make([]time.Duration, 0, b.N)
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		e.box.Append(e.mail(i))
+		within(b, r.handled, "request")
+		lat = append(lat, time.Since(start))
+	}
+	slices.Sort(lat)
+	if len(lat) > 0 {
+		b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
 	}
 }
