@@ -17,6 +17,7 @@ import (
 	"github.com/casedesk/casedesk/internal/config"
 	"github.com/casedesk/casedesk/internal/desk"
 	"github.com/casedesk/casedesk/internal/edge"
+	"github.com/casedesk/casedesk/internal/mailbox"
 	"github.com/casedesk/casedesk/internal/sse"
 	"github.com/casedesk/casedesk/internal/store"
 	"github.com/casedesk/casedesk/internal/web"
@@ -147,6 +148,10 @@ func (a *App) Run(ctx context.Context) error {
 	workers.Go(func() {
 		w := &worker.SLA{Alerts: a.Desk, Clock: a.clock, Log: a.log}
 		w.Run(wctx)
+	})
+	workers.Go(func() {
+		// Inbound mail: the operator's active mailboxes (none until one is configured).
+		(&mailbox.Watcher{Desk: a.Desk, Log: a.log, SeenFlag: true}).Run(wctx)
 	})
 	workers.Go(func() {
 		relay := a.Desk.Relay()

@@ -155,6 +155,14 @@ func (s *Server) Routes() []Route {
 		{"POST", "/api/v1/calendars/{id}/holidays", SignedIn, "Import holidays from an iCalendar file (operators)", s.importHolidays},
 		{"GET", "/api/v1/calendars/{id}/holidays.ics", SignedIn, "The calendar's holidays as an iCalendar feed to subscribe to", s.holidayFeed},
 
+		{"GET", "/api/v1/mailboxes", SignedIn, "The mailboxes inbound mail is read from (operators)", s.listMailboxes},
+		{"POST", "/api/v1/mailboxes", SignedIn, "Add a mailbox to read inbound mail from (operators)", s.createMailbox},
+		{"GET", "/api/v1/mailboxes/{id}", SignedIn, "Read a mailbox (operators)", s.getMailbox},
+		{"PATCH", "/api/v1/mailboxes/{id}", SignedIn, "Change a mailbox (operators)", s.updateMailbox},
+		{"DELETE", "/api/v1/mailboxes/{id}", SignedIn, "Remove a mailbox (operators)", s.deleteMailbox},
+		{"GET", "/api/v1/inbound-mails", SignedIn, "What each received mail became, newest first (operators)", s.listInboundMails},
+		{"GET", "/api/v1/inbound-mails/{id}/raw", SignedIn, "A received mail as it came (operators)", s.inboundRaw},
+
 		{"GET", "/api/v1/plans", SignedIn, "The plan catalog", s.listPlans},
 		{"POST", "/api/v1/plans", SignedIn, "Add a plan (operators)", s.createPlan},
 		{"GET", "/api/v1/products", SignedIn, "The products and services catalog", s.listProducts},

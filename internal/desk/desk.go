@@ -42,6 +42,12 @@ type Policy struct {
 	DeliveryLease  time.Duration
 	// AutoAssign routes a request to an agent when it is triaged (routing.go).
 	AutoAssign bool
+	// Inbound mail (inbound.go): a larger mail is refused unread; one
+	// addressed to more than MailRecipients is refused; a sender's mail
+	// opens requests and draws answers at most MailPerHour times an hour.
+	MailLimit      int64
+	MailRecipients int
+	MailPerHour    int
 }
 
 // DefaultPolicy is SPEC's default.
@@ -52,6 +58,7 @@ func DefaultPolicy() Policy {
 		LoginDelay: time.Second, LoginMaxDelay: 5 * time.Minute, LoginKnownFor: 30 * 24 * time.Hour,
 		PresalesPerHour: 10, RequestLimit: 100, RequestLimitWindow: 10 * time.Minute,
 		PasswordParams: auth.Default, AutoAssign: true, DeliveryMaxAge: 24 * time.Hour, DeliveryLease: 2 * time.Minute,
+		MailLimit: 25 << 20, MailRecipients: 100, MailPerHour: 20,
 	}
 }
 

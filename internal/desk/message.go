@@ -74,75 +74,16 @@ func (d *Desk) AddMessageWithKey(ctx context.Context, a *casedesk.Actor, number 
 				return replayMessage(ctx, tx.Queries, scope, a, r.ID, mid, got, fp, m)
 			}
 		}
-		if r.Status == casedesk.StatusClosed {
-			return casedesk.Errorf(casedesk.ECONFLICT, "request %s is closed; reopen it to continue the conversation", r.Number)
-		}
-		oldStatus := r.Status
-		now := d.now()
-		m.RequestID, m.CreatedAt, m.OnBehalfOf = r.ID, now, onBehalfOf(a, r.OrgID)
-		if err := tx.CreateMessage(ctx, scope, m); err != nil {
-			return err
-		}
-		if idemKey != "" {
-			if err := tx.SaveIdempotencyKey(ctx, a.User.ID, store.IdemMessage, idemKey, fp, m.ID, now); err != nil {
-				return err
+		if err := d.addMessage(ctx, tx, a, scope, r, m, in.AttachmentIDs, func() error {
+			if idemKey != "" {
+				return tx.SaveIdempotencyKey(ctx, a.User.ID, store.IdemMessage, idemKey, fp, m.ID, m.CreatedAt)
 			}
+			return nil
+		}); err != nil {
+			return err
 		}
 		created = true
-		m.Attachments = []casedesk.Attachment{}
-		for i, aid := range in.AttachmentIDs {
-			att, err := tx.Attachment(ctx, scope, r.ID, aid)
-			if err != nil || att.MessageID != nil || att.Internal != m.Internal || att.UploaderID != a.User.ID {
-				return casedesk.Invalid("attachment_ids", "attachment_ids[%d]: no unsent upload %d of yours on this request", i, aid)
-			}
-			if err := tx.SetAttachmentMessage(ctx, scope, r.ID, aid, m.ID); err != nil {
-				return err
-			}
-			att.MessageID = &m.ID
-			m.Attachments = append(m.Attachments, *att)
-		}
-		kind := casedesk.EventMessage
-		if m.Internal {
-			kind = casedesk.EventNote
-		} else if m.Kind == casedesk.MessagePhone {
-			kind = casedesk.EventPhone
-		}
-		ch := changes{d: d, a: a, r: r, now: now}
-		ch.note(kind, "", "", strconv.FormatInt(m.ID, 10))
-		ch.events[0].Internal = m.Internal
-		switch {
-		case !a.IsStaff() && (r.Status == casedesk.StatusWaiting || r.Status == casedesk.StatusResolved):
-			ch.note(casedesk.EventStatusChanged, "status", string(r.Status), string(casedesk.StatusOpen))
-			r.Status, r.ResolvedAt = casedesk.StatusOpen, nil
-		case a.IsStaff() && !m.Internal && r.Status == casedesk.StatusNew:
-			ch.note(casedesk.EventStatusChanged, "status", string(r.Status), string(casedesk.StatusOpen))
-			r.Status = casedesk.StatusOpen
-		}
-		r.UpdatedAt = now
-		if err := tx.UpdateRequest(ctx, scope, r); err != nil {
-			return err
-		}
-		if err := ch.record(ctx, tx); err != nil {
-			return err
-		}
-		switch {
-		case a.IsStaff() && !m.Internal:
-			// A public reply or a logged call is the provider's response.
-			for _, metric := range []casedesk.Metric{casedesk.MetricInitialResponse, casedesk.MetricNextReply} {
-				if err := d.stopClocks(ctx, tx, r, metric, now, &a.User.ID); err != nil {
-					return err
-				}
-			}
-			// The agent who answered keeps the request (routing.go).
-			if _, err := d.keepWork(ctx, tx, a, r, now); err != nil {
-				return err
-			}
-		case !a.IsStaff():
-			if err := d.startNextReply(ctx, tx, r, now, &a.User.ID); err != nil {
-				return err
-			}
-		}
-		return d.clocksAfterUpdate(ctx, tx, r, r.Severity, oldStatus, now, &a.User.ID)
+		return nil
 	})
 	if errors.Is(err, store.ErrKeyTaken) {
 		// Another instance committed the same key first (PostgreSQL): answer
@@ -160,6 +101,79 @@ func (d *Desk) AddMessageWithKey(ctx context.Context, a *casedesk.Actor, number 
 		return nil, false, err
 	}
 	return m, created, nil
+}
+
+// addMessage adds m to r's conversation in tx, for AddMessage and for mail
+// (inbound.go): uploads tied to it, the status and clocks it moves, its
+// history lines. saved runs right after the insert (the idempotency key's
+// record).
+func (d *Desk) addMessage(ctx context.Context, tx *store.Tx, a *casedesk.Actor, scope store.Scope, r *casedesk.Request, m *casedesk.Message, attachmentIDs []int64, saved func() error) error {
+	if r.Status == casedesk.StatusClosed {
+		return casedesk.Errorf(casedesk.ECONFLICT, "request %s is closed; reopen it to continue the conversation", r.Number)
+	}
+	oldStatus := r.Status
+	now := d.now()
+	m.RequestID, m.CreatedAt, m.OnBehalfOf = r.ID, now, onBehalfOf(a, r.OrgID)
+	if err := tx.CreateMessage(ctx, scope, m); err != nil {
+		return err
+	}
+	if err := saved(); err != nil {
+		return err
+	}
+	m.Attachments = []casedesk.Attachment{}
+	for i, aid := range attachmentIDs {
+		att, err := tx.Attachment(ctx, scope, r.ID, aid)
+		if err != nil || att.MessageID != nil || att.Internal != m.Internal || att.UploaderID != a.User.ID {
+			return casedesk.Invalid("attachment_ids", "attachment_ids[%d]: no unsent upload %d of yours on this request", i, aid)
+		}
+		if err := tx.SetAttachmentMessage(ctx, scope, r.ID, aid, m.ID); err != nil {
+			return err
+		}
+		att.MessageID = &m.ID
+		m.Attachments = append(m.Attachments, *att)
+	}
+	kind := casedesk.EventMessage
+	if m.Internal {
+		kind = casedesk.EventNote
+	} else if m.Kind == casedesk.MessagePhone {
+		kind = casedesk.EventPhone
+	}
+	ch := changes{d: d, a: a, r: r, now: now}
+	ch.note(kind, "", "", strconv.FormatInt(m.ID, 10))
+	ch.events[0].Internal = m.Internal
+	switch {
+	case !a.IsStaff() && (r.Status == casedesk.StatusWaiting || r.Status == casedesk.StatusResolved):
+		ch.note(casedesk.EventStatusChanged, "status", string(r.Status), string(casedesk.StatusOpen))
+		r.Status, r.ResolvedAt = casedesk.StatusOpen, nil
+	case a.IsStaff() && !m.Internal && r.Status == casedesk.StatusNew:
+		ch.note(casedesk.EventStatusChanged, "status", string(r.Status), string(casedesk.StatusOpen))
+		r.Status = casedesk.StatusOpen
+	}
+	r.UpdatedAt = now
+	if err := tx.UpdateRequest(ctx, scope, r); err != nil {
+		return err
+	}
+	if err := ch.record(ctx, tx); err != nil {
+		return err
+	}
+	switch {
+	case a.IsStaff() && !m.Internal:
+		// A public reply or a logged call is the provider's response.
+		for _, metric := range []casedesk.Metric{casedesk.MetricInitialResponse, casedesk.MetricNextReply} {
+			if err := d.stopClocks(ctx, tx, r, metric, now, &a.User.ID); err != nil {
+				return err
+			}
+		}
+		// The agent who answered keeps the request (routing.go).
+		if _, err := d.keepWork(ctx, tx, a, r, now); err != nil {
+			return err
+		}
+	case !a.IsStaff():
+		if err := d.startNextReply(ctx, tx, r, now, &a.User.ID); err != nil {
+			return err
+		}
+	}
+	return d.clocksAfterUpdate(ctx, tx, r, r.Severity, oldStatus, now, &a.User.ID)
 }
 
 // replayMessage loads the message an idempotency key added to the request

@@ -60,23 +60,27 @@ func (d *Desk) SubmitPresales(ctx context.Context, a *casedesk.Actor, p Prospect
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
-	err := d.write(ctx, func(tx *store.Tx) error {
-		prov, err := tx.ProviderOrganization(ctx)
-		if err != nil {
-			return err
-		}
-		// A prospect's question is a request of the provider's own organization.
-		r.OrgID = prov.ID
-		if err := tx.CreateRequest(ctx, store.OrgScope(prov.ID), r); err != nil {
-			return err
-		}
-		tx.AfterCommit(func() { d.counts.add(OpenedKey{Channel: r.Channel, Category: r.Category}) })
-		return tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, Kind: casedesk.EventCreated, New: string(r.Status), At: now})
-	})
+	err := d.write(ctx, func(tx *store.Tx) error { return d.createPresales(ctx, tx, r) })
 	if err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// createPresales writes the pre-sales request r in tx, for SubmitPresales
+// and for mail to the pre-sales mailbox (inbound.go).
+func (d *Desk) createPresales(ctx context.Context, tx *store.Tx, r *casedesk.Request) error {
+	prov, err := tx.ProviderOrganization(ctx)
+	if err != nil {
+		return err
+	}
+	// A prospect's question is a request of the provider's own organization.
+	r.OrgID = prov.ID
+	if err := tx.CreateRequest(ctx, store.OrgScope(prov.ID), r); err != nil {
+		return err
+	}
+	tx.AfterCommit(func() { d.counts.add(OpenedKey{Channel: r.Channel, Category: r.Category}) })
+	return tx.CreateEvent(ctx, scopeOf(r), &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, Kind: casedesk.EventCreated, New: string(r.Status), At: r.CreatedAt})
 }
 
 func firstLine(s string) string {

@@ -89,35 +89,15 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 				return err
 			}
 		}
-		if err := d.prepareNew(ctx, tx, a, r, in); err != nil {
-			return err
-		}
-		if err := tx.CreateRequest(ctx, scope, r); err != nil {
-			return err
-		}
-		tx.AfterCommit(func() { d.counts.add(OpenedKey{Channel: r.Channel, Category: r.Category}) })
-		if idemKey != "" {
-			if err := tx.SaveIdempotencyKey(ctx, a.User.ID, store.IdemRequest, idemKey, fp, r.ID, now); err != nil {
-				return err
+		if err := d.createRequest(ctx, tx, a, scope, r, in, func() error {
+			if idemKey != "" {
+				return tx.SaveIdempotencyKey(ctx, a.User.ID, store.IdemRequest, idemKey, fp, r.ID, now)
 			}
+			return nil
+		}); err != nil {
+			return err
 		}
 		created = true
-		if err := tx.CreateEvent(ctx, scope, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
-			OnBehalfOf: r.OnBehalfOfOrgID, Kind: casedesk.EventCreated, New: string(r.Status), At: now}); err != nil {
-			return err
-		}
-		if err := d.startClocks(ctx, tx, r, 0, r.CreatedAt, &a.User.ID); err != nil {
-			return err
-		}
-		if r.Channel == casedesk.ChannelPhone {
-			// The agent who logged the call keeps the request.
-			if kept, err := d.keepWork(ctx, tx, a, r, now); err != nil || kept {
-				return err
-			}
-		}
-		if d.policy.AutoAssign && r.Severity != "" {
-			return d.autoAssign(ctx, tx, r, nil, false)
-		}
 		return nil
 	})
 	if errors.Is(err, store.ErrKeyTaken) {
@@ -136,6 +116,41 @@ func (d *Desk) OpenRequest(ctx context.Context, a *casedesk.Actor, in NewRequest
 		return nil, false, err
 	}
 	return r, created, nil
+}
+
+// createRequest writes the new request r in tx, for OpenRequest and for
+// mail (inbound.go): its references checked, its history line, its clocks,
+// its first assignment. saved runs right after the insert (the idempotency
+// key's record).
+func (d *Desk) createRequest(ctx context.Context, tx *store.Tx, a *casedesk.Actor, scope store.Scope, r *casedesk.Request, in NewRequest, saved func() error) error {
+	now := r.CreatedAt
+	if err := d.prepareNew(ctx, tx, a, r, in); err != nil {
+		return err
+	}
+	if err := tx.CreateRequest(ctx, scope, r); err != nil {
+		return err
+	}
+	tx.AfterCommit(func() { d.counts.add(OpenedKey{Channel: r.Channel, Category: r.Category}) })
+	if err := saved(); err != nil {
+		return err
+	}
+	if err := tx.CreateEvent(ctx, scope, &casedesk.Event{RequestID: r.ID, OrgID: r.OrgID, ActorID: &a.User.ID,
+		OnBehalfOf: r.OnBehalfOfOrgID, Kind: casedesk.EventCreated, New: string(r.Status), At: now}); err != nil {
+		return err
+	}
+	if err := d.startClocks(ctx, tx, r, 0, r.CreatedAt, &a.User.ID); err != nil {
+		return err
+	}
+	if r.Channel == casedesk.ChannelPhone {
+		// The agent who logged the call keeps the request.
+		if kept, err := d.keepWork(ctx, tx, a, r, now); err != nil || kept {
+			return err
+		}
+	}
+	if d.policy.AutoAssign && r.Severity != "" {
+		return d.autoAssign(ctx, tx, r, nil, false)
+	}
+	return nil
 }
 
 // underRequestLimit refuses, with ERATELIMIT and the exact time until the

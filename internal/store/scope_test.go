@@ -77,6 +77,20 @@ var unscoped = map[string]string{
 	"Queries.UnfinishedRecomputes": "the bulk recompute's bookkeeping: resumes every unfinished run",
 	"Queries.InsertRequests":       "bulk import and benchmark data, written as the system (bulk.go)",
 
+	// Inbound mail (inbound.go): the provider's mailboxes and the watcher's
+	// bookkeeping, before the sender (hence any organization) is known.
+	"Queries.CreateMailbox":     "the provider's mailboxes: system configuration (operators, checked in desk)",
+	"Queries.UpdateMailbox":     "the provider's mailboxes: system configuration (operators, checked in desk)",
+	"Queries.DeleteMailbox":     "the provider's mailboxes: system configuration (operators, checked in desk)",
+	"Queries.Mailbox":           "the provider's mailboxes: system configuration (operators, checked in desk)",
+	"Queries.Mailboxes":         "the provider's mailboxes: system configuration (operators and the watcher)",
+	"Queries.MailboxState":      "the watcher's place in a mailbox: UIDs, no organization's rows",
+	"Queries.AdvanceMailbox":    "the watcher's place in a mailbox: UIDs, no organization's rows",
+	"Queries.ClaimInboundMail":  "the watcher's claim of a received message, before its sender is known",
+	"Queries.FinishInboundMail": "the watcher's record of a message it claimed, by id",
+	"Queries.InboundHandled":    "duplicate check of a received message by Message-ID, before its sender is known",
+	"Queries.InboundAnswers":    "the per-sender rate limit of inbound mail, keyed by address before any organization is known",
+
 	// The database itself and its transactions.
 	"DB.Engine":      "which engine; no query",
 	"DB.SQL":         "the read pool, for metrics and health checks",
