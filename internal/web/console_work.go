@@ -44,6 +44,9 @@ type workData struct {
 	Reasons     []string
 	NeedReason  bool // elevated support and a severity set: changing it takes a reason
 	Supervisor  bool
+	// Bounces: mail to the requester or whoever opened it came back (issue
+	// 13), so the agent knows replies may not reach them.
+	Bounces []*store.MailBounce
 }
 
 func (s *Server) consoleRequest(w http.ResponseWriter, r *http.Request, p *page) error {
@@ -130,6 +133,15 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request, p *page, number st
 	}
 	users, _ := s.consoleNames(ctx, p, req.OrgID, evs, []int64{req.OpenedByID, req.RequesterID})
 	d.OpenedBy, d.Requester = users[req.OpenedByID], users[req.RequesterID]
+	bounced, err := s.desk.MailBounces(ctx, p.Actor, []int64{req.RequesterID, req.OpenedByID})
+	if err != nil {
+		return err
+	}
+	for _, id := range []int64{req.RequesterID, req.OpenedByID} {
+		if b := bounced[id]; b != nil && !slices.Contains(d.Bounces, b) {
+			d.Bounces = append(d.Bounces, b)
+		}
+	}
 	for _, a := range d.Agents {
 		users[a.User.ID] = a.User.Name
 		if req.AssigneeID != nil && a.User.ID == *req.AssigneeID {
