@@ -64,6 +64,13 @@ var operations = map[string]string{
 	"updateCanned":          "UpdateCanned",
 	"deleteCanned":          "DeleteCanned",
 	"listNotifications":     "ListNotifications",
+	"listMailboxes":         "ListMailboxes",
+	"createMailbox":         "CreateMailbox",
+	"getMailbox":            "Mailbox",
+	"updateMailbox":         "UpdateMailbox",
+	"deleteMailbox":         "DeleteMailbox",
+	"listInboundMails":      "ListInboundMails",
+	"getInboundMailRaw":     "InboundMailRaw",
 	"markNotificationsRead": "MarkNotificationsRead",
 
 	"getSLAPolicy":        "GetSLAPolicy",

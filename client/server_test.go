@@ -465,6 +465,44 @@ func TestFlow(t *testing.T) {
 		if pv := must(agent.GetSLAPolicyVersion(ctx, imp.Version))(t); pv.Policy.ReopenDays == nil || *pv.Policy.ReopenDays != 30 {
 			t.Errorf("policy version %+v", pv)
 		}
+		// Inbound mail: the operator sets up a mailbox; a mail nobody may
+		// act on is logged, and its raw message can be read back.
+		str := func(v string) *string { return &v }
+		mb := must(op.CreateMailbox(ctx, MailboxInput{Name: str("Support"), Host: str("imap.example.test"), Username: str("support"),
+			Password: str("imap-secret"), Address: str("support@desk.test")}))(t)
+		if !mb.PasswordSet || mb.Port != 993 || mb.TLS != "implicit" || mb.Role != "support" {
+			t.Errorf("mailbox %+v", mb)
+		}
+		if ms := must(op.ListMailboxes(ctx))(t); len(ms) != 1 || ms[0].ID != mb.ID {
+			t.Errorf("mailboxes %+v", ms)
+		}
+		if m := must(op.UpdateMailbox(ctx, mb.ID, MailboxInput{Folder: str("Support")}))(t); m.Folder != "Support" || !m.PasswordSet {
+			t.Errorf("mailbox update %+v", m)
+		}
+		if m := must(op.Mailbox(ctx, mb.ID))(t); m.Folder != "Support" {
+			t.Errorf("mailbox %+v", m)
+		}
+		raw := "From: Stranger <stranger@example.test>\r\nTo: support@desk.test\r\nSubject: Hello\r\nMessage-ID: <hello@example.test>\r\n\r\nHi.\r\n"
+		stored, err := db.Mailbox(ctx, mb.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.desk.ReceiveMail(ctx, stored, 1, 1, []byte(raw)); err != nil {
+			t.Fatal(err)
+		}
+		lines := must(op.ListInboundMails(ctx, InboundMailOptions{}))(t)
+		if len(lines) != 1 || lines[0].From != "stranger@example.test" || lines[0].Subject != "Hello" {
+			t.Fatalf("inbound mails %+v", lines)
+		}
+		rc := must(op.InboundMailRaw(ctx, lines[0].ID))(t)
+		if b, _ := io.ReadAll(rc); string(b) != raw {
+			t.Errorf("raw inbound mail %q", b)
+		}
+		rc.Close()
+		if err := op.DeleteMailbox(ctx, mb.ID); err != nil {
+			t.Errorf("delete mailbox: %v", err)
+		}
+
 		week := map[string][]string{"mon": {"09:00-17:00"}, "tue": {"09:00-17:00"}, "wed": {"09:00-17:00"}, "thu": {"09:00-17:00"}, "fri": {"09:00-17:00"}}
 		spec := CalendarSpec{Type: "business_hours", TZ: "Europe/Vienna", Weekly: week, Holidays: []Holiday{{Date: "12-25", Name: "Christmas"}}}
 		cal := must(op.CreateCalendar(ctx, NewCalendar{Name: "Austria", Region: "AT", Spec: spec}))(t)

@@ -225,6 +225,20 @@ func matrix() map[string]routeCase {
 			return call{body: map[string]any{"calendar": map[string]any{"type": "24x7"}, "opened_at": "2026-11-02T09:00:00Z", "target_minutes": 60}}
 		}},
 		"GET /api/v1/calendars": {signedIn, nil},
+		"GET /api/v1/mailboxes": {operatorOnly, nil},
+		"POST /api/v1/mailboxes": {operatorOnly.with(201), func(*fixture, string) call {
+			return call{body: map[string]any{"name": "Support " + uniq(), "host": "imap.example.test", "username": "support",
+				"password": "imap-secret", "address": "support@desk.test"}}
+		}},
+		"GET /api/v1/mailboxes/{id}": {operatorOnly, func(f *fixture, _ string) call { return call{params: f.mailbox()} }},
+		"PATCH /api/v1/mailboxes/{id}": {operatorOnly, func(f *fixture, _ string) call {
+			return call{params: f.mailbox(), body: map[string]any{"folder": "Support"}}
+		}},
+		"DELETE /api/v1/mailboxes/{id}": {operatorOnly.with(204), func(f *fixture, _ string) call { return call{params: f.mailbox()} }},
+		"GET /api/v1/inbound-mails":     {operatorOnly, nil},
+		"GET /api/v1/inbound-mails/{id}/raw": {operatorOnly, func(f *fixture, _ string) call {
+			return call{params: map[string]string{"id": f.inboundMail()}}
+		}},
 		"POST /api/v1/calendars": {operatorOnly.with(201), func(*fixture, string) call {
 			return call{body: map[string]any{"name": "Region " + uniq(), "region": "Q" + string(rune('A'+seq%26)), "spec": json.RawMessage(weekdaySpec)}}
 		}},
@@ -390,4 +404,35 @@ func (f *fixture) calendarID(region string) string {
 	}
 	f.t.Fatalf("no calendar for %s", region)
 	return ""
+}
+
+// mailbox adds a mailbox and returns its id as the route's parameter.
+func (f *fixture) mailbox() map[string]string {
+	f.t.Helper()
+	str := func(v string) *string { return &v }
+	m, err := f.desk.CreateMailbox(context.Background(), f.actors["operator"], desk.MailboxInput{Name: str("Support " + uniq()),
+		Host: str("imap.example.test"), Username: str("support"), Password: str("imap-secret"), Address: str("support@desk.test")})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return map[string]string{"id": strconv.FormatInt(m.ID, 10)}
+}
+
+// inboundMail receives a stranger's mail in a new mailbox and returns the
+// id of its log line.
+func (f *fixture) inboundMail() string {
+	f.t.Helper()
+	ctx := context.Background()
+	id, _ := strconv.ParseInt(f.mailbox()["id"], 10, 64)
+	mb, err := f.db.Mailbox(ctx, id)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	raw := "From: xsecret stranger <stranger@example.test>\r\nTo: support@desk.test\r\nSubject: Hello\r\nMessage-ID: <" + uniq() +
+		"@example.test>\r\n\r\nHi.\r\n"
+	line, _, err := f.desk.ReceiveMail(ctx, mb, 1, uint32(seq), []byte(raw))
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return strconv.FormatInt(line.ID, 10)
 }

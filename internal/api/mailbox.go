@@ -19,7 +19,7 @@ func (s *Server) listMailboxes(w http.ResponseWriter, r *http.Request, a *casede
 	if ms == nil {
 		ms = []*desk.MailboxView{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"mailboxes": ms})
+	writeJSON(w, http.StatusOK, map[string]any{"items": ms})
 	return nil
 }
 
@@ -97,7 +97,7 @@ func (s *Server) listInboundMails(w http.ResponseWriter, r *http.Request, a *cas
 	if ls == nil {
 		ls = []*store.InboundMail{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"inbound_mails": ls})
+	writeJSON(w, http.StatusOK, map[string]any{"items": ls})
 	return nil
 }
 

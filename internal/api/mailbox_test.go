@@ -37,7 +37,7 @@ func TestMailboxesAPI(t *testing.T) {
 		var list struct {
 			Mailboxes []struct {
 				ID int64 `json:"id"`
-			} `json:"mailboxes"`
+			} `json:"items"`
 		}
 		f.do("operator", "GET", "/api/v1/mailboxes", nil, &list)
 		if len(list.Mailboxes) != 1 {
