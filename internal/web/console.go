@@ -88,7 +88,7 @@ func (s *Server) lines(p *page, rows []queueRow) []queueLine {
 	out := make([]queueLine, len(rows))
 	for i, r := range rows {
 		l := queueLine{Number: r.Number, Title: r.Title, TitleLang: langOf(p.Lang, r.Title, r.Language), Severity: string(r.Severity), OrgName: r.OrgName, OrgID: r.OrgID,
-			Lang: r.Language, Category: p.T("cat." + string(r.Category)), Channel: p.T("channel." + string(r.Channel)),
+			Lang: p.LangName(r.Language), Category: p.T("cat." + string(r.Category)), Channel: p.T("channel." + string(r.Channel)),
 			Status: string(r.Status), StatusText: p.T("console.status." + string(r.Status)), State: r.State, DueISO: r.DueISO, Left: r.Left}
 		if r.Family != "" {
 			l.Family = p.T("family." + string(r.Family))
@@ -98,8 +98,10 @@ func (s *Server) lines(p *page, rows []queueRow) []queueLine {
 	return out
 }
 
-// leftText writes a duration as "2h 05m", "12m 30s" or "−3m 10s".
-func leftText(d time.Duration) string {
+// leftText writes a duration as "2h 05m", "12m 30s" or "−3m 10s", with the
+// units of the viewer's language (page.Units; console.js writes the same).
+func leftText(p *page, d time.Duration) string {
+	u := p.Units()
 	sign := ""
 	if d < 0 {
 		sign, d = "−", -d
@@ -108,11 +110,11 @@ func leftText(d time.Duration) string {
 	h, m, sec := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
 	switch {
 	case h >= 48:
-		return sign + strconv.Itoa(h/24) + "d " + strconv.Itoa(h%24) + "h"
+		return sign + strconv.Itoa(h/24) + u[0] + " " + strconv.Itoa(h%24) + u[1]
 	case h > 0:
-		return sign + strconv.Itoa(h) + "h " + pad2(m) + "m"
+		return sign + strconv.Itoa(h) + u[1] + " " + pad2(m) + u[2]
 	}
-	return sign + strconv.Itoa(m) + "m " + pad2(sec) + "s"
+	return sign + strconv.Itoa(m) + u[2] + " " + pad2(sec) + u[3]
 }
 
 func pad2(n int) string {
@@ -145,10 +147,10 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, p *page) e
 		row := queueRow{QueueEntry: e}
 		if e.DueAt != nil {
 			row.DueISO = p.ISO(*e.DueAt)
-			row.Left = leftText(e.DueAt.Sub(d.Now))
+			row.Left = leftText(p, e.DueAt.Sub(d.Now))
 		}
 		if e.State == "triage" {
-			row.Left = p.T("console.waiting", leftText(d.Now.Sub(e.CreatedAt)))
+			row.Left = p.T("console.waiting", leftText(p, d.Now.Sub(e.CreatedAt)))
 			f, ok := families[e.OrgID]
 			if !ok {
 				subs, err := s.desk.Subscriptions(r.Context(), p.Actor, e.OrgID)
