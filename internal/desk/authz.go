@@ -256,6 +256,10 @@ type Abilities struct {
 	// OwnCustomer: the actor's own organization is a customer, the one
 	// they work on and open requests for by default (OpenRequest).
 	OwnCustomer bool
+	// Administer: run the system — organizations, plans, products,
+	// calendars and the SLA policy (CreateOrganization, CreatePlan,
+	// SetSLAPolicy…): operators, who do not work requests.
+	Administer bool
 }
 
 // Allowed returns what a may do; anonymous callers may do none of it.
@@ -278,6 +282,7 @@ func Allowed(a *casedesk.Actor) Abilities {
 		GrantPartners:    needGrantor(a, own, "partners do not delegate") == nil && a.OrgKind == casedesk.OrgCustomer,
 		ActForCustomers:  worksDelegated(a),
 		OwnCustomer:      a.OrgKind == casedesk.OrgCustomer,
+		Administer:       needOperator(a) == nil,
 	}
 }
 

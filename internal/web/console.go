@@ -125,6 +125,12 @@ func pad2(n int) string {
 }
 
 func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, p *page) error {
+	// Operators do not work requests: the console's front door takes them
+	// to their own landing page instead of a refusal.
+	if p.Can.Administer && !p.Can.WorkRequests {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return nil
+	}
 	q := r.URL.Query()
 	d := &queueData{View: cmp.Or(q.Get("view"), string(desk.QueueMine)), Category: q.Get("category"), Now: s.clock.Now()}
 	for _, v := range desk.QueueViews() {

@@ -40,6 +40,9 @@ type supportRow struct {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request, p *page) error {
+	if p.Can.Administer {
+		return s.adminHome(w, r, p)
+	}
 	ctx := r.Context()
 	p.Title, p.Nav = p.T("home.title"), "home"
 	if r.URL.Query().Get("notice") == "password" {
