@@ -1,0 +1,77 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/casedesk/casedesk"
+	"github.com/casedesk/casedesk/internal/desk"
+	"github.com/casedesk/casedesk/internal/store"
+	"github.com/casedesk/casedesk/internal/store/storetest"
+)
+
+// TestNotificationsInTimeOrder: the inbox lists what happened newest first
+// by when it happened — an SLA alert the worker records after later changes
+// still sorts at its instant — and its pages follow that order.
+func TestNotificationsInTimeOrder(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		withConsoleStaff(t, e)
+		ctx := context.Background()
+		must(t, e.desk.SetTAM(ctx, e.actor("sam"), e.fabrikam.ID, e.users["lena"].ID) == nil, "set the account manager")
+		first := e.openRequest("anna", e.fabrikam.ID, "Mail is not arriving")
+		sevA := casedesk.SeverityA
+		_, err := e.desk.UpdateRequest(ctx, e.actor("lena"), first.Number, desk.RequestPatch{Severity: &sevA})
+		must(t, err == nil, "severity: %v", err)
+		e.clock.Add(6 * time.Hour) // the clock warns and breaches meanwhile; nobody records it yet
+		e.openRequest("anna", e.fabrikam.ID, "Calendar sharing fails")
+		n, err := e.desk.FireDue(ctx, e.clock.Now()) // recorded now, at their instants
+		must(t, err == nil && n > 0, "fire due: %d %v", n, err)
+
+		c := e.client()
+		c.signIn("lena")
+		times := regexp.MustCompile(`<time datetime="([^"]+)">`)
+		var all []string
+		for path := "/console/notifications"; ; {
+			st, page := c.get(path)
+			must(t, st == http.StatusOK, "%s: %d", path, st)
+			for _, m := range times.FindAllStringSubmatch(page, -1) {
+				all = append(all, m[1])
+			}
+			m := regexp.MustCompile(`href="(/console/notifications\?cursor=[^"]+)"`).FindStringSubmatch(page)
+			if m == nil {
+				break
+			}
+			path = strings.ReplaceAll(m[1], "&amp;", "&")
+		}
+		must(t, len(all) >= 4, "the inbox has %d lines: %v", len(all), all)
+		must(t, slices.IsSortedFunc(all, func(a, b string) int { return strings.Compare(b, a) }),
+			"the inbox is not newest first: %v", all)
+
+		// Two at a time, the pages give the same lines in the same order.
+		full, _, err := e.desk.Notifications(ctx, e.actor("lena"), false, "", 200)
+		must(t, err == nil, "notifications: %v", err)
+		var paged []int64
+		for cursor := ""; ; {
+			ns, next, err := e.desk.Notifications(ctx, e.actor("lena"), false, cursor, 2)
+			must(t, err == nil, "page %q: %v", cursor, err)
+			for _, n := range ns {
+				paged = append(paged, n.ID)
+			}
+			if next == "" {
+				break
+			}
+			cursor = next
+		}
+		var ids []int64
+		for _, n := range full {
+			ids = append(ids, n.ID)
+		}
+		must(t, slices.Equal(ids, paged), "paged %v, all at once %v", paged, ids)
+	})
+}
