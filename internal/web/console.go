@@ -93,6 +93,9 @@ func (s *Server) lines(p *page, rows []queueRow) []queueLine {
 		if r.Family != "" {
 			l.Family = p.T("family." + string(r.Family))
 		}
+		if l.State == "no_target" && l.Left == "" {
+			l.Left = p.T("console.left.notarget") // a clock runs, with no time to meet
+		}
 		out[i] = l
 	}
 	return out
@@ -196,19 +199,95 @@ func (s *Server) accountRows(ctx context.Context, p *page, d *queueData) error {
 	if err != nil {
 		return err
 	}
+	type orgInfo struct {
+		name   string
+		family casedesk.Family
+	}
+	orgs := map[int64]orgInfo{}
 	for _, r := range rs {
 		if d.Category != "" && string(r.Category) != d.Category {
 			continue
 		}
-		org, err := s.desk.Organization(ctx, p.Actor, r.OrgID)
-		if err != nil {
+		o, ok := orgs[r.OrgID]
+		if !ok {
+			org, err := s.desk.Organization(ctx, p.Actor, r.OrgID)
+			if err != nil {
+				return err
+			}
+			subs, err := s.desk.Subscriptions(ctx, p.Actor, r.OrgID)
+			if err != nil {
+				return err
+			}
+			f, _ := casedesk.SupportFamily(subs)
+			o = orgInfo{org.Name, f}
+			orgs[r.OrgID] = o
+		}
+		row := queueRow{QueueEntry: desk.QueueEntry{QueueItem: &store.QueueItem{Request: r, OrgName: o.name, Family: o.family}}}
+		if err := s.accountClock(ctx, p, d.Now, &row); err != nil {
 			return err
 		}
-		d.Rows = append(d.Rows, queueRow{QueueEntry: desk.QueueEntry{QueueItem: &store.QueueItem{Request: r, OrgName: org.Name,
-			Family: casedesk.FamilyElevated}, State: "account"}})
+		d.Rows = append(d.Rows, row)
+	}
+	// Like the other queues: the most urgent first (breached, then the
+	// soonest due), then those with no clock due.
+	slices.SortStableFunc(d.Rows, func(a, b queueRow) int {
+		switch {
+		case a.DueAt != nil && b.DueAt != nil:
+			return a.DueAt.Compare(*b.DueAt)
+		case a.DueAt != nil:
+			return -1
+		case b.DueAt != nil:
+			return 1
+		}
+		return 0
+	})
+	return nil
+}
+
+// accountClock fills an account row's time left from the request's SLA
+// clocks: the running clock due soonest (first response, next reply or
+// resolution, whichever the request is waiting for); a request waiting for
+// triage counts its wait; one with no clock due says it was answered.
+func (s *Server) accountClock(ctx context.Context, p *page, now time.Time, row *queueRow) error {
+	if row.Severity == "" {
+		row.State, row.Left = "triage", p.T("console.waiting", leftText(p, now.Sub(row.CreatedAt)))
+		return nil
+	}
+	clocks, err := s.desk.RequestClocks(ctx, p.Actor, row.Number)
+	if err != nil {
+		return err
+	}
+	row.State = "responded"
+	for _, c := range clocks {
+		if c.StoppedAt != nil || c.State == "paused" {
+			continue
+		}
+		if c.DueAt == nil {
+			if row.DueAt == nil {
+				row.State = "no_target"
+			}
+			continue
+		}
+		if row.DueAt != nil && !c.DueAt.Before(*row.DueAt) {
+			continue
+		}
+		due := *c.DueAt
+		row.DueAt = &due
+		switch {
+		case c.State == "breached" || !due.After(now):
+			row.State = "breached"
+		case c.State == "warning":
+			row.State = "at_risk"
+		default:
+			row.State = "running"
+		}
+	}
+	if row.DueAt != nil {
+		row.DueISO, row.Left = p.ISO(*row.DueAt), leftText(p, row.DueAt.Sub(now))
 	}
 	return nil
 }
+
 
 // queueRest completes the views of active work: desk.Queue orders the
 // requests whose initial response is still pending; those already answered

@@ -75,3 +75,36 @@ func TestNotificationsInTimeOrder(t *testing.T) {
 		must(t, slices.Equal(ids, paged), "paged %v, all at once %v", paged, ids)
 	})
 }
+
+// TestAccountsQueueTimeLeft: the account manager's "My accounts" queue
+// shows each request's SLA time left, like the other queues, not "–".
+func TestAccountsQueueTimeLeft(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	withConsoleStaff(t, e)
+	ctx := context.Background()
+	must(t, e.desk.SetTAM(ctx, e.actor("sam"), e.fabrikam.ID, e.users["lena"].ID) == nil, "set the account manager")
+	triaged := e.openRequest("anna", e.fabrikam.ID, "Mail is not arriving")
+	sevA, sevB := casedesk.SeverityA, casedesk.SeverityB
+	_, err := e.desk.UpdateRequest(ctx, e.actor("agent"), triaged.Number, desk.RequestPatch{Severity: &sevA})
+	must(t, err == nil, "severity: %v", err)
+	noTarget := e.openRequest("anna", e.fabrikam.ID, "Teams meeting recordings") // business B: no time committed
+	_, err = e.desk.UpdateRequest(ctx, e.actor("agent"), noTarget.Number, desk.RequestPatch{Severity: &sevB})
+	must(t, err == nil, "severity: %v", err)
+	waiting := e.openRequest("markus", e.fabrikam.ID, "Calendar sharing fails")
+	e.clock.Add(10 * time.Minute)
+
+	c := e.client()
+	c.signIn("lena")
+	st, page := c.get("/console?view=accounts")
+	must(t, st == http.StatusOK, "accounts: %d", st)
+	row := func(number string) string {
+		m := regexp.MustCompile(`(?s)<tr data-number="` + number + `".*?</tr>`).FindString(page)
+		must(t, m != "", "no row for %s:\n%s", number, page)
+		return m
+	}
+	must(t, regexp.MustCompile(`<time class="left left-running" datetime="[^"]+" data-due="[^"]+">\d`).MatchString(row(triaged.Number)),
+		"the triaged request shows no time left:\n%s", row(triaged.Number))
+	must(t, strings.Contains(row(waiting.Number), "10m 00s"), "the request awaiting triage does not say how long it waits:\n%s", row(waiting.Number))
+	must(t, strings.Contains(row(noTarget.Number), "no target"), "the request without a target does not say so:\n%s", row(noTarget.Number))
+	must(t, !strings.Contains(page, `<span class="left">–</span>`), "a row shows –:\n%s", page)
+}
