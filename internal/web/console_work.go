@@ -21,6 +21,7 @@ import (
 
 type workData struct {
 	Request     *casedesk.Request
+	Linked      []string // the requests linked with this one, either way
 	Org         *desk.OrgPanel
 	Messages    []messageView
 	History     []eventView
@@ -75,6 +76,9 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request, p *page, number st
 		d.Suggested = req.Impact.SuggestSeverity()
 	}
 	d.NeedReason = org.Elevated && req.Severity != ""
+	if d.Linked, err = s.linkedNumbers(ctx, p, req); err != nil {
+		return err
+	}
 	d.Description = s.md.render(req.Description)
 	if req.AssigneeID != nil {
 		d.AssigneeNum = *req.AssigneeID

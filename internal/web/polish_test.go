@@ -108,3 +108,30 @@ func TestAccountsQueueTimeLeft(t *testing.T) {
 	must(t, strings.Contains(row(noTarget.Number), "no target"), "the request without a target does not say so:\n%s", row(noTarget.Number))
 	must(t, !strings.Contains(page, `<span class="left">–</span>`), "a row shows –:\n%s", page)
 }
+
+// TestLinkShowsOnBoth: a link between two requests shows on both, in the
+// console and in the portal.
+func TestLinkShowsOnBoth(t *testing.T) {
+	storetest.Engines(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		withConsoleStaff(t, e)
+		a := e.openRequest("anna", e.fabrikam.ID, "Mail is not arriving")
+		b := e.openRequest("anna", e.fabrikam.ID, "Calendar sharing fails")
+		_, err := e.desk.Link(context.Background(), e.actor("lena"), a.Number, b.Number)
+		must(t, err == nil, "link: %v", err)
+		console, portal := e.client(), e.client()
+		console.signIn("lena")
+		portal.signIn("anna")
+		for _, c := range []struct {
+			cl         *client
+			base       string
+			from, with string
+		}{{console, "/console/requests/", a.Number, b.Number}, {console, "/console/requests/", b.Number, a.Number},
+			{portal, "/requests/", a.Number, b.Number}, {portal, "/requests/", b.Number, a.Number}} {
+			st, page := c.cl.get(c.base + c.from)
+			must(t, st == http.StatusOK, "%s%s: %d", c.base, c.from, st)
+			m := regexp.MustCompile(`(?s)<dd id="linked">(.*?)</dd>`).FindStringSubmatch(page)
+			must(t, m != nil && strings.Contains(m[1], `href="`+c.base+c.with+`"`), "%s%s does not show its link to %s", c.base, c.from, c.with)
+		}
+	})
+}
