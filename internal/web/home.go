@@ -24,6 +24,7 @@ type homeData struct {
 	Articles   []Article
 	Provider   string
 	PartnerID  int64 // a partner's own organization id, which customers grant to
+	TAM        *desk.AccountManager
 }
 
 type subscriptionRow struct {
@@ -62,6 +63,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, p *page) error {
 			return err
 		}
 		d.Org = org
+		if d.TAM, err = s.desk.AccountManager(ctx, p.Actor, org.ID); err != nil {
+			return err
+		}
 		subs, err := s.desk.Subscriptions(ctx, p.Actor, org.ID)
 		if err != nil {
 			return err

@@ -135,3 +135,23 @@ func TestLinkShowsOnBoth(t *testing.T) {
 		}
 	})
 }
+
+// TestCustomerSeesAccountManager: a customer's people (and its partner)
+// see who their technical account manager is on the home page; an
+// organization without one shows none.
+func TestCustomerSeesAccountManager(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	withConsoleStaff(t, e)
+	must(t, e.desk.SetTAM(context.Background(), e.actor("sam"), e.fabrikam.ID, e.users["lena"].ID) == nil, "set the account manager")
+	for _, key := range []string{"anna", "thomas", "priya"} {
+		c := e.client()
+		c.signIn(key)
+		_, page := c.get("/")
+		must(t, regexp.MustCompile(`id="tam"><strong>Lena Fischer</strong> · <a href="mailto:lena@example.test">`).MatchString(page),
+			"%s does not see Fabrikam's account manager:\n%s", key, page)
+	}
+	c := e.client()
+	c.signIn("wei")
+	_, page := c.get("/")
+	must(t, !strings.Contains(page, `id="tam"`), "Yunfan, which has no account manager, shows one")
+}
