@@ -155,3 +155,22 @@ func TestCustomerSeesAccountManager(t *testing.T) {
 	_, page := c.get("/")
 	must(t, !strings.Contains(page, `id="tam"`), "Yunfan, which has no account manager, shows one")
 }
+
+// TestConsoleOrgSpeaksAsStaff: the console's organization page reports the
+// customer's survey answers in the staff's voice, not the customer's.
+func TestConsoleOrgSpeaksAsStaff(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	withConsoleStaff(t, e)
+	ctx := context.Background()
+	r := e.openRequest("anna", e.fabrikam.ID, "Mail is not arriving")
+	resolved := casedesk.StatusResolved
+	_, err := e.desk.UpdateRequest(ctx, e.actor("lena"), r.Number, desk.RequestPatch{Status: &resolved})
+	must(t, err == nil, "resolve: %v", err)
+	_, err = e.desk.AnswerSurvey(ctx, e.actor("anna"), r.Number, 4, "")
+	must(t, err == nil, "survey: %v", err)
+	c := e.client()
+	c.signIn("lena")
+	_, page := c.get("/console/organizations/" + itoa(e.fabrikam.ID))
+	m := regexp.MustCompile(`(?s)<ul id="surveys">.*?</ul>`).FindString(page)
+	must(t, strings.Contains(m, "rated 4 of 5 (satisfied)") && !strings.Contains(m, "You "), "surveys: %s", m)
+}
