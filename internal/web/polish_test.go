@@ -174,3 +174,13 @@ func TestConsoleOrgSpeaksAsStaff(t *testing.T) {
 	m := regexp.MustCompile(`(?s)<ul id="surveys">.*?</ul>`).FindString(page)
 	must(t, strings.Contains(m, "rated 4 of 5 (satisfied)") && !strings.Contains(m, "You "), "surveys: %s", m)
 }
+
+// TestPresalesHours: the pre-sales page says once when sales answer
+// (Monday to Friday, business hours) and no line claims "24 hours, 7 days".
+func TestPresalesHours(t *testing.T) {
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	_, page := e.client().get("/presales")
+	m := regexp.MustCompile(`(?s)<h2 id="h-call">.*?</section>`).FindString(page)
+	must(t, strings.Contains(m, "Monday to Friday") && !strings.Contains(m, "24 hours"), "pre-sales phones: %s", m)
+	must(t, strings.Contains(m, `<ul class="phones" id="sales-phones"><li>`), "no sales line listed: %s", m)
+}
