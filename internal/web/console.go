@@ -288,7 +288,6 @@ func (s *Server) accountClock(ctx context.Context, p *page, now time.Time, row *
 	return nil
 }
 
-
 // queueRest completes the views of active work: desk.Queue orders the
 // requests whose initial response is still pending; those already answered
 // (or answered before triage, like a logged call) stay active in "mine",

@@ -45,3 +45,51 @@ func TestOutOfScopeGuidanceOnceBrowser(t *testing.T) {
 	}
 	b.shot("out-of-scope-guidance")
 }
+
+// TestStaffHeaderAndHeadersBrowser: at 1280 px the staff header (every
+// link a supervisor has, the language switch, the name, sign-out) fits on
+// one line in both languages, and the console's Chinese column headings do
+// not break between their characters.
+func TestStaffHeaderAndHeadersBrowser(t *testing.T) {
+	bctx := browser(t)
+	e := newEnv(t, storetest.Open(t, store.SQLite))
+	withConsoleStaff(t, e)
+	e.openRequest("anna", e.fabrikam.ID, "Mail is not arriving")
+	b := &browserRun{t: t, ctx: tab(t, bctx), e: e, dir: artifacts(t)}
+	b.signIn("sam")
+	const headerRows = `(() => { const tops = new Set([...document.querySelectorAll(".bar > *, .nav li, .tools > *")]
+		.map(el => Math.round(el.getBoundingClientRect().top + el.getBoundingClientRect().height / 2)));
+		return [...tops].sort((a, b) => a - b) })()`
+	// A heading broken into lines is taller than one line of its text.
+	const brokenHeadings = `[...document.querySelectorAll("th")].filter(th => {
+		const r = document.createRange(); r.selectNodeContents(th);
+		const lines = new Set([...r.getClientRects()].map(x => Math.round(x.top)));
+		return th.textContent.trim().length > 1 && lines.size > 1 }).map(th => th.textContent.trim())`
+	for _, lang := range []string{"en", "zh-CN"} {
+		b.language(lang)
+		b.do(chromedp.EmulateViewport(1280, 900), chromedp.Navigate(e.srv.URL+"/console?view=all"), chromedp.WaitVisible(chromedp.CSS("#queue-box")))
+		rows, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]int](headerRows))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 1 {
+			t.Errorf("%s: at 1280 px the staff header has items centred on %d lines (%v), want 1", lang, len(rows), rows)
+		}
+		b.shot("staff-header-1280-" + lang)
+		if lang != "zh-CN" {
+			continue // English headings may wrap between words
+		}
+		for _, p := range []string{"/console?view=all", "/console/supervisor", "/console/callbacks", "/organization"} {
+			for _, w := range []int64{1280, 1024, 900, 800} {
+				b.do(chromedp.EmulateViewport(w, 900), chromedp.Navigate(e.srv.URL+p), chromedp.WaitVisible(chromedp.CSS("main")))
+				broken, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]string](brokenHeadings))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(broken) > 0 {
+					t.Errorf("%s %s at %d px: column headings broken over lines: %q", lang, p, w, broken)
+				}
+			}
+		}
+	}
+}
