@@ -30,8 +30,10 @@ type Error struct {
 	// same call can succeed; the transports send it as Retry-After, so it
 	// must be the truth, not a guess.
 	RetryAfter time.Duration
-	// Rule and Args, for EINVALID, name the rule the input broke and the
-	// values it names (see Because); empty when the field has one rule.
+	// Rule and Args name the rule the input broke and the values it names
+	// (EINVALID), or why the actor is refused (EFORBIDDEN: "staff",
+	// "supervisor"…), so that a transport can say it in its reader's
+	// language (see Because); empty when there is nothing more to say.
 	Rule string
 	Args []any
 }

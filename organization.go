@@ -55,11 +55,6 @@ func (o *Organization) Validate() error {
 	return errs.Err()
 }
 
-// IsCountry reports whether s is two upper-case letters, the shape of an ISO 3166-1 code.
-func IsCountry(s string) bool {
-	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
-}
-
 // IsLanguage reports whether s looks like a BCP 47 tag: letters and digits in
 // subtags of 1–8 separated by hyphens, the first of 2–3 letters.
 func IsLanguage(s string) bool {

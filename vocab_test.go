@@ -1,6 +1,7 @@
 package casedesk
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -151,6 +152,33 @@ func TestDueText(t *testing.T) {
 	for _, v := range []string{"none", "", "tomorrow"} {
 		if got := ParseDue(v); got != nil {
 			t.Errorf("ParseDue(%q) = %v, want nil", v, got)
+		}
+	}
+}
+
+// TestCountries: the country list is ISO 3166-1's 249 assigned alpha-2
+// codes, sorted (IsCountry searches it) and without reserved codes.
+func TestCountries(t *testing.T) {
+	cs := Countries()
+	if len(cs) != 249 {
+		t.Errorf("%d countries, want 249", len(cs))
+	}
+	if !slices.IsSorted(cs) {
+		t.Error("the countries are not sorted")
+	}
+	for _, c := range cs {
+		if len(c) != 2 || strings.ToUpper(c) != c {
+			t.Errorf("%q is not an alpha-2 code", c)
+		}
+	}
+	for _, c := range []string{"DE", "CN", "US", "AD", "ZW"} {
+		if !IsCountry(c) {
+			t.Errorf("IsCountry(%q) = false", c)
+		}
+	}
+	for _, c := range []string{"", "de", "UK", "EU", "XK", "ZZ", "DEU"} {
+		if IsCountry(c) {
+			t.Errorf("IsCountry(%q) = true", c)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/api"
 	"github.com/casedesk/casedesk/internal/desk"
 	"github.com/casedesk/casedesk/internal/store"
@@ -391,5 +392,132 @@ func TestOpenAPIQueueViews(t *testing.T) {
 	sort.Strings(want)
 	if strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Fatalf("openapi.json lists the queue views %v, desk has %v", got, want)
+	}
+}
+
+// TestOpenAPIPortable holds the document to what mainstream client generators
+// read the same way at their default settings (scripts/check-openapi-clients.sh
+// runs them; this test names the rule that each broke):
+//   - a component name is used once across sections: oapi-codegen makes one Go
+//     type per component, and a parameter and a schema both called
+//     PolicyVersion collided;
+//   - bounds are minimum and maximum: ogen reads exclusiveMinimum and
+//     exclusiveMaximum as OpenAPI 3.0's booleans and refuses 3.1's numbers;
+//   - a multipart file part is a binary string without an encoding object:
+//     ogen implements neither a part's contentType nor a file without
+//     format binary;
+//   - component schemas carry no default: openapi-typescript reads a default
+//     as "always present" and makes the field required, also in request bodies;
+//     the description says what an absent field means.
+func TestOpenAPIPortable(t *testing.T) {
+	b, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	components := obj(doc["components"])
+	owner := map[string]string{}
+	for _, section := range []string{"schemas", "parameters", "responses", "requestBodies", "headers"} {
+		for name := range obj(components[section]) {
+			if prev, dup := owner[name]; dup {
+				t.Errorf("component name %q is used in both %s and %s", name, prev, section)
+			}
+			owner[name] = section
+		}
+	}
+
+	var walk func(at string, v any, inSchemas bool)
+	walk = func(at string, v any, inSchemas bool) {
+		switch v := v.(type) {
+		case map[string]any:
+			for _, k := range []string{"exclusiveMinimum", "exclusiveMaximum"} {
+				if _, ok := v[k]; ok {
+					t.Errorf("%s: %s; use minimum/maximum and say the bound in the description", at, k)
+				}
+			}
+			if _, ok := v["default"]; ok && inSchemas {
+				t.Errorf("%s: a component schema states a default; say it in the description", at)
+			}
+			for k, e := range v {
+				walk(at+"/"+k, e, inSchemas)
+			}
+		case []any:
+			for i, e := range v {
+				walk(at+"/"+strconv.Itoa(i), e, inSchemas)
+			}
+		}
+	}
+	for k, v := range doc {
+		if k != "components" {
+			walk("#/"+k, v, false)
+		}
+	}
+	for k, v := range components {
+		walk("#/components/"+k, v, k == "schemas")
+	}
+
+	for path, item := range obj(doc["paths"]) {
+		for _, m := range httpMethods {
+			rb := obj(obj(obj(item)[m])["requestBody"])
+			mp := obj(obj(rb["content"])["multipart/form-data"])
+			if mp == nil {
+				continue
+			}
+			if _, ok := mp["encoding"]; ok {
+				t.Errorf("%s %s: multipart/form-data has an encoding object", m, path)
+			}
+			schema := obj(resolve(t, doc, mp["schema"]))
+			for name, p := range obj(schema["properties"]) {
+				if f, _ := obj(p)["format"].(string); obj(p)["type"] == "string" && f != "binary" {
+					t.Errorf("%s %s: multipart part %q is a string without format binary", m, path, name)
+				}
+			}
+		}
+	}
+}
+
+// TestOpenAPIEventKinds: the document's EventKind is the root vocabulary's, and
+// a notification's kind is one of them.
+func TestOpenAPIEventKinds(t *testing.T) {
+	b, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Components struct {
+			Schemas map[string]struct {
+				Enum       []string `json:"enum"`
+				Properties map[string]struct {
+					Ref  string   `json:"$ref"`
+					Enum []string `json:"enum"`
+				} `json:"properties"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	schemas := doc.Components.Schemas
+	var want []string
+	for _, k := range casedesk.EventKinds() {
+		want = append(want, string(k))
+	}
+	if got := schemas["EventKind"].Enum; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("EventKind lists %v, the root package has %v", got, want)
+	}
+	if ref := schemas["Event"].Properties["kind"].Ref; ref != "#/components/schemas/EventKind" {
+		t.Errorf("Event.kind is %q, want the EventKind schema", ref)
+	}
+	kinds := schemas["Notification"].Properties["kind"].Enum
+	if len(kinds) == 0 {
+		t.Error("Notification.kind lists no kinds")
+	}
+	for _, k := range kinds {
+		if !casedesk.EventKind(k).Valid() {
+			t.Errorf("Notification.kind %q is not an event kind", k)
+		}
 	}
 }

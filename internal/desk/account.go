@@ -59,6 +59,34 @@ func (d *Desk) OrganizationPanel(ctx context.Context, a *casedesk.Actor, org int
 	return p, nil
 }
 
+// AccountManager is whom a customer organization's people reach as their
+// technical account manager.
+type AccountManager struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// AccountManager returns organization org's technical account manager, nil
+// when it has none, to whoever may read the organization (its own people,
+// its partners, the staff).
+func (d *Desk) AccountManager(ctx context.Context, a *casedesk.Actor, org int64) (*AccountManager, error) {
+	if err := needOrg(a, org, orgRead); err != nil {
+		return nil, err
+	}
+	tam, err := d.db.TAM(ctx, store.OrgScope(org), org)
+	if err != nil || tam == 0 {
+		return nil, err
+	}
+	u, err := d.db.User(ctx, store.AllOrgs, tam) // a provider's agent, named to the customer
+	if err != nil {
+		return nil, err
+	}
+	if !u.Active {
+		return nil, nil
+	}
+	return &AccountManager{Name: u.Name, Email: u.Email}, nil
+}
+
 // SetTAM makes an agent or supervisor the technical account manager of a
 // customer organization (supervisors); 0 removes it. The account manager
 // follows the organization's requests in the console's "accounts" queue.

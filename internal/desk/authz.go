@@ -13,7 +13,7 @@ import (
 // scope is simply not found.
 
 var errAskAdmin = casedesk.Errorf(casedesk.EFORBIDDEN,
-	"Only your organization's administrators can open and view service requests. Ask one of your admins (global, billing or service support admin) to open it for you, or try self-service help.")
+	"Only your organization's administrators can open and view service requests. Ask one of your admins (global, billing or service support admin) to open it for you, or try self-service help.").Because("ask_admin")
 
 func errUnauthenticated() error {
 	return casedesk.Errorf(casedesk.EUNAUTHORIZED, "sign in first: send Authorization: Bearer <token>")
@@ -29,7 +29,7 @@ func requestScope(a *casedesk.Actor) (store.Scope, error) {
 		if a.User.Role == casedesk.RoleAgent || a.User.Role == casedesk.RoleSupervisor {
 			return store.AllOrgs, nil
 		}
-		return store.Scope{}, casedesk.Errorf(casedesk.EFORBIDDEN, "operators administer the system and do not work service requests; sign in as an agent or supervisor")
+		return store.Scope{}, casedesk.Errorf(casedesk.EFORBIDDEN, "operators administer the system and do not work service requests; sign in as an agent or supervisor").Because("operator")
 	case a.OrgKind == casedesk.OrgCustomer:
 		if a.User.Role.IsCustomerAdmin() {
 			return store.OrgScope(a.User.OrgID), nil
@@ -39,7 +39,7 @@ func requestScope(a *casedesk.Actor) (store.Scope, error) {
 		if worksDelegated(a) {
 			return store.OrgsScope(a.Delegated), nil
 		}
-		return store.Scope{}, casedesk.Errorf(casedesk.EFORBIDDEN, "only your partner organization's admins work customers' requests; ask one of them")
+		return store.Scope{}, casedesk.Errorf(casedesk.EFORBIDDEN, "only your partner organization's admins work customers' requests; ask one of them").Because("partner_admin")
 	}
 	return store.Scope{}, casedesk.Errorf(casedesk.EFORBIDDEN, "not allowed")
 }
@@ -93,7 +93,7 @@ func needOrg(a *casedesk.Actor, org int64, want orgView) error {
 		return casedesk.Errorf(casedesk.ENOTFOUND, "organization %d not found", org)
 	}
 	if got < want {
-		return casedesk.Errorf(casedesk.EFORBIDDEN, "you may view this organization but not change it; ask its global admin")
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "you may view this organization but not change it; ask its global admin").Because("view_only")
 	}
 	return nil
 }
@@ -103,7 +103,7 @@ func needStaff(a *casedesk.Actor) error {
 		return errUnauthenticated()
 	}
 	if !a.IsStaff() {
-		return casedesk.Errorf(casedesk.EFORBIDDEN, "only the provider's staff may do this")
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "only the provider's staff may do this").Because("staff")
 	}
 	return nil
 }
@@ -113,7 +113,7 @@ func needOperator(a *casedesk.Actor) error {
 		return err
 	}
 	if !a.IsOperator() {
-		return casedesk.Errorf(casedesk.EFORBIDDEN, "only operators may do this")
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "only operators may do this").Because("operator_only")
 	}
 	return nil
 }
@@ -151,7 +151,7 @@ func needSupervisor(a *casedesk.Actor) error {
 		return err
 	}
 	if !a.IsSupervisor() {
-		return casedesk.Errorf(casedesk.EFORBIDDEN, "only supervisors may do this")
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "only supervisors may do this").Because("supervisor")
 	}
 	return nil
 }
@@ -208,7 +208,7 @@ func needRespondent(a *casedesk.Actor) (store.Scope, error) {
 		return scope, err
 	}
 	if a.IsStaff() {
-		return store.Scope{}, casedesk.Errorf(casedesk.EFORBIDDEN, "surveys are answered by the customer")
+		return store.Scope{}, casedesk.Errorf(casedesk.EFORBIDDEN, "surveys are answered by the customer").Because("customer")
 	}
 	return scope, nil
 }
@@ -256,6 +256,10 @@ type Abilities struct {
 	// OwnCustomer: the actor's own organization is a customer, the one
 	// they work on and open requests for by default (OpenRequest).
 	OwnCustomer bool
+	// Administer: run the system — organizations, plans, products,
+	// calendars and the SLA policy (CreateOrganization, CreatePlan,
+	// SetSLAPolicy…): operators, who do not work requests.
+	Administer bool
 }
 
 // Allowed returns what a may do; anonymous callers may do none of it.
@@ -278,6 +282,7 @@ func Allowed(a *casedesk.Actor) Abilities {
 		GrantPartners:    needGrantor(a, own, "partners do not delegate") == nil && a.OrgKind == casedesk.OrgCustomer,
 		ActForCustomers:  worksDelegated(a),
 		OwnCustomer:      a.OrgKind == casedesk.OrgCustomer,
+		Administer:       needOperator(a) == nil,
 	}
 }
 

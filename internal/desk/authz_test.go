@@ -134,6 +134,10 @@ func TestAllowedAgreesWithVerbs(t *testing.T) {
 
 					o, err := w.d.Organization(ctx, a, own)
 					check("OwnCustomer", got.OwnCustomer, err == nil && o.Kind == casedesk.OrgCustomer, err)
+
+					err = w.d.CreatePlan(ctx, a, &casedesk.Plan{}) // invalid: never created
+					_, _, polErr := w.d.SetSLAPolicy(ctx, a, []byte("{}"))
+					check("Administer", got.Administer, !refused(err) && !refused(polErr), err)
 				})
 			}
 		}

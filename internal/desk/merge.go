@@ -28,6 +28,27 @@ func (d *Desk) Merge(ctx context.Context, a *casedesk.Actor, duplicate, into, me
 	return d.linkOrMerge(ctx, a, duplicate, into, true, message)
 }
 
+// LinkedFrom returns the numbers of the requests that link to request number
+// (Link names one other request per request, so a link shows on both sides:
+// the request's LinkedNumber, and these), to whoever may read the request.
+func (d *Desk) LinkedFrom(ctx context.Context, a *casedesk.Actor, number string) ([]string, error) {
+	r, err := d.Request(ctx, a, number)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := d.db.Requests(ctx, scopeOf(r), store.RequestFilter{LinkedTo: r.ID, Limit: 50})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, 0, len(rs))
+	for _, o := range rs {
+		if o.Number != r.LinkedNumber {
+			out = append(out, o.Number)
+		}
+	}
+	return out, nil
+}
+
 func (d *Desk) linkOrMerge(ctx context.Context, a *casedesk.Actor, number, other string, merge bool, message string) (*casedesk.Request, error) {
 	if err := needAgent(a); err != nil {
 		return nil, err

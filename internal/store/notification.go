@@ -47,13 +47,14 @@ func (q *Queries) CreateNotification(ctx context.Context, scope Scope, n *Notifi
 // NotificationFilter selects a user's notifications.
 type NotificationFilter struct {
 	Unread bool
-	Before int64 // ids below this one (paging)
+	Before int64 // the ones listed after this one (paging: its id)
 	Limit  int
 }
 
 // Notifications lists user's notifications about requests in scope, newest
-// first. Every query here filters on the user too: an inbox is its owner's
-// only.
+// first by when the change happened (created_at, then id: an SLA alert
+// recorded late still sorts at its instant). Every query here filters on the
+// user too: an inbox is its owner's only.
 func (q *Queries) Notifications(ctx context.Context, scope Scope, user int64, f NotificationFilter) ([]*Notification, error) {
 	var a args
 	where := "n.user_id = " + a.add(user) + " AND " + scope.cond(&a, "n.org_id")
@@ -61,12 +62,16 @@ func (q *Queries) Notifications(ctx context.Context, scope Scope, user int64, f 
 		where += " AND n.read_at IS NULL"
 	}
 	if f.Before > 0 {
-		where += " AND n.id < " + a.add(f.Before)
+		// After the cursor's line in the same order: earlier, or as early
+		// with a smaller id.
+		b, u := a.add(f.Before), a.add(user)
+		at := "(SELECT c.created_at FROM notifications c WHERE c.id = " + b + " AND c.user_id = " + u + ")"
+		where += " AND (n.created_at < " + at + " OR (n.created_at = " + at + " AND n.id < " + b + "))"
 	}
 	rows, err := q.query(ctx, `SELECT n.id, n.user_id, n.org_id, o.name, n.request_id, r.title, n.event_id, n.kind, n.topic, n.detail,
 		n.created_at, n.read_at
 		FROM notifications n JOIN requests r ON r.id = n.request_id JOIN organizations o ON o.id = n.org_id
-		WHERE `+where+" ORDER BY n.id DESC LIMIT "+a.add(limit(f.Limit)), a...)
+		WHERE `+where+" ORDER BY n.created_at DESC, n.id DESC LIMIT "+a.add(limit(f.Limit)), a...)
 	if err != nil {
 		return nil, fmt.Errorf("store: notifications of user %d: %w", user, err)
 	}

@@ -191,6 +191,7 @@ type RequestFilter struct {
 	OrgID       int64 // narrow the scope to one organization
 	AssigneeID  int64
 	Unassigned  bool
+	LinkedTo    int64 // only the requests linked to this one
 	ClosedAfter int64 // with Active: also those closed or resolved after this instant (µs)
 	Before      int64 // cursor: only ids below this
 	Limit       int
@@ -224,6 +225,9 @@ func (q *Queries) Requests(ctx context.Context, scope Scope, f RequestFilter) ([
 	}
 	if f.Unassigned {
 		where += " AND r.assignee_id IS NULL"
+	}
+	if f.LinkedTo != 0 {
+		where += " AND r.linked_id = " + a.add(f.LinkedTo)
 	}
 	if f.Before > 0 {
 		where += " AND r.id < " + a.add(f.Before)

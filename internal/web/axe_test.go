@@ -160,6 +160,7 @@ func TestAccessibilityBrowser(t *testing.T) {
 		{"wei", append([]string{request(zh.Number)}, customer[:3]...)}, // elevated support
 		{"agent", staff},
 		{"sam", append([]string{"/console/canned/" + itoa(canned.ID), "/console?view=breached"}, staff...)},
+		{"operator", []string{"/", "/account", "/help", "/organization", "/requests"}}, // administration; refused requests
 	}
 	for _, r := range roles {
 		name := r.key

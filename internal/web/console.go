@@ -88,18 +88,23 @@ func (s *Server) lines(p *page, rows []queueRow) []queueLine {
 	out := make([]queueLine, len(rows))
 	for i, r := range rows {
 		l := queueLine{Number: r.Number, Title: r.Title, TitleLang: langOf(p.Lang, r.Title, r.Language), Severity: string(r.Severity), OrgName: r.OrgName, OrgID: r.OrgID,
-			Lang: r.Language, Category: p.T("cat." + string(r.Category)), Channel: p.T("channel." + string(r.Channel)),
+			Lang: p.LangName(r.Language), Category: p.T("cat." + string(r.Category)), Channel: p.T("channel." + string(r.Channel)),
 			Status: string(r.Status), StatusText: p.T("console.status." + string(r.Status)), State: r.State, DueISO: r.DueISO, Left: r.Left}
 		if r.Family != "" {
 			l.Family = p.T("family." + string(r.Family))
+		}
+		if l.State == "no_target" && l.Left == "" {
+			l.Left = p.T("console.left.notarget") // a clock runs, with no time to meet
 		}
 		out[i] = l
 	}
 	return out
 }
 
-// leftText writes a duration as "2h 05m", "12m 30s" or "−3m 10s".
-func leftText(d time.Duration) string {
+// leftText writes a duration as "2h 05m", "12m 30s" or "−3m 10s", with the
+// units of the viewer's language (page.Units; console.js writes the same).
+func leftText(p *page, d time.Duration) string {
+	u := p.Units()
 	sign := ""
 	if d < 0 {
 		sign, d = "−", -d
@@ -108,11 +113,11 @@ func leftText(d time.Duration) string {
 	h, m, sec := int(d/time.Hour), int(d%time.Hour/time.Minute), int(d%time.Minute/time.Second)
 	switch {
 	case h >= 48:
-		return sign + strconv.Itoa(h/24) + "d " + strconv.Itoa(h%24) + "h"
+		return sign + strconv.Itoa(h/24) + u[0] + " " + strconv.Itoa(h%24) + u[1]
 	case h > 0:
-		return sign + strconv.Itoa(h) + "h " + pad2(m) + "m"
+		return sign + strconv.Itoa(h) + u[1] + " " + pad2(m) + u[2]
 	}
-	return sign + strconv.Itoa(m) + "m " + pad2(sec) + "s"
+	return sign + strconv.Itoa(m) + u[2] + " " + pad2(sec) + u[3]
 }
 
 func pad2(n int) string {
@@ -123,6 +128,12 @@ func pad2(n int) string {
 }
 
 func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, p *page) error {
+	// Operators do not work requests: the console's front door takes them
+	// to their own landing page instead of a refusal.
+	if p.Can.Administer && !p.Can.WorkRequests {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return nil
+	}
 	q := r.URL.Query()
 	d := &queueData{View: cmp.Or(q.Get("view"), string(desk.QueueMine)), Category: q.Get("category"), Now: s.clock.Now()}
 	for _, v := range desk.QueueViews() {
@@ -145,10 +156,10 @@ func (s *Server) consoleQueue(w http.ResponseWriter, r *http.Request, p *page) e
 		row := queueRow{QueueEntry: e}
 		if e.DueAt != nil {
 			row.DueISO = p.ISO(*e.DueAt)
-			row.Left = leftText(e.DueAt.Sub(d.Now))
+			row.Left = leftText(p, e.DueAt.Sub(d.Now))
 		}
 		if e.State == "triage" {
-			row.Left = p.T("console.waiting", leftText(d.Now.Sub(e.CreatedAt)))
+			row.Left = p.T("console.waiting", leftText(p, d.Now.Sub(e.CreatedAt)))
 			f, ok := families[e.OrgID]
 			if !ok {
 				subs, err := s.desk.Subscriptions(r.Context(), p.Actor, e.OrgID)
@@ -188,16 +199,91 @@ func (s *Server) accountRows(ctx context.Context, p *page, d *queueData) error {
 	if err != nil {
 		return err
 	}
+	type orgInfo struct {
+		name   string
+		family casedesk.Family
+	}
+	orgs := map[int64]orgInfo{}
 	for _, r := range rs {
 		if d.Category != "" && string(r.Category) != d.Category {
 			continue
 		}
-		org, err := s.desk.Organization(ctx, p.Actor, r.OrgID)
-		if err != nil {
+		o, ok := orgs[r.OrgID]
+		if !ok {
+			org, err := s.desk.Organization(ctx, p.Actor, r.OrgID)
+			if err != nil {
+				return err
+			}
+			subs, err := s.desk.Subscriptions(ctx, p.Actor, r.OrgID)
+			if err != nil {
+				return err
+			}
+			f, _ := casedesk.SupportFamily(subs)
+			o = orgInfo{org.Name, f}
+			orgs[r.OrgID] = o
+		}
+		row := queueRow{QueueEntry: desk.QueueEntry{QueueItem: &store.QueueItem{Request: r, OrgName: o.name, Family: o.family}}}
+		if err := s.accountClock(ctx, p, d.Now, &row); err != nil {
 			return err
 		}
-		d.Rows = append(d.Rows, queueRow{QueueEntry: desk.QueueEntry{QueueItem: &store.QueueItem{Request: r, OrgName: org.Name,
-			Family: casedesk.FamilyElevated}, State: "account"}})
+		d.Rows = append(d.Rows, row)
+	}
+	// Like the other queues: the most urgent first (breached, then the
+	// soonest due), then those with no clock due.
+	slices.SortStableFunc(d.Rows, func(a, b queueRow) int {
+		switch {
+		case a.DueAt != nil && b.DueAt != nil:
+			return a.DueAt.Compare(*b.DueAt)
+		case a.DueAt != nil:
+			return -1
+		case b.DueAt != nil:
+			return 1
+		}
+		return 0
+	})
+	return nil
+}
+
+// accountClock fills an account row's time left from the request's SLA
+// clocks: the running clock due soonest (first response, next reply or
+// resolution, whichever the request is waiting for); a request waiting for
+// triage counts its wait; one with no clock due says it was answered.
+func (s *Server) accountClock(ctx context.Context, p *page, now time.Time, row *queueRow) error {
+	if row.Severity == "" {
+		row.State, row.Left = "triage", p.T("console.waiting", leftText(p, now.Sub(row.CreatedAt)))
+		return nil
+	}
+	clocks, err := s.desk.RequestClocks(ctx, p.Actor, row.Number)
+	if err != nil {
+		return err
+	}
+	row.State = "responded"
+	for _, c := range clocks {
+		if c.StoppedAt != nil || c.State == "paused" {
+			continue
+		}
+		if c.DueAt == nil {
+			if row.DueAt == nil {
+				row.State = "no_target"
+			}
+			continue
+		}
+		if row.DueAt != nil && !c.DueAt.Before(*row.DueAt) {
+			continue
+		}
+		due := *c.DueAt
+		row.DueAt = &due
+		switch {
+		case c.State == "breached" || !due.After(now):
+			row.State = "breached"
+		case c.State == "warning":
+			row.State = "at_risk"
+		default:
+			row.State = "running"
+		}
+	}
+	if row.DueAt != nil {
+		row.DueISO, row.Left = p.ISO(*row.DueAt), leftText(p, row.DueAt.Sub(now))
 	}
 	return nil
 }

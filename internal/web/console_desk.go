@@ -58,7 +58,7 @@ func (s *Server) phonePage(w http.ResponseWriter, r *http.Request, p *page, stat
 		if err != nil {
 			return err
 		}
-		d.Org, d.OrgTime = org, s.localTime(org.Org.TimeZone)
+		d.Org, d.OrgTime = org, s.localTime(p, org.Org.TimeZone)
 	}
 	p.Data = d
 	return s.render(w, r, p, "console_phone", status)
@@ -151,7 +151,7 @@ func (s *Server) consoleCallbacks(w http.ResponseWriter, r *http.Request, p *pag
 	now := s.clock.Now()
 	rows := make([]callbackRow, 0, len(cbs))
 	for _, c := range cbs {
-		rows = append(rows, callbackRow{PendingCallback: c, LocalTime: s.localTimeAt(now, c.TimeZone)})
+		rows = append(rows, callbackRow{PendingCallback: c, LocalTime: s.localTimeAt(p, now, c.TimeZone)})
 	}
 	p.Data = rows
 	return s.render(w, r, p, "console_callbacks", http.StatusOK)
@@ -170,7 +170,7 @@ func (s *Server) consoleOrg(w http.ResponseWriter, r *http.Request, p *page) err
 		LocalTime  string
 		Supervisor bool
 		Agents     []desk.AgentStatus
-	}{OrgPanel: org, LocalTime: s.localTime(org.Org.TimeZone), Supervisor: p.Can.Supervise}
+	}{OrgPanel: org, LocalTime: s.localTime(p, org.Org.TimeZone), Supervisor: p.Can.Supervise}
 	if data.Supervisor {
 		if data.Agents, err = s.desk.Agents(r.Context(), p.Actor); err != nil {
 			return err
@@ -210,7 +210,7 @@ func (s *Server) consoleSupervisor(w http.ResponseWriter, r *http.Request, p *pa
 	now := s.clock.Now()
 	d.Now = now
 	for _, e := range v.Breaching {
-		d.Rows = append(d.Rows, queueRow{QueueEntry: e, DueISO: p.ISO(*e.DueAt), Left: leftText(e.DueAt.Sub(now))})
+		d.Rows = append(d.Rows, queueRow{QueueEntry: e, DueISO: p.ISO(*e.DueAt), Left: leftText(p, e.DueAt.Sub(now))})
 	}
 	p.Data = d
 	return s.render(w, r, p, "console_supervisor", http.StatusOK)
@@ -222,12 +222,14 @@ func (d *supervisorData) GridN(c casedesk.Category, sev casedesk.Severity) int {
 }
 
 // localTime is the time now in a customer's time zone, for the agent who
-// is about to call: "Tue 14:05 (Europe/Berlin)".
-func (s *Server) localTime(tz string) string { return s.localTimeAt(s.clock.Now(), tz) }
+// is about to call: "Tue 14:05 (Europe/Berlin)", the weekday in the
+// viewer's language.
+func (s *Server) localTime(p *page, tz string) string { return s.localTimeAt(p, s.clock.Now(), tz) }
 
-func (s *Server) localTimeAt(t time.Time, tz string) string {
+func (s *Server) localTimeAt(p *page, t time.Time, tz string) string {
 	loc := s.zones.get(tz)
-	return t.In(loc).Format("Mon 15:04") + " (" + loc.String() + ")"
+	t = t.In(loc)
+	return p.Weekday(t) + " " + t.Format("15:04") + " (" + loc.String() + ")"
 }
 
 type cannedData struct {

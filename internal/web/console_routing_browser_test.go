@@ -55,7 +55,7 @@ func TestConsoleRoutingBrowser(t *testing.T) {
 		b.do(chromedp.Navigate(e.srv.URL+"/console?view=triage"), chromedp.WaitVisible(chromedp.CSS("#queue")))
 		b.contains("#queue", title)
 		b.do(chromedp.Click(chromedp.CSS(`#queue tr[data-number="`+r.Number+`"] a.open`)), chromedp.WaitVisible(chromedp.CSS("#sevdefs")))
-		b.contains("#facts", "ja")
+		b.contains("#facts", "Japanese") // the request's language, named
 		b.do(chromedp.SetValue(chromedp.CSS("#set-severity"), "B"), chromedp.Click(chromedp.CSS("#set-severity-submit")))
 		b.waitURL("notice=severity")
 		b.waitText(".notice", "Severity saved")

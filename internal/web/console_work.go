@@ -21,6 +21,7 @@ import (
 
 type workData struct {
 	Request     *casedesk.Request
+	Linked      []string // the requests linked with this one, either way
 	Org         *desk.OrgPanel
 	Messages    []messageView
 	History     []eventView
@@ -78,6 +79,9 @@ func (s *Server) work(w http.ResponseWriter, r *http.Request, p *page, number st
 		d.Suggested = req.Impact.SuggestSeverity()
 	}
 	d.NeedReason = org.Elevated && req.Severity != ""
+	if d.Linked, err = s.linkedNumbers(ctx, p, req); err != nil {
+		return err
+	}
 	d.Description = s.md.render(req.Description)
 	if req.AssigneeID != nil {
 		d.AssigneeNum = *req.AssigneeID
@@ -207,7 +211,7 @@ func consoleEventText(p *page, e *casedesk.Event, users map[int64]string) string
 	case casedesk.EventSLAStarted:
 		return p.T("console.ev.sla_started", clockName(p, e), dueText(p, e.New))
 	case casedesk.EventSLAStopped:
-		return p.T("console.ev.sla_stopped", clockName(p, e), e.New)
+		return p.T("console.ev.sla_stopped", clockName(p, e), verdictText(p, e.New))
 	case casedesk.EventSLARecomputed:
 		return p.T("console.ev.sla_recomputed", clockName(p, e), dueText(p, e.Old), dueText(p, e.New))
 	case casedesk.EventTransferred:
@@ -234,6 +238,18 @@ func consoleEventText(p *page, e *casedesk.Event, users map[int64]string) string
 		return p.T("console.ev.merged.into", e.New)
 	}
 	return eventText(p, e)
+}
+
+// verdictText says how a stopped clock ended, as desk records it in the
+// history ("met", "breached", "no target").
+func verdictText(p *page, v string) string {
+	switch v {
+	case "met", "breached":
+		return p.T("console.verdict." + v)
+	case "no target", "":
+		return p.T("console.verdict.none")
+	}
+	return v
 }
 
 // metricName names a clock's metric; a recomputation's reason follows it

@@ -361,6 +361,11 @@ func TestBadgeContrast(t *testing.T) {
 			t.Errorf("%s (.%s): %s on %s is %.2f:1, want at least 4.5:1", c.what, strings.ReplaceAll(c.classes, " ", "."), hexOf(text), hexOf(bg), r)
 		}
 	}
+	// The unread count is a shape on the header: it must stand out from it
+	// (WCAG 1.4.11, 3:1), not only carry readable text.
+	if _, countBG := s.style(t, "count", white, brand); contrast(countBG, brand) < 3 {
+		t.Errorf("the unread count's %s on the header's %s is %.2f:1, want at least 3:1", hexOf(countBG), hexOf(brand), contrast(countBG, brand))
+	}
 	family := regexp.MustCompile(`^(badge|count|sev|status|st|tag|notice|live|alert|guidance)(-|$)`)
 	word := regexp.MustCompile(`\.([a-zA-Z][\w-]*)`)
 	for _, r := range s.rules {

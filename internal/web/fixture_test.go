@@ -124,6 +124,7 @@ func newEnv(t testing.TB, db *store.DB) *env {
 		t.Fatal(err)
 	}
 	opA := &casedesk.Actor{User: op, OrgKind: casedesk.OrgProvider}
+	e.users["operator"] = op
 	mkOrg := func(kind casedesk.OrgKind, name, country, tz, lang string) *casedesk.Organization {
 		o := &casedesk.Organization{Kind: kind, Name: name, Country: country, TimeZone: tz, Language: lang}
 		if err := e.desk.CreateOrganization(ctx, opA, o); err != nil {

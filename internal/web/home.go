@@ -24,6 +24,7 @@ type homeData struct {
 	Articles   []Article
 	Provider   string
 	PartnerID  int64 // a partner's own organization id, which customers grant to
+	TAM        *desk.AccountManager
 }
 
 type subscriptionRow struct {
@@ -40,6 +41,9 @@ type supportRow struct {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request, p *page) error {
+	if p.Can.Administer {
+		return s.adminHome(w, r, p)
+	}
 	ctx := r.Context()
 	p.Title, p.Nav = p.T("home.title"), "home"
 	if r.URL.Query().Get("notice") == "password" {
@@ -59,6 +63,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, p *page) error {
 			return err
 		}
 		d.Org = org
+		if d.TAM, err = s.desk.AccountManager(ctx, p.Actor, org.ID); err != nil {
+			return err
+		}
 		subs, err := s.desk.Subscriptions(ctx, p.Actor, org.ID)
 		if err != nil {
 			return err

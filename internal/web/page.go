@@ -186,22 +186,25 @@ func (p *page) Summary(fields ...string) []summaryItem {
 	return out
 }
 
-// errorMessage is desk's message, which is English; in other languages the
-// catalogue's sentence for the field or code comes first.
+// errorMessage says err in the viewer's language. English pages show desk's
+// message (the API's: it names what was refused or not found); other
+// languages the catalogue's sentence alone, never desk's English beside it:
+// a field's message (fieldMessage), else the reason of a refusal or conflict
+// (err.<code>.<rule>), else the code's.
 func (p *page) errorMessage(err error) string {
-	msg := casedesk.ErrorMessage(err)
 	if p.Lang == "en" {
-		return msg
+		return casedesk.ErrorMessage(err)
 	}
-	if f := casedesk.ErrorField(err); f != "" {
-		if tr, ok := p.cat["fielderr."+f]; ok {
-			return tr + " (" + msg + ")"
+	var e *casedesk.Error
+	if errors.As(err, &e) {
+		if e.Field != "" {
+			return p.fieldMessage(e)
+		}
+		if k := "err." + e.Code + "." + e.Rule; e.Rule != "" && p.cat[k] != "" {
+			return p.T(k, e.Args...)
 		}
 	}
-	if tr, ok := p.cat["err."+casedesk.ErrorCode(err)]; ok {
-		return tr + " (" + msg + ")"
-	}
-	return msg
+	return p.T("err." + casedesk.ErrorCode(err))
 }
 
 // errorPage is the data of the error page.

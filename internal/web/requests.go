@@ -334,6 +334,7 @@ func (s *Server) uploadError(err error) error {
 // ---- detail ----
 
 type detailData struct {
+	Linked      []string // the requests linked with this one, either way (linkedNumbers)
 	Request     *casedesk.Request
 	Description template.HTML
 	Messages    []messageView
@@ -383,6 +384,19 @@ func (s *Server) showRequest(w http.ResponseWriter, r *http.Request, p *page) er
 	return s.detail(w, r, p, r.PathValue("number"), http.StatusOK)
 }
 
+// linkedNumbers are the requests linked with req, either way: the one it
+// links to and those that link to it, so a link shows on both requests.
+func (s *Server) linkedNumbers(ctx context.Context, p *page, req *casedesk.Request) ([]string, error) {
+	from, err := s.desk.LinkedFrom(ctx, p.Actor, req.Number)
+	if err != nil {
+		return nil, err
+	}
+	if req.LinkedNumber != "" {
+		return append([]string{req.LinkedNumber}, from...), nil
+	}
+	return from, nil
+}
+
 // detail renders a request's page; failed actions render it again with
 // their error in p.
 func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page, number string, status int) error {
@@ -411,6 +425,9 @@ func (s *Server) detail(w http.ResponseWriter, r *http.Request, p *page, number 
 	}
 	d := &detailData{Request: req, Description: s.md.render(req.Description), Survey: survey, Callbacks: cbs,
 		ReopenDays: s.desk.Policy().ReopenDays}
+	if d.Linked, err = s.linkedNumbers(ctx, p, req); err != nil {
+		return err
+	}
 	if prov, err := s.desk.ProviderOrganization(ctx); err == nil {
 		d.Provider = prov.ID
 	}

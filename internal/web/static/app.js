@@ -79,6 +79,10 @@
     function scope() {
       if (!topic || !live) return;
       var text = category() === "technical" ? live.getAttribute("data-" + topic.value) : null;
+      // The page already answers this topic with its guidance (the form was
+      // sent with it): saying it again beside the field would print it twice.
+      var shown = document.getElementById("guidance");
+      if (shown && shown.getAttribute("data-topic") === topic.value) text = null;
       live.hidden = !text;
       live.textContent = text || "";
       live.classList.toggle("guidance", !!text);

@@ -15,12 +15,14 @@
   var skew = 0;
   function now() { return Date.now() + skew; }
   function pad(n) { return n < 10 ? "0" + n : "" + n; }
+  // The units of the page's language (data-units: days hours minutes seconds).
+  var u = ["d", "h", "m", "s"];
   function left(ms) {
     var sign = ms < 0 ? "−" : "";
     var s = Math.floor(Math.abs(ms) / 1000), h = Math.floor(s / 3600), m = Math.floor(s % 3600 / 60);
-    if (h >= 48) return sign + Math.floor(h / 24) + "d " + (h % 24) + "h";
-    if (h > 0) return sign + h + "h " + pad(m) + "m";
-    return sign + m + "m " + pad(s % 60) + "s";
+    if (h >= 48) return sign + Math.floor(h / 24) + u[0] + " " + (h % 24) + u[1];
+    if (h > 0) return sign + h + u[1] + " " + pad(m) + u[2];
+    return sign + m + u[2] + " " + pad(s % 60) + u[3];
   }
   function tick() {
     document.querySelectorAll("time.left[data-due]").forEach(function (t) {
@@ -39,6 +41,8 @@
     var main = document.getElementById("main");
     var at = main && main.querySelector("[data-now]");
     if (at) skew = Date.parse(at.getAttribute("data-now")) - Date.now();
+    var units = at && (at.getAttribute("data-units") || "").split(" ");
+    if (units && units.length === 4) u = units;
     tick();
     setInterval(tick, 1000);
 
