@@ -40,6 +40,9 @@ type Policy struct {
 	// sender may try it (a sender that died with it).
 	DeliveryMaxAge time.Duration
 	DeliveryLease  time.Duration
+	// WebhookFailingFor: a webhook endpoint whose attempts have all failed
+	// for this long is disabled (webhook.go).
+	WebhookFailingFor time.Duration
 	// AutoAssign routes a request to an agent when it is triaged (routing.go).
 	AutoAssign bool
 }
@@ -52,6 +55,7 @@ func DefaultPolicy() Policy {
 		LoginDelay: time.Second, LoginMaxDelay: 5 * time.Minute, LoginKnownFor: 30 * 24 * time.Hour,
 		PresalesPerHour: 10, RequestLimit: 100, RequestLimitWindow: 10 * time.Minute,
 		PasswordParams: auth.Default, AutoAssign: true, DeliveryMaxAge: 24 * time.Hour, DeliveryLease: 2 * time.Minute,
+		WebhookFailingFor: 24 * time.Hour,
 	}
 }
 
