@@ -155,6 +155,18 @@ func (s *Server) Routes() []Route {
 		{"POST", "/api/v1/calendars/{id}/holidays", SignedIn, "Import holidays from an iCalendar file (operators)", s.importHolidays},
 		{"GET", "/api/v1/calendars/{id}/holidays.ics", SignedIn, "The calendar's holidays as an iCalendar feed to subscribe to", s.holidayFeed},
 
+		{"GET", "/api/v1/webhooks", SignedIn, "The webhook endpoints (operators)", s.listWebhooks},
+		{"POST", "/api/v1/webhooks", SignedIn, "Register a webhook endpoint (operators; the secret is shown once)", s.createWebhook},
+		{"GET", "/api/v1/webhooks/{id}", SignedIn, "Read a webhook endpoint (operators)", s.getWebhook},
+		{"PATCH", "/api/v1/webhooks/{id}", SignedIn, "Change a webhook endpoint (operators)", s.updateWebhook},
+		{"DELETE", "/api/v1/webhooks/{id}", SignedIn, "Delete a webhook endpoint (operators)", s.deleteWebhook},
+		{"POST", "/api/v1/webhooks/{id}/rotate-secret", SignedIn, "Give a webhook endpoint a new secret (operators; shown once)", s.rotateWebhookSecret},
+		{"POST", "/api/v1/webhooks/{id}/ping", SignedIn, "Queue a test delivery to a webhook endpoint (operators)", s.pingWebhook},
+		{"GET", "/api/v1/webhooks/{id}/attempts", SignedIn, "A webhook endpoint's delivery attempts, newest first (operators)", s.listWebhookAttempts},
+		{"GET", "/api/v1/outbox", SignedIn, "The outbox: mail and webhook deliveries, newest first (operators, supervisors)", s.listOutbox},
+		{"GET", "/api/v1/outbox/counts", SignedIn, "The outbox's deliveries by status (operators, supervisors)", s.countOutbox},
+		{"POST", "/api/v1/outbox/{id}/retry", SignedIn, "Try a dead or waiting delivery again now (operators, supervisors)", s.retryDelivery},
+
 		{"GET", "/api/v1/plans", SignedIn, "The plan catalog", s.listPlans},
 		{"POST", "/api/v1/plans", SignedIn, "Add a plan (operators)", s.createPlan},
 		{"GET", "/api/v1/products", SignedIn, "The products and services catalog", s.listProducts},
