@@ -256,6 +256,9 @@ type Abilities struct {
 	// OwnCustomer: the actor's own organization is a customer, the one
 	// they work on and open requests for by default (OpenRequest).
 	OwnCustomer bool
+	// Outbox: see the outbox of mail and webhook deliveries and retry them
+	// (Deliveries, RetryDelivery): operators and supervisors.
+	Outbox bool
 }
 
 // Allowed returns what a may do; anonymous callers may do none of it.
@@ -278,7 +281,13 @@ func Allowed(a *casedesk.Actor) Abilities {
 		GrantPartners:    needGrantor(a, own, "partners do not delegate") == nil && a.OrgKind == casedesk.OrgCustomer,
 		ActForCustomers:  worksDelegated(a),
 		OwnCustomer:      a.OrgKind == casedesk.OrgCustomer,
+		Outbox:           outboxErr(a) == nil,
 	}
+}
+
+func outboxErr(a *casedesk.Actor) error {
+	_, err := outboxScope(a)
+	return err
 }
 
 func inboxErr(a *casedesk.Actor) error {

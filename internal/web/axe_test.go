@@ -141,6 +141,7 @@ func TestAccessibilityBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	queueOutbox(t, e) // a dead, a sent and a pending delivery for the outbox page
 	request := func(n string) string { return "/requests/" + n }
 	work := func(n string) string { return "/console/requests/" + n }
 	customer := []string{"/", "/requests", "/requests/new", request(en.Number), "/organization", "/organization/history", "/account",
@@ -159,7 +160,7 @@ func TestAccessibilityBrowser(t *testing.T) {
 		{"priya", customer}, // partner admin, on behalf of Fabrikam
 		{"wei", append([]string{request(zh.Number)}, customer[:3]...)}, // elevated support
 		{"agent", staff},
-		{"sam", append([]string{"/console/canned/" + itoa(canned.ID), "/console?view=breached"}, staff...)},
+		{"sam", append([]string{"/console/canned/" + itoa(canned.ID), "/console?view=breached", "/console/outbox", "/console/outbox?status=dead"}, staff...)},
 	}
 	for _, r := range roles {
 		name := r.key
