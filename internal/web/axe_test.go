@@ -159,6 +159,7 @@ func TestAccessibilityBrowser(t *testing.T) {
 		{"thomas", []string{"/", "/requests", "/account", "/password", "/organization"}}, // user: refused requests
 		{"priya", customer}, // partner admin, on behalf of Fabrikam
 		{"wei", append([]string{request(zh.Number)}, customer[:3]...)}, // elevated support
+		{"operator", []string{"/", "/console/outbox"}},
 		{"agent", staff},
 		{"sam", append([]string{"/console/canned/" + itoa(canned.ID), "/console?view=breached", "/console/outbox", "/console/outbox?status=dead"}, staff...)},
 	}

@@ -18,6 +18,10 @@ type outboxData struct {
 	Tabs   []outboxTab
 	Lines  []outboxLine
 	Next   string // cursor of the next page
+	// Disabled are the webhook endpoints casedesk switched off (410 Gone,
+	// a day of failures), with the reason: shown to operators, who manage
+	// them, as the notice of it.
+	Disabled []*casedesk.WebhookEndpoint
 }
 
 type outboxTab struct {
@@ -52,6 +56,17 @@ func (s *Server) consoleOutbox(w http.ResponseWriter, r *http.Request, p *page) 
 		d.Tabs = append(d.Tabs, outboxTab{string(st), p.T("outbox.status." + string(st)), counts[st], d.Status == string(st)})
 	}
 	d.Next = next
+	if p.Actor.IsOperator() {
+		eps, err := s.desk.WebhookEndpoints(r.Context(), p.Actor)
+		if err != nil {
+			return err
+		}
+		for _, ep := range eps {
+			if !ep.Active && ep.DisabledReason != "" {
+				d.Disabled = append(d.Disabled, ep)
+			}
+		}
+	}
 	for _, del := range ds {
 		d.Lines = append(d.Lines, outboxLine{Delivery: del, RouteText: p.T("outbox.route." + string(del.Route)),
 			StatusText: p.T("outbox.status." + string(del.Status)), Retry: del.Status != casedesk.DeliverySent})

@@ -29,11 +29,14 @@ func operatorActor(t testing.TB, e *env) *casedesk.Actor {
 	return op
 }
 
-// queueOutbox leaves one dead, one sent and one pending webhook delivery.
+// queueOutbox leaves one dead, one sent and one pending webhook delivery,
+// and their endpoint disabled (it answered 410 Gone); the operator can sign
+// in as "operator".
 func queueOutbox(t testing.TB, e *env) (dead, sent, pending int64) {
 	t.Helper()
 	ctx := context.Background()
 	op := operatorActor(t, e)
+	e.users["operator"] = op.User
 	ep, err := e.desk.CreateWebhookEndpoint(ctx, op, desk.WebhookInput{URL: "https://hooks.example.com/casedesk"})
 	if err != nil {
 		t.Fatal(err)
@@ -58,6 +61,10 @@ func queueOutbox(t testing.TB, e *env) (dead, sent, pending int64) {
 		if err := e.desk.DeliveryDone(ctx, d, err); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if err := e.desk.WebhookAttempted(ctx, &casedesk.WebhookAttempt{DeliveryID: ids[0], EndpointID: ep.ID,
+		At: e.clock.Now(), Status: http.StatusGone, Error: "the endpoint answered 410 Gone"}); err != nil {
+		t.Fatal(err)
 	}
 	return ids[0], ids[1], ids[2]
 }
@@ -107,6 +114,17 @@ func TestConsoleOutbox(t *testing.T) {
 	sam.post("/console/outbox", "/language", url.Values{"lang": {"zh-CN"}, "next": {"/console/outbox"}})
 	if _, body := sam.get("/console/outbox"); !strings.Contains(body, "发件箱") || !strings.Contains(body, "立即重试") {
 		t.Errorf("the Chinese outbox:\n%s", body)
+	}
+
+	// An operator sees it too, with the endpoints casedesk disabled and why.
+	oc := e.client()
+	oc.signIn("operator")
+	if st, body := oc.get("/console/outbox"); st != http.StatusOK || !strings.Contains(body, `id="webhooks-disabled"`) ||
+		!strings.Contains(body, "answered 410 Gone") {
+		t.Errorf("the operator's outbox: %d\n%s", st, body)
+	}
+	if _, body := sam.get("/console/outbox"); strings.Contains(body, `id="webhooks-disabled"`) {
+		t.Error("a supervisor is shown the endpoints, which only operators manage")
 	}
 
 	for _, key := range []string{"agent", "anna"} {
