@@ -88,6 +88,18 @@ var operations = map[string]string{
 	"createPlan":    "CreatePlan",
 	"listProducts":  "ListProducts",
 	"createProduct": "CreateProduct",
+
+	"listWebhooks":        "ListWebhooks",
+	"createWebhook":       "CreateWebhook",
+	"getWebhook":          "GetWebhook",
+	"updateWebhook":       "UpdateWebhook",
+	"deleteWebhook":       "DeleteWebhook",
+	"rotateWebhookSecret": "RotateWebhookSecret",
+	"pingWebhook":         "PingWebhook",
+	"listWebhookAttempts": "ListWebhookAttempts",
+	"listOutbox":          "ListOutbox",
+	"countOutbox":         "OutboxCounts",
+	"retryDelivery":       "RetryDelivery",
 }
 
 // operation is one operation of the OpenAPI document.

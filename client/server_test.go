@@ -530,6 +530,49 @@ func TestFlow(t *testing.T) {
 			t.Errorf("preview %+v, want due %v", pr, want)
 		}
 
+		// Webhooks (operators) and the outbox (operators, supervisors).
+		wh := must(op.CreateWebhook(ctx, NewWebhook{URL: "https://hooks.example.com/casedesk", Events: []string{"created", "message"}}))(t)
+		if !strings.HasPrefix(wh.Secret, "whsec_") || !wh.Active || len(wh.Events) != 2 {
+			t.Errorf("webhook %+v", wh)
+		}
+		if got := must(op.GetWebhook(ctx, wh.ID))(t); got.Secret != "" || got.URL != wh.URL {
+			t.Errorf("read webhook %+v", got)
+		}
+		if ws := must(op.ListWebhooks(ctx))(t); len(ws) != 1 || ws[0].Secret != "" {
+			t.Errorf("webhooks %+v", ws)
+		}
+		if u := must(op.UpdateWebhook(ctx, wh.ID, WebhookUpdate{Description: Ptr("CRM")}))(t); u.Description != "CRM" {
+			t.Errorf("webhook update %+v", u)
+		}
+		if r := must(op.RotateWebhookSecret(ctx, wh.ID))(t); r.Secret == wh.Secret || !strings.HasPrefix(r.Secret, "whsec_") {
+			t.Errorf("rotated %+v", r)
+		}
+		if _, err := agent.ListWebhooks(ctx); !IsStatus(err, http.StatusForbidden) {
+			t.Errorf("an agent lists webhooks: %v", err)
+		}
+		ping := must(op.PingWebhook(ctx, wh.ID))(t)
+		if ping.Route != "webhook" || ping.Topic != "ping" || ping.Status != "pending" {
+			t.Errorf("ping %+v", ping)
+		}
+		if ap := must(op.ListWebhookAttempts(ctx, wh.ID, "", 10))(t); len(ap.Items) != 0 {
+			t.Errorf("attempts before any try %+v", ap)
+		}
+		if ob := must(sup.ListOutbox(ctx, OutboxOptions{Route: "webhook", Status: "pending"}))(t); len(ob.Items) == 0 || ob.Items[0].ID != ping.ID {
+			t.Errorf("outbox %+v", ob)
+		}
+		if oc := must(sup.OutboxCounts(ctx))(t); oc.Pending == 0 {
+			t.Errorf("outbox counts %+v", oc)
+		}
+		if err := sup.RetryDelivery(ctx, ping.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := agent.ListOutbox(ctx, OutboxOptions{}); !IsStatus(err, http.StatusForbidden) {
+			t.Errorf("an agent reads the outbox: %v", err)
+		}
+		if err := op.DeleteWebhook(ctx, wh.ID); err != nil {
+			t.Fatal(err)
+		}
+
 		// Tokens and passwords.
 		exp := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
 		tok := must(admin.CreateToken(ctx, "ci", &exp))(t)

@@ -168,6 +168,9 @@ func (a *App) Run(ctx context.Context) error {
 			a.log.Info("resumed SLA recomputes", "moved", moved)
 		}
 	})
+	// Webhooks (issue 13): the outbox worker, with the webhook sender
+	// (webhook.go); outbound mail adds its sender to the same worker.
+	workers.Go(func() { a.runWebhookOutbox(wctx) })
 	defer workers.Wait()
 	defer stopWorkers()
 	errc := make(chan error, 2)

@@ -32,6 +32,7 @@ var (
 	orgManageX   = expect{"admin": 200, "user": 403, "otheradmin": 404, "partner": 403, "revokedpartner": 404, "agent": 403, "supervisor": 403, "operator": 200, "": 401}
 	staffOnly    = expect{"admin": 403, "user": 403, "otheradmin": 403, "partner": 403, "revokedpartner": 403, "agent": 200, "supervisor": 200, "operator": 200, "": 401}
 	supervisors  = expect{"admin": 403, "user": 403, "otheradmin": 403, "partner": 403, "revokedpartner": 403, "agent": 403, "supervisor": 200, "operator": 403, "": 401}
+	outboxView   = expect{"admin": 403, "user": 403, "otheradmin": 403, "partner": 403, "revokedpartner": 403, "agent": 403, "supervisor": 200, "operator": 200, "": 401}
 	operatorOnly = expect{"admin": 403, "user": 403, "otheradmin": 403, "partner": 403, "revokedpartner": 403, "agent": 403, "supervisor": 403, "operator": 200, "": 401}
 )
 
@@ -261,7 +262,44 @@ func matrix() map[string]routeCase {
 		"POST /api/v1/products": {operatorOnly.with(201), func(*fixture, string) call {
 			return call{body: map[string]any{"code": "prod-" + uniq(), "name": "P"}}
 		}},
+
+		"GET /api/v1/webhooks": {operatorOnly, nil},
+		"POST /api/v1/webhooks": {operatorOnly.with(201), func(*fixture, string) call {
+			return call{body: map[string]any{"url": "https://hooks.example.com/" + uniq()}}
+		}},
+		"GET /api/v1/webhooks/{id}": {operatorOnly, func(f *fixture, _ string) call { return call{params: f.webhook()} }},
+		"PATCH /api/v1/webhooks/{id}": {operatorOnly, func(f *fixture, _ string) call {
+			return call{params: f.webhook(), body: map[string]any{"description": "CRM"}}
+		}},
+		"DELETE /api/v1/webhooks/{id}":             {operatorOnly.with(204), func(f *fixture, _ string) call { return call{params: f.webhook()} }},
+		"POST /api/v1/webhooks/{id}/rotate-secret": {operatorOnly, func(f *fixture, _ string) call { return call{params: f.webhook()} }},
+		"POST /api/v1/webhooks/{id}/ping":          {operatorOnly.with(202), func(f *fixture, _ string) call { return call{params: f.webhook()} }},
+		"GET /api/v1/webhooks/{id}/attempts":       {operatorOnly, func(f *fixture, _ string) call { return call{params: f.webhook()} }},
+		"GET /api/v1/outbox":                       {outboxView, nil},
+		"GET /api/v1/outbox/counts":                {outboxView, nil},
+		"POST /api/v1/outbox/{id}/retry": {outboxView.with(204), func(f *fixture, _ string) call {
+			d, err := f.desk.PingWebhook(context.Background(), f.actors["operator"], mustID(f.webhook()))
+			if err != nil {
+				f.t.Fatal(err)
+			}
+			return call{params: map[string]string{"id": strconv.FormatInt(d.ID, 10)}}
+		}},
 	}
+}
+
+// webhook registers a webhook endpoint and returns its id as path
+// parameters.
+func (f *fixture) webhook() map[string]string {
+	e, err := f.desk.CreateWebhookEndpoint(context.Background(), f.actors["operator"], desk.WebhookInput{URL: "https://hooks.example.com/" + uniq()})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return map[string]string{"id": strconv.FormatInt(e.ID, 10)}
+}
+
+func mustID(p map[string]string) int64 {
+	id, _ := strconv.ParseInt(p["id"], 10, 64)
+	return id
 }
 
 // snapshot is everything of X's that a route could change or reveal.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"net/netip"
 	"net/url"
 	"os"
@@ -67,6 +68,12 @@ type Config struct {
 	// from a browser; empty, the default, allows none. --cors-origins,
 	// CASEDESK_CORS_ORIGINS.
 	CORSOrigins string
+
+	// WebhookAllow names the networks (CIDRs, or bare IPs) and host:port
+	// pairs webhook calls may reach although they are loopback, private,
+	// link-local or otherwise internal (comma separated); empty, the
+	// default, allows none. --webhook-allow, CASEDESK_WEBHOOK_ALLOW.
+	WebhookAllow string
 }
 
 // secretFlags are the flags whose values the usage message must not show.
@@ -112,8 +119,10 @@ func (c *Config) register(fs *flag.FlagSet, lookupEnv func(string) (string, bool
 	fs.StringVar(&c.MetricsToken, "metrics-token", c.MetricsToken, "bearer token that opens /metrics; without it and --metrics-addr, /metrics is not served (CASEDESK_METRICS_TOKEN)")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve /metrics on this address of its own, e.g. 127.0.0.1:9090 (CASEDESK_METRICS_ADDR)")
 	fs.StringVar(&c.CORSOrigins, "cors-origins", c.CORSOrigins, "comma-separated origins (https://app.example.com) whose pages may call the API, or * for any; empty: none (CASEDESK_CORS_ORIGINS)")
+	fs.StringVar(&c.WebhookAllow, "webhook-allow", c.WebhookAllow, "comma-separated CIDRs or host:port pairs of internal addresses webhooks may call (loopback, private, link-local are refused otherwise) (CASEDESK_WEBHOOK_ALLOW)")
 	var errs []error
-	for _, name := range []string{"addr", "data", "database-url", "attachment-limit", "shutdown-timeout", "log-level", "log-format",
+	for _, name := range []string{"webhook-allow",
+		"addr", "data", "database-url", "attachment-limit", "shutdown-timeout", "log-level", "log-format",
 		"db-statement-timeout", "db-acquire-timeout", "request-limit", "request-limit-window",
 		"public-url", "secure-cookies", "trusted-proxies", "read-header-timeout", "body-timeout", "body-min-rate", "metrics-token", "metrics-addr"} {
 		f := fs.Lookup(name)
@@ -197,7 +206,43 @@ func (c *Config) Validate() error {
 	if _, err := parseOrigins(c.CORSOrigins); err != nil {
 		return err
 	}
+	if _, _, err := parseWebhookAllow(c.WebhookAllow); err != nil {
+		return err
+	}
 	return nil
+}
+
+// WebhookAllowList returns --webhook-allow: the networks (a bare address is
+// a network of one) and the host:port pairs, lower case. Call it after
+// Validate.
+func (c *Config) WebhookAllowList() (nets []netip.Prefix, hosts []string) {
+	nets, hosts, _ = parseWebhookAllow(c.WebhookAllow)
+	return nets, hosts
+}
+
+func parseWebhookAllow(s string) ([]netip.Prefix, []string, error) {
+	var nets []netip.Prefix
+	var hosts []string
+	for f := range strings.SplitSeq(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			nets = append(nets, p.Masked())
+			continue
+		}
+		if a, err := netip.ParseAddr(f); err == nil {
+			nets = append(nets, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+			continue
+		}
+		host, port, err := net.SplitHostPort(f)
+		n, perr := strconv.Atoi(port)
+		if err != nil || host == "" || perr != nil || n < 1 || n > 65535 || strings.ContainsAny(host, "/@ ") {
+			return nil, nil, fmt.Errorf("--webhook-allow: %q is not a CIDR (10.0.0.0/8), an IP address, nor host:port (hooks.internal:8443)", f)
+		}
+		hosts = append(hosts, strings.ToLower(net.JoinHostPort(host, port)))
+	}
+	return nets, hosts, nil
 }
 
 // Origins returns the origins allowed to call the API from a browser

@@ -237,3 +237,36 @@ func TestCORSOrigins(t *testing.T) {
 		t.Fatalf("default origins: %v", c.Origins())
 	}
 }
+
+func TestWebhookAllow(t *testing.T) {
+	c := Default()
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	if err := c.register(fs, func(name string) (string, bool) {
+		if name == "CASEDESK_WEBHOOK_ALLOW" {
+			return " 10.1.2.0/24, 127.0.0.1:8443 ,Hooks.Internal:9000,::1,[fd00::1]:443,192.168.1.7", true
+		}
+		return "", false
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	nets, hosts := c.WebhookAllowList()
+	if fmt.Sprint(nets) != "[10.1.2.0/24 ::1/128 192.168.1.7/32]" {
+		t.Errorf("networks: %v", nets)
+	}
+	if strings.Join(hosts, " ") != "127.0.0.1:8443 hooks.internal:9000 [fd00::1]:443" {
+		t.Errorf("hosts: %v", hosts)
+	}
+	for _, bad := range []string{"10.0.0.0/33", "hooks.internal", "x:0", "x:99999", "http://x:80", "u@x:80"} {
+		c.WebhookAllow = bad
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "--webhook-allow") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	d := Default()
+	if nets, hosts := d.WebhookAllowList(); nets != nil || hosts != nil {
+		t.Errorf("default allow-list: %v %v", nets, hosts)
+	}
+}

@@ -260,6 +260,9 @@ type Abilities struct {
 	// calendars and the SLA policy (CreateOrganization, CreatePlan,
 	// SetSLAPolicy…): operators, who do not work requests.
 	Administer bool
+	// Outbox: see the outbox of mail and webhook deliveries and retry them
+	// (Deliveries, RetryDelivery): operators and supervisors.
+	Outbox bool
 }
 
 // Allowed returns what a may do; anonymous callers may do none of it.
@@ -283,7 +286,13 @@ func Allowed(a *casedesk.Actor) Abilities {
 		ActForCustomers:  worksDelegated(a),
 		OwnCustomer:      a.OrgKind == casedesk.OrgCustomer,
 		Administer:       needOperator(a) == nil,
+		Outbox:           outboxErr(a) == nil,
 	}
+}
+
+func outboxErr(a *casedesk.Actor) error {
+	_, err := outboxScope(a)
+	return err
 }
 
 func inboxErr(a *casedesk.Actor) error {

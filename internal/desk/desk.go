@@ -40,6 +40,9 @@ type Policy struct {
 	// sender may try it (a sender that died with it).
 	DeliveryMaxAge time.Duration
 	DeliveryLease  time.Duration
+	// WebhookFailingFor: a webhook endpoint whose attempts have all failed
+	// for this long is disabled (webhook.go).
+	WebhookFailingFor time.Duration
 	// AutoAssign routes a request to an agent when it is triaged (routing.go).
 	AutoAssign bool
 	// Inbound mail (inbound.go): a larger mail is refused unread; one
@@ -59,6 +62,7 @@ func DefaultPolicy() Policy {
 		PresalesPerHour: 10, RequestLimit: 100, RequestLimitWindow: 10 * time.Minute,
 		PasswordParams: auth.Default, AutoAssign: true, DeliveryMaxAge: 24 * time.Hour, DeliveryLease: 2 * time.Minute,
 		MailLimit: 25 << 20, MailRecipients: 100, MailPerHour: 20,
+		WebhookFailingFor: 24 * time.Hour,
 	}
 }
 

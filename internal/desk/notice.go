@@ -360,6 +360,9 @@ func (d *Desk) notify(ctx context.Context, tx *store.Tx) (map[int64][]int64, err
 			}
 		}
 	}
+	if err := d.queueWebhooks(ctx, tx); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

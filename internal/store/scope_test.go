@@ -66,6 +66,16 @@ var unscoped = map[string]string{
 	"Queries.DeleteCanned":      "the provider's canned responses",
 	"Queries.Canned":            "the provider's canned responses",
 
+	// The provider's webhook endpoints (its own integrations, hearing of
+	// every organization's events) and their delivery log.
+	"Queries.CreateWebhookEndpoint": "the provider's webhook endpoints",
+	"Queries.UpdateWebhookEndpoint": "the provider's webhook endpoints",
+	"Queries.WebhookEndpoints":      "the provider's webhook endpoints",
+	"Queries.WebhookEndpoint":       "the provider's webhook endpoints",
+	"Queries.DeleteWebhookEndpoint": "the provider's webhook endpoints",
+	"Queries.RecordWebhookAttempt":  "the provider's webhook endpoints' delivery log",
+	"Queries.WebhookAttempts":       "the provider's webhook endpoints' delivery log",
+
 	// System work across every organization, by nature.
 	"Queries.LastEventID":          "the event relay's high-water mark: an id, no row's content",
 	"Queries.MoveBatchIDsAfter":    "the event relay of bulk recomputes between instances (moves.go, the recompute's)",

@@ -141,6 +141,7 @@ func TestAccessibilityBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	queueOutbox(t, e) // a dead, a sent and a pending delivery for the outbox page
 	request := func(n string) string { return "/requests/" + n }
 	work := func(n string) string { return "/console/requests/" + n }
 	customer := []string{"/", "/requests", "/requests/new", request(en.Number), "/organization", "/organization/history", "/account",
@@ -158,8 +159,9 @@ func TestAccessibilityBrowser(t *testing.T) {
 		{"thomas", []string{"/", "/requests", "/account", "/password", "/organization"}}, // user: refused requests
 		{"priya", customer}, // partner admin, on behalf of Fabrikam
 		{"wei", append([]string{request(zh.Number)}, customer[:3]...)}, // elevated support
+		{"operator", []string{"/", "/console/outbox"}},
 		{"agent", staff},
-		{"sam", append([]string{"/console/canned/" + itoa(canned.ID), "/console?view=breached"}, staff...)},
+		{"sam", append([]string{"/console/canned/" + itoa(canned.ID), "/console?view=breached", "/console/outbox", "/console/outbox?status=dead"}, staff...)},
 		{"operator", []string{"/", "/account", "/help", "/organization", "/requests"}}, // administration; refused requests
 	}
 	for _, r := range roles {

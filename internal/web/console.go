@@ -50,6 +50,8 @@ func (s *Server) consoleRoutes() []route {
 		{"GET /console/notifications", signedIn, s.consoleNotifications},
 		{"POST /console/notifications/read", signedIn, s.consoleMarkRead},
 		{"POST /console/notifications/{id}/open", signedIn, s.consoleOpenNotification},
+		{"GET /console/outbox", signedIn, s.consoleOutbox},
+		{"POST /console/outbox/{id}/retry", signedIn, s.consoleRetryDelivery},
 	}
 }
 
