@@ -56,6 +56,10 @@ func notificationText(p *page, n *store.Notification) string {
 		return p.T("console.inbox.sla_warn", metricName(p, casedesk.Metric(n.Detail), ""))
 	case casedesk.EventSLABreach:
 		return p.T("console.inbox.sla_breach", metricName(p, casedesk.Metric(n.Detail), ""))
+	case casedesk.EventAssigneeChanged:
+		return p.T("console.inbox.assigned")
+	case casedesk.EventCallbackRequest:
+		return p.T("console.inbox.callback")
 	}
 	return string(n.Kind)
 }

@@ -257,9 +257,24 @@ func verdictText(p *page, v string) string {
 func metricName(p *page, m casedesk.Metric, reason string) string {
 	name := p.Or("console.metric."+string(m), string(m))
 	if reason != "" {
-		name += " (" + reason + ")"
+		name += " (" + reasonText(p, reason) + ")"
 	}
 	return name
+}
+
+// reasonText words the reason of a recomputation desk recorded: a change of
+// severity ("severity B→A", or "severity →B" at triage) in the viewer's
+// language; other reasons (a policy or calendar version) as recorded.
+func reasonText(p *page, reason string) string {
+	if rest, ok := strings.CutPrefix(reason, "severity "); ok {
+		if old, nu, ok := strings.Cut(rest, "→"); ok {
+			if old == "" {
+				return p.T("console.reason.triaged", nu)
+			}
+			return p.T("console.reason.severity", old, nu)
+		}
+	}
+	return reason
 }
 
 // clockName names the clock an SLA event is about (metricName).

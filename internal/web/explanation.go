@@ -15,6 +15,7 @@ type clockPanel struct {
 	desk.ClockView
 	Reopened string   // when the cycle began, for a reopen's clock
 	Why      []string // the explanation's lines; none for a clock without a due time
+	Left     string   // the counting time left, in the viewer's units
 }
 
 // clockPanels words a request's clocks for the console.
@@ -24,6 +25,9 @@ func clockPanels(p *page, clocks []desk.ClockView) []clockPanel {
 		out[i] = clockPanel{ClockView: c}
 		if c.Cycle > 0 {
 			out[i].Reopened = p.Date(c.OpenedAt)
+		}
+		if left, err := time.ParseDuration(c.Remaining); err == nil && c.Remaining != "" {
+			out[i].Left = leftText(p, left)
 		}
 		if c.Why != nil && c.Why.HasDue && !c.Why.Paused && c.Why.Target.Kind != casedesk.TargetNone {
 			out[i].Why = explain(p, c.Why)
