@@ -168,12 +168,6 @@ func untranslated(t *testing.T, page string) []string {
 				return
 			case "code", "kbd":
 				return // identifiers and keys: placeholders such as {{request.title}}, j/k
-			case "pre":
-				// The SLA clock's "why is it due then" explanation: its
-				// translation is the SLA change's (issue 12, item 18).
-				if attr(n, "class") == "explain" && n.Parent != nil && n.Parent.Data == "details" {
-					return
-				}
 			}
 			for _, a := range n.Attr {
 				switch a.Key {
