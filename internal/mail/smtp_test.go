@@ -291,8 +291,6 @@ func TestParseSMTPURL(t *testing.T) {
 	}
 }
 
-
-
 // outsideIP returns an address of this machine that is not loopback.
 func outsideIP(t *testing.T) string {
 	t.Helper()
