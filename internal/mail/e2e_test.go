@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 	"sync"
 	"testing"
 
@@ -33,13 +34,38 @@ type outboxFixture struct {
 	op     *casedesk.Actor
 	org    *casedesk.Organization
 	staff  *casedesk.Organization
+	outbox *worker.Outbox
+	stop   context.CancelFunc
+	wg     sync.WaitGroup
 	mu     sync.Mutex
 	failed []string // deliveries that did not go out, with why
-	// done, when set, is told of each delivery sent.
-	done func(d *casedesk.Delivery)
+	// handoff, when set, is told of each mail the SMTP server accepted, as
+	// soon as it did (benchmarks).
+	handoff func(d *casedesk.Delivery, at time.Time)
 }
 
-func newOutboxFixture(t testing.TB, db *store.DB, concurrency int) *outboxFixture {
+// handoffSender is the SMTP sender, telling the fixture when the server
+// took each mail.
+type handoffSender struct{ f *outboxFixture }
+
+func (h handoffSender) Send(ctx context.Context, d *casedesk.Delivery) error {
+	err := h.f.smtp.Send(ctx, d)
+	if err == nil && h.f.handoff != nil {
+		h.f.handoff(d, time.Now())
+	}
+	return err
+}
+
+// start runs the outbox worker until the test ends.
+func (f *outboxFixture) start() {
+	run, stop := context.WithCancel(context.Background())
+	f.stop = stop
+	f.wg.Go(func() { f.outbox.Run(run) })
+}
+
+// newOutboxFixture builds the fixture; start says whether the outbox worker
+// runs from the start.
+func newOutboxFixture(t testing.TB, db *store.DB, concurrency int, start bool) *outboxFixture {
 	t.Helper()
 	ctx := context.Background()
 	blobs, err := blob.Open(t.TempDir())
@@ -71,22 +97,19 @@ func newOutboxFixture(t testing.TB, db *store.DB, concurrency int) *outboxFixtur
 	if err := f.d.AddSubscription(ctx, f.op, f.org.ID, &casedesk.Subscription{PlanCode: "e3", Seats: 10}); err != nil {
 		t.Fatal(err)
 	}
-	w := &worker.Outbox{Deliveries: f.d, Senders: map[casedesk.Route]worker.Sender{casedesk.RouteMail: f.smtp},
+	f.outbox = &worker.Outbox{Deliveries: f.d, Senders: map[casedesk.Route]worker.Sender{casedesk.RouteMail: handoffSender{f}},
 		Clock: casedesk.SystemClock{}, Log: log, Concurrency: concurrency, Done: func(d *casedesk.Delivery, err error) {
 			if err != nil {
 				f.mu.Lock()
 				f.failed = append(f.failed, d.Recipient+": "+err.Error())
 				f.mu.Unlock()
-			} else if f.done != nil {
-				f.done(d)
 			}
 		}}
-	run, stop := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Go(func() { w.Run(run) })
 	t.Cleanup(func() {
-		stop()
-		wg.Wait()
+		if f.stop != nil {
+			f.stop()
+			f.wg.Wait()
+		}
 		f.smtp.Close()
 		f.mu.Lock()
 		defer f.mu.Unlock()
@@ -94,6 +117,9 @@ func newOutboxFixture(t testing.TB, db *store.DB, concurrency int) *outboxFixtur
 			t.Errorf("deliveries failed: %v", f.failed)
 		}
 	})
+	if start {
+		f.start()
+	}
 	return f
 }
 
@@ -121,7 +147,7 @@ func (f *outboxFixture) user(org *casedesk.Organization, role casedesk.Role, loc
 func TestMailEndToEnd(t *testing.T) {
 	storetest.Engines(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		f := newOutboxFixture(t, db, 4)
+		f := newOutboxFixture(t, db, 4, true)
 		admin := f.user(f.org, casedesk.RoleGlobalAdmin, "Ada", "en", "Europe/Berlin")
 		wei := f.user(f.org, casedesk.RoleSupportAdmin, "Wei", "zh-CN", "Asia/Shanghai")
 		agent := f.user(f.staff, casedesk.RoleAgent, "Sam", "en", "UTC")
