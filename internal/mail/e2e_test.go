@@ -6,9 +6,9 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
-	"time"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/casedesk/casedesk"
 	"github.com/casedesk/casedesk/internal/auth"
