@@ -22,9 +22,12 @@ var operations = map[string]string{
 	"logout":         "Logout",
 	"getMe":          "Me",
 	"changePassword": "ChangePassword",
-	"listTokens":     "ListTokens",
-	"createToken":    "CreateToken",
-	"revokeToken":    "RevokeToken",
+
+	"getNotificationSettings": "NotificationSettings",
+	"putNotificationSettings": "SetNotificationSettings",
+	"listTokens":              "ListTokens",
+	"createToken":             "CreateToken",
+	"revokeToken":             "RevokeToken",
 
 	"submitPresales": "SubmitPresales",
 

@@ -89,3 +89,38 @@ func (c *Client) MarkNotificationsRead(ctx context.Context, ids []int64, all boo
 	}{ids, all}
 	return call[MarkRead](ctx, c, http.MethodPost, APIPrefix+"/notifications/read", in)
 }
+
+// NotificationSettings are the caller's notification switches, in the order
+// shown, and whether the desk sends mail at all.
+type NotificationSettings struct {
+	Topics []TopicSwitch `json:"topics"`
+	Mail   bool          `json:"mail"`
+}
+
+// TopicSwitch is one notification topic and whether it is on.
+type TopicSwitch struct {
+	Topic string `json:"topic"` // received, replied, … (customers); assigned, sla_warn, … (staff)
+	On    bool   `json:"on"`
+}
+
+// NotificationSettings returns the caller's notification switches (customer
+// admins, partners, agents and supervisors; others 403).
+func (c *Client) NotificationSettings(ctx context.Context) (*NotificationSettings, error) {
+	out := new(NotificationSettings)
+	if err := c.get(ctx, APIPrefix+"/me/notifications", nil, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// SetNotificationSettings switches the caller's topics in on on and their
+// others off, and returns the switches as saved.
+func (c *Client) SetNotificationSettings(ctx context.Context, on []string) (*NotificationSettings, error) {
+	if on == nil {
+		on = []string{}
+	}
+	in := struct {
+		On []string `json:"on"`
+	}{on}
+	return call[NotificationSettings](ctx, c, http.MethodPut, APIPrefix+"/me/notifications", in)
+}

@@ -589,6 +589,13 @@ func TestFlow(t *testing.T) {
 		if _, err := ci.Me(ctx); !IsStatus(err, http.StatusUnauthorized) {
 			t.Errorf("revoked token: %v", err)
 		}
+		// Notification switches.
+		if ns := must(admin.NotificationSettings(ctx))(t); len(ns.Topics) != 6 || !ns.Topics[0].On || ns.Mail {
+			t.Errorf("notification settings %+v", ns)
+		}
+		if ns := must(admin.SetNotificationSettings(ctx, []string{"received"}))(t); !ns.Topics[0].On || ns.Topics[1].On {
+			t.Errorf("notification settings after switching %+v", ns)
+		}
 		if err := admin.ChangePassword(ctx, testPassword, "another-password-2"); err != nil {
 			t.Fatal(err)
 		}

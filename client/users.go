@@ -42,6 +42,9 @@ type CreatedUser struct {
 		Email string `json:"email"`
 		Name  string `json:"name"`
 		Role  string `json:"role"`
+		// Mailed is true when mail is on and the invitation went by mail
+		// with a link to choose a password (no one-time password then).
+		Mailed bool `json:"mailed,omitempty"`
 	} `json:"invitation"`
 	User            *User  `json:"user,omitempty"`
 	OneTimePassword string `json:"one_time_password,omitempty"`

@@ -17,6 +17,7 @@ import (
 	"github.com/casedesk/casedesk/internal/config"
 	"github.com/casedesk/casedesk/internal/desk"
 	"github.com/casedesk/casedesk/internal/edge"
+	"github.com/casedesk/casedesk/internal/mail"
 	"github.com/casedesk/casedesk/internal/mailbox"
 	"github.com/casedesk/casedesk/internal/sse"
 	"github.com/casedesk/casedesk/internal/store"
@@ -40,6 +41,14 @@ type App struct {
 	// stopping closes when the main server begins to shut down, ending the
 	// event streams (sse.WithShutdown) so that they do not hold it.
 	stopping chan struct{}
+	// senders send the outbox's deliveries, one per route (mail with
+	// --smtp-url; webhooks when they come); without any the outbox worker
+	// does not run.
+	senders map[casedesk.Route]worker.Sender
+	smtp    *mail.SMTP
+	// OutboxDone, if set before Run, is told of each delivery's outcome
+	// (tests, benchmarks).
+	OutboxDone func(d *casedesk.Delivery, err error)
 }
 
 // Open opens and migrates the database and builds the application.
@@ -66,11 +75,20 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, clock casede
 	pol := desk.DefaultPolicy()
 	pol.AttachmentLimit = cfg.AttachmentLimit
 	pol.RequestLimit, pol.RequestLimitWindow = cfg.RequestLimit, cfg.RequestLimitWindow
-	d := desk.New(db, blobs, desk.Options{Clock: clock, Policy: &pol, Logger: log})
+	senders := map[casedesk.Route]worker.Sender{}
+	var smtp *mail.SMTP
+	if cfg.SMTPURL != "" {
+		if smtp, err = newSMTP(cfg); err != nil {
+			db.Close()
+			return nil, err
+		}
+		senders[casedesk.RouteMail] = smtp
+	}
+	d := desk.New(db, blobs, desk.Options{Clock: clock, Policy: &pol, Logger: log, Mail: smtp != nil})
 	if clock == nil {
 		clock = casedesk.SystemClock{}
 	}
-	a := &App{cfg: cfg, log: log, DB: db, Desk: d, clock: clock, stopping: make(chan struct{})}
+	a := &App{cfg: cfg, log: log, DB: db, Desk: d, clock: clock, stopping: make(chan struct{}), senders: senders, smtp: smtp}
 	proxies := edge.Proxies(cfg.Proxies())
 	apiServer := api.New(d, log, api.Options{Proxies: proxies, MetricsToken: cfg.MetricsToken, CORSOrigins: cfg.Origins()})
 	apiHandler := apiServer.Handler()
@@ -87,6 +105,17 @@ func open(ctx context.Context, cfg config.Config, log *slog.Logger, clock casede
 		a.metrics = a.server(apiServer.MetricsHandler())
 	}
 	return a, nil
+}
+
+// newSMTP builds the mail sender the configuration asks for (Validate
+// checked it).
+func newSMTP(cfg config.Config) (*mail.SMTP, error) {
+	c, err := mail.NewComposer(mail.Options{From: cfg.MailFrom, FromName: cfg.MailFromName, ReplyTo: cfg.MailReplyTo,
+		PublicURL: cfg.PublicURL})
+	if err != nil {
+		return nil, err
+	}
+	return mail.NewSMTP(c, mail.SMTPOptions{URL: cfg.SMTPURL, InsecureSkipVerify: cfg.SMTPInsecureSkipVerify})
 }
 
 // server returns an http.Server of h with the configured time limits: on
@@ -168,9 +197,22 @@ func (a *App) Run(ctx context.Context) error {
 			a.log.Info("resumed SLA recomputes", "moved", moved)
 		}
 	})
-	// Webhooks (issue 13): the outbox worker, with the webhook sender
-	// (webhook.go); outbound mail adds its sender to the same worker.
-	workers.Go(func() { a.runWebhookOutbox(wctx) })
+	// The outbox worker (issue 13): one for every route, mail (when
+	// --smtp-url is set) and webhooks (always), so no route's deliveries
+	// fail for want of its sender.
+	senders := a.webhookSenders()
+	for r, s := range a.senders {
+		senders[r] = s
+	}
+	workers.Go(func() {
+		w := &worker.Outbox{Deliveries: a.Desk, Senders: senders, Clock: a.clock, Log: a.log, Done: a.OutboxDone}
+		w.Run(wctx)
+	})
+	defer func() {
+		if a.smtp != nil {
+			a.smtp.Close() // after the outbox stopped: its kept connections end
+		}
+	}()
 	defer workers.Wait()
 	defer stopWorkers()
 	errc := make(chan error, 2)

@@ -43,8 +43,32 @@ func seedDemo(ctx context.Context, a *App, stdout io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if res.Seeded && a.Desk.Mail() {
+		if err := mailDemoAccounts(ctx, a, res.Accounts); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "\nMailed each account an invitation with a link to choose a password (from %s).\n", a.cfg.MailFrom)
+	}
 	fmt.Fprintf(stdout, "\nSign in, for example as a German customer's support admin:\n"+
 		"  curl -s -X POST %s/api/v1/auth/login -H 'Content-Type: application/json' -d '{\"email\":\"%s\",\"password\":\"%s\"}'\n\n",
 		url, "markus.weber@fabrikam.demo", demo.Password)
 	return nil
+}
+
+// mailDemoAccounts mails every seeded account its invitation, as the demo's
+// operator: with --smtp-url the demo shows mail as it would go out.
+func mailDemoAccounts(ctx context.Context, a *App, accounts []demo.Account) error {
+	tok, _, err := a.Desk.Login(ctx, demo.OperatorEmail, demo.Password, "127.0.0.1")
+	if err != nil {
+		return fmt.Errorf("demo: sign in as its operator: %w", err)
+	}
+	op, err := a.Desk.Authenticate(ctx, tok, "127.0.0.1")
+	if err != nil {
+		return err
+	}
+	emails := make([]string, len(accounts))
+	for i, acc := range accounts {
+		emails[i] = acc.Email
+	}
+	return a.Desk.MailInvitations(ctx, op, emails)
 }

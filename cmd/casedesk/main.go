@@ -22,6 +22,7 @@ import (
 	"github.com/casedesk/casedesk/internal/config"
 	"github.com/casedesk/casedesk/internal/edge"
 	"github.com/casedesk/casedesk/internal/loadtest"
+	"github.com/casedesk/casedesk/internal/mail"
 	"github.com/casedesk/casedesk/internal/web"
 )
 
@@ -175,6 +176,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer, demo bo
 	if cfg.PublicURL == "" {
 		log.Warn("--public-url is not set: casedesk makes no absolute links (password-reset links are not sent) " +
 			"and never builds one from a request's Host header; set it to the address people reach casedesk at")
+	}
+	if cfg.SMTPURL != "" {
+		// The server's address only: the URL may hold a password.
+		srv, _ := mail.ParseSMTPURL(cfg.SMTPURL)
+		log.Info("mail on", "smtp", srv.Addr, "from", cfg.MailFrom, "reply_to", cfg.MailReplyTo)
+	} else {
+		log.Info("mail off: notifications stay in the console, and the pages say no mail is sent (set --smtp-url to mail)")
 	}
 	log.Info("ready", "startup", time.Since(start).Round(time.Microsecond).String())
 	if demo {

@@ -98,6 +98,8 @@ func (s *Server) Routes() []Route {
 		{"POST", "/api/v1/auth/logout", SignedIn, "Revoke the token in use", s.logout},
 		{"GET", "/api/v1/me", SignedIn, "The signed-in user", s.me},
 		{"POST", "/api/v1/me/password", SignedIn, "Change the signed-in user's password", s.changePassword},
+		{"GET", "/api/v1/me/notifications", SignedIn, "Your notification switches", s.getNotificationSettings},
+		{"PUT", "/api/v1/me/notifications", SignedIn, "Switch your notifications", s.putNotificationSettings},
 		{"GET", "/api/v1/tokens", SignedIn, "List your API tokens", s.listTokens},
 		{"POST", "/api/v1/tokens", SignedIn, "Create an API token (the secret is shown once)", s.createToken},
 		{"DELETE", "/api/v1/tokens/{id}", SignedIn, "Revoke an API token", s.revokeToken},

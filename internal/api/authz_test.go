@@ -110,6 +110,9 @@ func matrix() map[string]routeCase {
 		"POST /api/v1/me/password": {signedIn.with(422), func(f *fixture, _ string) call {
 			return call{body: map[string]string{"current_password": "wrong-password", "new_password": "another-password-2"}}
 		}},
+		"GET /api/v1/me/notifications": {expect{"admin": 200, "user": 403, "otheradmin": 200, "partner": 200, "revokedpartner": 200, "agent": 200, "supervisor": 200, "operator": 403, "": 401}, nil},
+		"PUT /api/v1/me/notifications": {expect{"admin": 200, "user": 403, "otheradmin": 200, "partner": 200, "revokedpartner": 200, "agent": 200, "supervisor": 200, "operator": 403, "": 401},
+			func(*fixture, string) call { return call{body: map[string]any{"on": []string{}}} }},
 		"GET /api/v1/tokens":  {signedIn, nil},
 		"POST /api/v1/tokens": {signedIn.with(201), func(*fixture, string) call { return call{body: map[string]string{"name": "ci"}} }},
 		"DELETE /api/v1/tokens/{id}": {expect{"admin": 204, "user": 404, "otheradmin": 404, "partner": 404, "revokedpartner": 404, "agent": 404, "supervisor": 404, "operator": 404, "": 401},

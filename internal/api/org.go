@@ -116,7 +116,11 @@ func (s *Server) createUser(w http.ResponseWriter, r *http.Request, a *casedesk.
 	// Customers and partners get the invitation only, never the new id:
 	// an email with an account in another organization is answered alike
 	// and creates nothing (desk.CreateUser).
-	out := map[string]any{"invitation": map[string]any{"email": u.Email, "name": u.Name, "role": u.Role}}
+	inv := map[string]any{"email": u.Email, "name": u.Name, "role": u.Role}
+	if in.Password == "" && s.desk.Mail() {
+		inv["mailed"] = true
+	}
+	out := map[string]any{"invitation": inv}
 	if a.IsStaff() {
 		out["user"] = u
 	}

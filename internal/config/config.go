@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/mail"
 	"net/netip"
 	"net/url"
 	"os"
@@ -74,10 +75,30 @@ type Config struct {
 	// link-local or otherwise internal (comma separated); empty, the
 	// default, allows none. --webhook-allow, CASEDESK_WEBHOOK_ALLOW.
 	WebhookAllow string
+	// SMTPURL, when set, turns outbound mail on: notifications, password
+	// resets, invitations and pre-sales answers are mailed through this
+	// server. smtp://user:pass@host:port uses STARTTLS when the server
+	// offers it (?tls=required insists on it); smtps://… is TLS from the
+	// start; plain smtp://host:port suits a local relay. --smtp-url,
+	// CASEDESK_SMTP_URL. It may hold a password: never shown or logged.
+	SMTPURL string
+	// SMTPInsecureSkipVerify skips the verification of the SMTP server's
+	// certificate (as ?insecure=1 does): for test servers with a
+	// self-signed certificate only. --smtp-insecure-skip-verify,
+	// CASEDESK_SMTP_INSECURE_SKIP_VERIFY.
+	SMTPInsecureSkipVerify bool
+	// MailFrom and MailFromName are the mails' sender; MailReplyTo is the
+	// support address customers answer (plus-addressed with each request's
+	// token), by default MailFrom. --mail-from, --mail-from-name,
+	// --mail-reply-to, CASEDESK_MAIL_FROM, CASEDESK_MAIL_FROM_NAME,
+	// CASEDESK_MAIL_REPLY_TO.
+	MailFrom     string
+	MailFromName string
+	MailReplyTo  string
 }
 
 // secretFlags are the flags whose values the usage message must not show.
-var secretFlags = map[string]bool{"metrics-token": true}
+var secretFlags = map[string]bool{"metrics-token": true, "smtp-url": true}
 
 // Default returns the defaults.
 func Default() Config {
@@ -120,11 +141,17 @@ func (c *Config) register(fs *flag.FlagSet, lookupEnv func(string) (string, bool
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", c.MetricsAddr, "serve /metrics on this address of its own, e.g. 127.0.0.1:9090 (CASEDESK_METRICS_ADDR)")
 	fs.StringVar(&c.CORSOrigins, "cors-origins", c.CORSOrigins, "comma-separated origins (https://app.example.com) whose pages may call the API, or * for any; empty: none (CASEDESK_CORS_ORIGINS)")
 	fs.StringVar(&c.WebhookAllow, "webhook-allow", c.WebhookAllow, "comma-separated CIDRs or host:port pairs of internal addresses webhooks may call (loopback, private, link-local are refused otherwise) (CASEDESK_WEBHOOK_ALLOW)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", c.SMTPURL, "turns mail on: smtp://user:pass@host:port (STARTTLS when offered; ?tls=required to insist), smtps://… (TLS), or smtp://host:port for a local relay (CASEDESK_SMTP_URL)")
+	fs.BoolVar(&c.SMTPInsecureSkipVerify, "smtp-insecure-skip-verify", c.SMTPInsecureSkipVerify, "for testing only: accept any certificate from the SMTP server (CASEDESK_SMTP_INSECURE_SKIP_VERIFY)")
+	fs.StringVar(&c.MailFrom, "mail-from", c.MailFrom, "the address mails come from, e.g. support@desk.example.com; required with --smtp-url (CASEDESK_MAIL_FROM)")
+	fs.StringVar(&c.MailFromName, "mail-from-name", c.MailFromName, "the display name of --mail-from, e.g. Acme Support (CASEDESK_MAIL_FROM_NAME)")
+	fs.StringVar(&c.MailReplyTo, "mail-reply-to", c.MailReplyTo, "the support address customers reply to, plus-addressed per request (support+token@…); default --mail-from (CASEDESK_MAIL_REPLY_TO)")
 	var errs []error
 	for _, name := range []string{"webhook-allow",
 		"addr", "data", "database-url", "attachment-limit", "shutdown-timeout", "log-level", "log-format",
 		"db-statement-timeout", "db-acquire-timeout", "request-limit", "request-limit-window",
-		"public-url", "secure-cookies", "trusted-proxies", "read-header-timeout", "body-timeout", "body-min-rate", "metrics-token", "metrics-addr"} {
+		"public-url", "secure-cookies", "trusted-proxies", "read-header-timeout", "body-timeout", "body-min-rate", "metrics-token", "metrics-addr",
+		"smtp-url", "smtp-insecure-skip-verify", "mail-from", "mail-from-name", "mail-reply-to"} {
 		f := fs.Lookup(name)
 		env := envName(name)
 		v, ok := lookupEnv(env)
@@ -209,6 +236,61 @@ func (c *Config) Validate() error {
 	if _, _, err := parseWebhookAllow(c.WebhookAllow); err != nil {
 		return err
 	}
+	return c.validateMail()
+}
+
+// validateMail checks the mail settings. Its errors never repeat the SMTP
+// URL, which may hold a password.
+func (c *Config) validateMail() error {
+	if c.SMTPURL == "" {
+		return nil
+	}
+	u, err := url.Parse(c.SMTPURL)
+	if err != nil {
+		return fmt.Errorf("--smtp-url is malformed; write smtp://user:pass@host:port, smtps://user:pass@host:port or smtp://host:port")
+	}
+	if u.Scheme != "smtp" && u.Scheme != "smtps" {
+		return fmt.Errorf("--smtp-url must start with smtp:// or smtps://")
+	}
+	if u.Hostname() == "" || (u.Path != "" && u.Path != "/") || u.Fragment != "" {
+		return fmt.Errorf("--smtp-url must name a host and port and nothing more, e.g. smtp://user:pass@mail.example.com:587")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("--smtp-url: the port must be a number from 1 to 65535")
+		}
+	}
+	for k, vs := range u.Query() {
+		v := vs[len(vs)-1]
+		switch {
+		case k == "tls" && v == "required" && u.Scheme == "smtp":
+		case k == "tls":
+			return fmt.Errorf("--smtp-url: tls=required is the one tls setting, and only for smtp:// (smtps:// is always TLS)")
+		case k == "insecure":
+			if _, err := strconv.ParseBool(v); err != nil {
+				return fmt.Errorf("--smtp-url: insecure must be 1 or 0")
+			}
+		default:
+			return fmt.Errorf("--smtp-url has an unknown parameter %q (known: tls=required, insecure=1)", k)
+		}
+	}
+	if c.MailFrom == "" {
+		return fmt.Errorf("--mail-from is required with --smtp-url: the address mails come from, e.g. support@desk.example.com")
+	}
+	if !bareAddress(c.MailFrom) {
+		return fmt.Errorf("--mail-from must be a bare address such as support@desk.example.com (the name goes in --mail-from-name)")
+	}
+	if c.MailReplyTo == "" {
+		c.MailReplyTo = c.MailFrom
+	} else if !bareAddress(c.MailReplyTo) || strings.Contains(c.MailReplyTo, "+") {
+		return fmt.Errorf("--mail-reply-to must be a bare address without +detail such as support@desk.example.com")
+	}
+	if strings.ContainsAny(c.MailFromName, "\r\n") {
+		return fmt.Errorf("--mail-from-name must be one line")
+	}
+	if c.PublicURL == "" {
+		return fmt.Errorf("--public-url is required with --smtp-url: every link in a mail is absolute on it, e.g. https://desk.example.com")
+	}
 	return nil
 }
 
@@ -243,6 +325,13 @@ func parseWebhookAllow(s string) ([]netip.Prefix, []string, error) {
 		hosts = append(hosts, strings.ToLower(net.JoinHostPort(host, port)))
 	}
 	return nets, hosts, nil
+
+}
+
+// bareAddress reports whether s is an address alone, without a name.
+func bareAddress(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Name == "" && a.Address == s && strings.Contains(s, "@")
 }
 
 // Origins returns the origins allowed to call the API from a browser

@@ -69,6 +69,17 @@ func TestPrecedence(t *testing.T) {
 			with(func(c *Config) { c.Addr, c.AttachmentLimit, c.ShutdownTimeout = ":9001", 2048, 5*time.Second })},
 		{"flags over defaults", nil, []string{"--data", "d", "--log-format", "json", "--request-limit=0"},
 			with(func(c *Config) { c.DataDir, c.LogFormat, c.RequestLimit = "d", "json", 0 })},
+		{"mail from the environment", map[string]string{"CASEDESK_SMTP_URL": "smtp://u:p@mail.example.com:587?tls=required",
+			"CASEDESK_MAIL_FROM": "support@desk.example.com", "CASEDESK_MAIL_FROM_NAME": "Acme Support",
+			"CASEDESK_PUBLIC_URL": "https://desk.example.com", "CASEDESK_SMTP_INSECURE_SKIP_VERIFY": "true"}, nil,
+			with(func(c *Config) {
+				c.SMTPURL, c.MailFrom, c.MailFromName, c.PublicURL = "smtp://u:p@mail.example.com:587?tls=required", "support@desk.example.com", "Acme Support", "https://desk.example.com"
+				c.MailReplyTo, c.SMTPInsecureSkipVerify = "support@desk.example.com", true // the reply address defaults to From
+			})},
+		{"mail flags", nil, []string{"--smtp-url=smtps://mail.example.com?insecure=1", "--mail-from=desk@example.com", "--mail-reply-to=help@example.com", "--public-url=https://desk.example.com"},
+			with(func(c *Config) {
+				c.SMTPURL, c.MailFrom, c.MailReplyTo, c.PublicURL = "smtps://mail.example.com?insecure=1", "desk@example.com", "help@example.com", "https://desk.example.com"
+			})},
 		{"an empty variable is a value", map[string]string{"CASEDESK_DATABASE_URL": ""}, nil, Default()},
 		{"other variables are not read", map[string]string{"CASEDESK_PASSWORD": "x", "ADDR": ":1"}, nil, Default()},
 	}
@@ -83,6 +94,11 @@ func TestPrecedence(t *testing.T) {
 			}
 		})
 	}
+}
+
+// mailArgs returns good mail flags, then args (later flags win).
+func mailArgs(args ...string) []string {
+	return append([]string{"--smtp-url=smtp://localhost:25", "--mail-from=support@desk.example.com", "--public-url=https://desk.example.com"}, args...)
 }
 
 func TestMalformed(t *testing.T) {
@@ -123,6 +139,19 @@ func TestMalformed(t *testing.T) {
 		{"body timeout", map[string]string{"CASEDESK_BODY_TIMEOUT": "0s"}, nil, "--body-timeout must be positive"},
 		{"header timeout variable", map[string]string{"CASEDESK_READ_HEADER_TIMEOUT": "10"}, nil, "CASEDESK_READ_HEADER_TIMEOUT"},
 		{"short metrics token", map[string]string{"CASEDESK_METRICS_TOKEN": "secret"}, nil, "--metrics-token must be at least 16"},
+		{"SMTP scheme", nil, mailArgs("--smtp-url=http://u:secret@mail.example.com"), "--smtp-url must start with smtp:// or smtps://"},
+		{"SMTP without host", nil, mailArgs("--smtp-url=smtp://u:secret@:25"), "--smtp-url must name a host"},
+		{"SMTP with a path", nil, mailArgs("--smtp-url=smtp://mail.example.com/relay"), "--smtp-url must name a host"},
+		{"SMTP port", nil, mailArgs("--smtp-url=smtp://mail.example.com:0"), "the port must be"},
+		{"SMTP tls", nil, mailArgs("--smtp-url=smtps://mail.example.com?tls=required"), "only for smtp://"},
+		{"SMTP parameter", nil, mailArgs("--smtp-url=smtp://mail.example.com?auth=none"), `unknown parameter "auth"`},
+		{"SMTP insecure", nil, mailArgs("--smtp-url=smtp://mail.example.com?insecure=maybe"), "insecure must be 1 or 0"},
+		{"SMTP URL malformed", map[string]string{"CASEDESK_SMTP_URL": "smtp://u:secret@mail example.com"}, mailArgs()[1:], "--smtp-url is malformed"},
+		{"mail without From", nil, []string{"--smtp-url=smtp://localhost:25", "--public-url=https://desk.example.com"}, "--mail-from is required with --smtp-url"},
+		{"From with a name", nil, mailArgs("--mail-from=Support <support@desk.example.com>"), "--mail-from must be a bare address"},
+		{"reply-to with a detail", nil, mailArgs("--mail-reply-to=support+x@desk.example.com"), "--mail-reply-to must be a bare address"},
+		{"mail without public URL", nil, []string{"--smtp-url=smtp://localhost:25", "--mail-from=support@desk.example.com"}, "--public-url is required with --smtp-url"},
+		{"insecure flag variable", map[string]string{"CASEDESK_SMTP_INSECURE_SKIP_VERIFY": "perhaps"}, nil, "CASEDESK_SMTP_INSECURE_SKIP_VERIFY"},
 		{"metrics on the main address", nil, []string{"--metrics-addr=127.0.0.1:8080"}, "--metrics-addr must differ"},
 	}
 	for _, tt := range tests {
@@ -130,6 +159,9 @@ func TestMalformed(t *testing.T) {
 			_, err := parse(tt.env, tt.args...)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error %v, want one containing %q", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "secret") {
+				t.Fatalf("error %v shows a password", err)
 			}
 		})
 	}
@@ -197,6 +229,9 @@ func TestSecretsStayOutOfTheUsage(t *testing.T) {
 	if err := c.register(fs, func(name string) (string, bool) {
 		if name == "CASEDESK_METRICS_TOKEN" {
 			return "0123456789abcdef-secret", true
+		}
+		if name == "CASEDESK_SMTP_URL" {
+			return "smtp://u:smtp-secret@mail.example.com", true
 		}
 		return "", false
 	}); err != nil {

@@ -330,3 +330,15 @@ func noticeTopics(a *casedesk.Actor) ([]casedesk.Topic, error) {
 	}
 	return nil, casedesk.Errorf(casedesk.EFORBIDDEN, "you receive no request notifications")
 }
+
+// mayMailInvitations: an operator mails invitations to existing accounts
+// (the demo's seeded ones).
+func mayMailInvitations(a *casedesk.Actor) error {
+	if a.Anonymous() {
+		return errUnauthenticated()
+	}
+	if !a.IsOperator() {
+		return casedesk.Errorf(casedesk.EFORBIDDEN, "only operators mail invitations to existing accounts")
+	}
+	return nil
+}

@@ -318,6 +318,9 @@ func (d *Desk) notify(ctx context.Context, tx *store.Tx) (map[int64][]int64, err
 		if err != nil {
 			return nil, err
 		}
+		if err := n.answerProspect(ctx, e, nr); err != nil {
+			return nil, err
+		}
 		if len(hs) == 0 {
 			continue
 		}
@@ -364,6 +367,26 @@ func (d *Desk) notify(ctx context.Context, tx *store.Tx) (map[int64][]int64, err
 		return nil, err
 	}
 	return out, nil
+}
+
+// answerProspect mails a staff member's public reply on a pre-sales
+// request to the prospect who asked, when mail is on: prospects have no
+// account, so the mail is their only way to read it.
+func (n *notifyCtx) answerProspect(ctx context.Context, e casedesk.Event, nr *noticeRequest) error {
+	if !n.d.mail || nr == nil || e.Kind != casedesk.EventMessage || e.Internal || nr.req.ProspectEmail == "" ||
+		e.ActorID == nil || n.isCustomer(ctx, *e.ActorID) {
+		return nil
+	}
+	r := nr.req
+	prospect := &casedesk.User{Email: r.ProspectEmail, Name: r.ProspectName, Language: r.Language}
+	nt, err := n.notice(ctx, e, nr, hearer{user: prospect, topic: casedesk.TopicPresales})
+	if err != nil {
+		return err
+	}
+	// No portal page to link to, nor the organization's name (the
+	// provider's own).
+	nt.Link, nt.Organization, nt.Request.Org, nt.Attachments = "", "", "", nil
+	return n.d.queueMail(ctx, n.tx, e.OrgID, e.RequestID, e.ID, 0, nt)
 }
 
 // queueMail puts the mail nt in the outbox, in tx.

@@ -19,7 +19,9 @@ const PasswordResetTTL = time.Hour
 // RequestPasswordReset makes a password-reset link secret for the active
 // account with the email. For an unknown or inactive address it returns ""
 // and no error, so callers answer the same either way. It is rate limited
-// per client address and per account.
+// per client address and per account. With mail on (Options.Mail) the link
+// is mailed to the account through the outbox, in the transaction that
+// makes it, and the caller has nothing more to send.
 func (d *Desk) RequestPasswordReset(ctx context.Context, email, clientIP string) (string, *casedesk.User, error) {
 	now := d.now()
 	email = casedesk.NormalizeEmail(email)
@@ -43,7 +45,10 @@ func (d *Desk) RequestPasswordReset(ctx context.Context, email, clientIP string)
 	}
 	secret, hash := auth.NewToken("cdr_")
 	err = d.write(ctx, func(tx *store.Tx) error {
-		return tx.CreatePasswordReset(ctx, hash, u.ID, now, now.Add(PasswordResetTTL))
+		if err := tx.CreatePasswordReset(ctx, hash, u.ID, now, now.Add(PasswordResetTTL)); err != nil {
+			return err
+		}
+		return d.queueAccountMail(ctx, tx, u, casedesk.TopicPasswordReset, secret, "")
 	})
 	if err != nil {
 		return "", nil, err

@@ -27,8 +27,10 @@ type NewUser struct {
 }
 
 // CreateUser adds a user to organization org (its global admin, or an
-// operator). Without a password the user is invited: a one-time password is
-// returned and must be changed at first sign-in.
+// operator). Without a password the user is invited: with mail on
+// (Options.Mail) an invitation with a set-password link is mailed, in the
+// transaction that creates the user, and no password is returned; with mail
+// off a one-time password is returned and must be changed at first sign-in.
 //
 // Whether an email has an account in another organization is not for a
 // customer or partner to learn: for them, an email already used elsewhere
@@ -53,12 +55,16 @@ func (d *Desk) CreateUser(ctx context.Context, a *casedesk.Actor, org int64, in 
 		CreatedAt: d.now()}
 	var errs casedesk.FieldErrors
 	errs.Add(u.Validate(o.Kind))
-	temp := ""
-	if in.Password == "" {
+	temp, invite := "", false
+	switch {
+	case in.Password == "" && d.mail:
+		// The invitation's link sets the password; this one is never told.
+		in.Password, invite = auth.RandomString(24), true
+	case in.Password == "":
 		temp = auth.RandomString(12)
 		in.Password = temp
 		u.MustChangePass = true
-	} else {
+	default:
 		errs.Add(casedesk.ValidatePassword("password", in.Password))
 	}
 	if err := errs.Err(); err != nil {
@@ -81,7 +87,12 @@ func (d *Desk) CreateUser(ctx context.Context, a *casedesk.Actor, org int64, in 
 	if taken {
 		return u, temp, nil
 	}
-	err = d.write(ctx, func(tx *store.Tx) error { return tx.CreateUser(ctx, scope, u, hash) })
+	err = d.write(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateUser(ctx, scope, u, hash); err != nil || !invite {
+			return err
+		}
+		return d.invite(ctx, tx, u, a.User.Name)
+	})
 	if casedesk.ErrorCode(err) == casedesk.ECONFLICT {
 		// Taken meanwhile: answer as if it had been taken before.
 		u.ID = 0

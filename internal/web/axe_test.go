@@ -148,7 +148,7 @@ func TestAccessibilityBrowser(t *testing.T) {
 		"/password", "/help", "/requests/9999999", "/console"}
 	staff := []string{"/", "/console", "/console?view=triage", "/console?view=all", "/console?view=tier2", work(en.Number), work(zh.Number),
 		"/console/phone", "/console/phone?q=Fabrikam", "/console/callbacks", "/console/organizations/" + itoa(e.yunfan.ID),
-		"/console/canned", "/console/notifications", "/console/supervisor", "/console/requests/9999999", "/requests"}
+		"/console/canned", "/console/notifications", "/console/settings", "/console/supervisor", "/console/requests/9999999", "/requests"}
 	roles := []struct {
 		key   string
 		paths []string

@@ -48,6 +48,8 @@ func (s *Server) consoleRoutes() []route {
 		{"GET /console/supervisor", signedIn, s.consoleSupervisor},
 		{"POST /console/organizations/{id}/tam", signedIn, s.consoleSetTAM},
 		{"GET /console/notifications", signedIn, s.consoleNotifications},
+		{"GET /console/settings", signedIn, s.consoleSettings},
+		{"POST /console/settings", signedIn, s.consoleSaveSettings},
 		{"POST /console/notifications/read", signedIn, s.consoleMarkRead},
 		{"POST /console/notifications/{id}/open", signedIn, s.consoleOpenNotification},
 		{"GET /console/outbox", signedIn, s.consoleOutbox},

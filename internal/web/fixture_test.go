@@ -99,6 +99,13 @@ func (l *linkRecorder) last(email string) string {
 
 func newEnv(t testing.TB, db *store.DB) *env {
 	t.Helper()
+	return newEnvMail(t, db, false)
+}
+
+// newEnvMail is newEnv with outbound mail on or off (desk.Options.Mail):
+// with it on, account mails go to the outbox.
+func newEnvMail(t testing.TB, db *store.DB, mail bool) *env {
+	t.Helper()
 	ctx := context.Background()
 	e := &env{t: t, db: db, clock: &clock{t: time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)}, logs: &logBuffer{},
 		users: map[string]*casedesk.User{}, actors: map[string]*casedesk.Actor{}}
@@ -111,7 +118,7 @@ func newEnv(t testing.TB, db *store.DB) *env {
 	pol.AttachmentLimit = 1 << 20
 	log := slog.New(slog.NewTextHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	e.log = log
-	e.desk = desk.New(db, blobs, desk.Options{Clock: e.clock, Policy: &pol, Logger: log})
+	e.desk = desk.New(db, blobs, desk.Options{Clock: e.clock, Policy: &pol, Logger: log, Mail: mail})
 	// The portal's public URL is the test server's, known once it listens.
 	var h http.Handler
 	e.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.ServeHTTP(w, r) }))

@@ -156,9 +156,17 @@ func targetText(p *page, t sla.Target) string {
 func (s *Server) account(w http.ResponseWriter, r *http.Request, p *page) error {
 	p.Title, p.Nav = p.T("account.title"), "account"
 	p.Form = map[string]string{"name": p.User.Name, "language": p.User.Language, "time_zone": p.User.TimeZone, "phone": p.User.Phone}
-	if r.URL.Query().Get("notice") == "saved" {
+	switch r.URL.Query().Get("notice") {
+	case "saved":
 		p.Notice = p.T("account.saved")
+	case "notifications":
+		p.Notice = p.T("notify.saved")
 	}
+	ns, err := s.notificationSettings(r, p, "/account/notifications")
+	if err != nil {
+		return err
+	}
+	p.Data = &accountData{Notices: ns}
 	return s.render(w, r, p, "account", http.StatusOK)
 }
 

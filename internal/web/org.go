@@ -181,7 +181,11 @@ func (s *Server) inviteUser(w http.ResponseWriter, r *http.Request, p *page) err
 		return err
 	}
 	p.Form = nil
-	p.Notice = p.T("org.invited", u.Email)
+	if temp == "" && s.desk.Mail() {
+		p.Notice = p.T("org.invited.mailed", u.Email)
+	} else {
+		p.Notice = p.T("org.invited", u.Email)
+	}
 	return s.orgPage(w, r, p, &orgData{OneTime: temp, Invited: u.Email}, http.StatusOK)
 }
 

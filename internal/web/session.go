@@ -229,7 +229,11 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request, p *page) error {
 		}
 		return err
 	}
-	if secret != "" {
+	// With mail on, desk mailed the link already; else the demo shows it on
+	// its terminal; else nobody can send it, and the page says so whether
+	// or not the address has an account.
+	mailed := s.desk.Mail() || (s.baseURL != "" && s.resetLinks != nil)
+	if secret != "" && !s.desk.Mail() {
 		if s.baseURL == "" || s.resetLinks == nil {
 			s.log.Warn("password reset requested, but no link can be sent (no public URL or no mail); "+
 				"an operator can set a password with `casedesk user reset-password`", "user_id", u.ID)
@@ -239,6 +243,9 @@ func (s *Server) forgot(w http.ResponseWriter, r *http.Request, p *page) error {
 		}
 	}
 	p.Notice = p.T("forgot.sent")
+	if !mailed {
+		p.Notice = p.T("forgot.nomail")
+	}
 	p.Form = nil
 	return s.render(w, r, p, "forgot", http.StatusOK)
 }

@@ -163,6 +163,7 @@ func (s *Server) routes() []route {
 		{"POST /language", public, s.setLanguage},
 		{"GET /account", signedIn, s.account},
 		{"POST /account", signedIn, s.saveAccount},
+		{"POST /account/notifications", signedIn, s.saveAccountNotifications},
 
 		{"GET /requests", signedIn, s.listRequests},
 		{"GET /requests/new", signedIn, s.newRequestForm},
