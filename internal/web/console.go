@@ -203,28 +203,14 @@ func (s *Server) accountRows(ctx context.Context, p *page, d *queueData) error {
 	if err != nil {
 		return err
 	}
-	type orgInfo struct {
-		name   string
-		family casedesk.Family
-	}
-	orgs := map[int64]orgInfo{}
+	orgs := orgInfos{}
 	for _, r := range rs {
 		if d.Category != "" && string(r.Category) != d.Category {
 			continue
 		}
-		o, ok := orgs[r.OrgID]
-		if !ok {
-			org, err := s.desk.Organization(ctx, p.Actor, r.OrgID)
-			if err != nil {
-				return err
-			}
-			subs, err := s.desk.Subscriptions(ctx, p.Actor, r.OrgID)
-			if err != nil {
-				return err
-			}
-			f, _ := casedesk.SupportFamily(subs)
-			o = orgInfo{org.Name, f}
-			orgs[r.OrgID] = o
+		o, err := orgs.get(ctx, s, p, r.OrgID)
+		if err != nil {
+			return err
 		}
 		row := queueRow{QueueEntry: desk.QueueEntry{QueueItem: &store.QueueItem{Request: r, OrgName: o.name, Family: o.family}}}
 		if err := s.accountClock(ctx, p, d.Now, &row); err != nil {
@@ -328,28 +314,14 @@ func (s *Server) queueRest(ctx context.Context, p *page, d *queueData, limit int
 	if len(rest) == 0 {
 		return nil
 	}
-	type orgInfo struct {
-		name   string
-		family casedesk.Family
-	}
-	orgs := map[int64]orgInfo{}
+	orgs := orgInfos{}
 	for _, r := range rest {
 		if len(d.Rows) >= limit {
 			break
 		}
-		o, ok := orgs[r.OrgID]
-		if !ok {
-			org, err := s.desk.Organization(ctx, p.Actor, r.OrgID)
-			if err != nil {
-				return err
-			}
-			subs, err := s.desk.Subscriptions(ctx, p.Actor, r.OrgID)
-			if err != nil {
-				return err
-			}
-			f, _ := casedesk.SupportFamily(subs)
-			o = orgInfo{org.Name, f}
-			orgs[r.OrgID] = o
+		o, err := orgs.get(ctx, s, p, r.OrgID)
+		if err != nil {
+			return err
 		}
 		it := &store.QueueItem{Request: r, OrgName: o.name, Family: o.family}
 		d.Rows = append(d.Rows, queueRow{QueueEntry: desk.QueueEntry{QueueItem: it, State: "responded"}})
@@ -384,4 +356,30 @@ func (s *Server) consoleLive(w http.ResponseWriter, r *http.Request, p *page) er
 		}
 		return out
 	})
+}
+
+// orgInfo is what a queue row shows of its organization.
+type orgInfo struct {
+	name   string
+	family casedesk.Family
+}
+
+// orgInfos reads each organization of a page's rows once.
+type orgInfos map[int64]orgInfo
+
+func (m orgInfos) get(ctx context.Context, s *Server, p *page, id int64) (orgInfo, error) {
+	if o, ok := m[id]; ok {
+		return o, nil
+	}
+	org, err := s.desk.Organization(ctx, p.Actor, id)
+	if err != nil {
+		return orgInfo{}, err
+	}
+	subs, err := s.desk.Subscriptions(ctx, p.Actor, id)
+	if err != nil {
+		return orgInfo{}, err
+	}
+	f, _ := casedesk.SupportFamily(subs)
+	m[id] = orgInfo{org.Name, f}
+	return m[id], nil
 }
