@@ -48,6 +48,7 @@ type notifyCtx struct {
 	tams        map[int64]int64
 	supervisors []*casedesk.User
 	supRead     bool
+	actors      map[int64]*casedesk.User
 }
 
 func (n *notifyCtx) request(ctx context.Context, e casedesk.Event) (*noticeRequest, error) {
@@ -64,12 +65,12 @@ func (n *notifyCtx) request(ctx context.Context, e casedesk.Event) (*noticeReque
 		return nil, err
 	}
 	nr := &noticeRequest{req: req, org: org}
-	if org.Kind == casedesk.OrgCustomer {
+	if org.Kind == casedesk.OrgCustomer && n.d.mail { // the customer side is mail only
 		if nr.admins, err = n.tx.Users(ctx, scope, store.UserFilter{Admins: true, Limit: 1000}); err != nil {
 			return nil, err
 		}
 	}
-	if req.OpenedByID != 0 {
+	if req.OpenedByID != 0 && n.d.mail {
 		u, err := n.tx.User(ctx, store.AllOrgs, req.OpenedByID)
 		if err != nil && casedesk.ErrorCode(err) != casedesk.ENOTFOUND {
 			return nil, err
@@ -173,7 +174,9 @@ func (n *notifyCtx) hearers(ctx context.Context, e casedesk.Event) ([]hearer, *n
 		return nil, nil, err
 	}
 	r := nr.req
-	if t := customerTopic(e); t != "" && r.OrgID != 0 {
+	// Customers have no inbox: their lines exist to be mailed, so without
+	// mail nobody on their side is looked up or written.
+	if t := customerTopic(e); t != "" && r.OrgID != 0 && n.d.mail {
 		// A customer's own message tells nobody on their side; a staff
 		// member's public reply tells them all.
 		customerActor := e.ActorID != nil && n.isCustomer(ctx, *e.ActorID)
@@ -235,8 +238,22 @@ func (n *notifyCtx) hearers(ctx context.Context, e casedesk.Event) ([]hearer, *n
 }
 
 func (n *notifyCtx) isCustomer(ctx context.Context, id int64) bool {
+	u := n.actor(ctx, id)
+	return u != nil && u.Role != casedesk.RoleAgent && u.Role != casedesk.RoleSupervisor && u.Role != casedesk.RoleOperator
+}
+
+// actor returns the user who made a change, read once per transaction;
+// nil when they can't be read.
+func (n *notifyCtx) actor(ctx context.Context, id int64) *casedesk.User {
+	if u, ok := n.actors[id]; ok {
+		return u
+	}
 	u, err := n.tx.User(ctx, store.AllOrgs, id)
-	return err == nil && u.Role != casedesk.RoleAgent && u.Role != casedesk.RoleSupervisor && u.Role != casedesk.RoleOperator
+	if err != nil {
+		u = nil
+	}
+	n.actors[id] = u
+	return u
 }
 
 // notice builds the mail of e to h.
@@ -251,7 +268,7 @@ func (n *notifyCtx) notice(ctx context.Context, e casedesk.Event, nr *noticeRequ
 		nt.Link = "/requests/" + r.Number
 	}
 	if e.ActorID != nil {
-		if u, err := n.tx.User(ctx, store.AllOrgs, *e.ActorID); err == nil {
+		if u := n.actor(ctx, *e.ActorID); u != nil {
 			nt.Actor = u.Name
 		}
 	}
@@ -312,7 +329,7 @@ func (n *notifyCtx) notice(ctx context.Context, e casedesk.Event, nr *noticeRequ
 // and returns which staff were notified of which event (Event.Notify).
 func (d *Desk) notify(ctx context.Context, tx *store.Tx) (map[int64][]int64, error) {
 	var out map[int64][]int64
-	n := &notifyCtx{d: d, tx: tx, reqs: map[int64]*noticeRequest{}, tams: map[int64]int64{}}
+	n := &notifyCtx{d: d, tx: tx, reqs: map[int64]*noticeRequest{}, tams: map[int64]int64{}, actors: map[int64]*casedesk.User{}}
 	for _, e := range tx.Events() {
 		hs, nr, err := n.hearers(ctx, e)
 		if err != nil {
