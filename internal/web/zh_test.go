@@ -35,7 +35,7 @@ var zhAllowed = []string{
 	// Identifiers and units people type or read as they are.
 	// Customer text in the title element, which cannot mark a part with lang.
 	"Mail is not arriving", "Calendar sharing fails", "Teams meeting recordings",
-	"SLA", "CSV", "Markdown", "IANA", "ISO", "UTC", "API", "URL", "DNS", "MX", "SPF", "DKIM", "DMARC", "TXT",
+	"SLA", "Webhook", "CSV", "Markdown", "IANA", "ISO", "UTC", "API", "URL", "DNS", "MX", "SPF", "DKIM", "DMARC", "TXT",
 	"CNAME", "IP", "VPN", "PDF", "ICS", "iCalendar", "ID", "MFA", "SSO", "PowerShell", "Wi-Fi", "GmbH",
 }
 
@@ -98,7 +98,8 @@ func TestChineseComplete(t *testing.T) {
 		"/console?view=breached", "/console?view=at_risk", "/console?view=unassigned", work(en.Number), work(other.Number),
 		work(closed.Number), work(zh.Number), "/console/phone", "/console/phone?q=Fabrikam", "/console/callbacks",
 		"/console/organizations/" + itoa(e.fabrikam.ID), "/console/organizations/" + itoa(e.yunfan.ID), "/console/canned",
-		"/console/notifications", "/console/supervisor", "/console/requests/9999999", "/requests", "/account", "/help"}
+		"/console/notifications", "/console/supervisor", "/console/requests/9999999", "/requests", "/account", "/help",
+		"/console/settings"}
 	roles := []struct {
 		key   string
 		paths []string
@@ -111,8 +112,8 @@ func TestChineseComplete(t *testing.T) {
 		{"priya", customer}, // partner admin, on behalf of Fabrikam
 		{"wei", append([]string{request(zh.Number)}, customer...)},
 		{"lena", staff}, // agent and Fabrikam's technical account manager
-		{"sam", append([]string{"/console/canned/" + itoa(canned.ID)}, staff...)},
-		{"operator", []string{"/", "/console", "/console/supervisor", "/account", "/organization", "/requests"}},
+		{"sam", append([]string{"/console/canned/" + itoa(canned.ID), "/console/outbox", "/console/outbox?status=dead"}, staff...)},
+		{"operator", []string{"/", "/console", "/console/supervisor", "/console/outbox", "/account", "/organization", "/requests"}},
 	}
 	leaks := map[string][]string{} // word → where
 	for _, r := range roles {
